@@ -1,0 +1,161 @@
+"""The ``perfdoc`` command line: the only place that prints or exits.
+
+Exit status: 0 clean, 1 data errors, 2 usage or internal errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import UserError
+
+
+class _Group(click.Group):
+    """Turns user errors into messages and bugs into a short internal-error note."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except UserError as exc:
+            click.echo(f"perfdoc: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("perfdoc: 已中断", err=True)
+            sys.exit(2)
+        except Exception as exc:  # a bug in perfdoc, never the user's fault
+            click.echo(
+                f"perfdoc: 内部错误（这是 perfdoc 的缺陷，请报告）：{type(exc).__name__}: {exc}",
+                err=True,
+            )
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="perfdoc")
+def main():
+    """perfdoc：部门整体支出绩效自评的数据校验与文档生成。"""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="输出格式")
+@click.option("--strict", is_flag=True, help="有警告时也以状态 1 退出")
+def validate(paths, output_format, strict):
+    """校验数据文件（默认 sources/ 下全部），一次列出所有问题。"""
+    from .report import as_json, format_text, summary
+    from .validate import check_file, find_sources
+
+    files = find_sources(paths or ["sources"])
+    if not files:
+        raise click.UsageError("没有找到任何 .yaml 数据文件")
+    diagnostics, texts = [], {}
+    for path in files:
+        result = check_file(path)
+        diagnostics.extend(result.diagnostics)
+        if result.context is not None:
+            texts[str(path)] = result.context.source.text
+        elif path.is_file():
+            try:
+                texts[str(path)] = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                pass
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = len(diagnostics) - errors
+    if output_format == "json":
+        click.echo(as_json(diagnostics))
+    else:
+        if diagnostics:
+            click.echo(format_text(diagnostics, texts))
+        click.echo(summary(len(files), errors, warnings), err=bool(diagnostics))
+    sys.exit(1 if errors or (strict and warnings) else 0)
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", help="输出格式")
+def show(source, output_format):
+    """列出一个数据文件的输入数字与全部派生数字。"""
+    from .show import figure_rows, render_json, render_table
+    from .validate import check_file
+
+    result = check_file(source)
+    if result.context is None:
+        from .report import format_text
+
+        click.echo(format_text(result.diagnostics, {}), err=True)
+        sys.exit(1)
+    rows = figure_rows(result.context)
+    if output_format == "json":
+        click.echo(render_json(rows))
+    else:
+        render_table(rows, title=Path(source).as_posix())
+    if result.errors:
+        click.echo(f"注意：该文件有 {len(result.errors)} 个错误，请先运行 perfdoc validate {source}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "format_name", required=True, help="文档格式，如 guangzhou")
+@click.option("--department", required=True, help="部门名称")
+@click.option("--year", required=True, type=int, help="被评价年度")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的文件（默认 sources/<地区>/<部门>/<年度>.yaml）")
+@click.option("--force", is_flag=True, help="覆盖已有文件")
+def new(format_name, department, year, output, force):
+    """生成一个新部门年度的数据文件骨架，每个键都有中文注释。"""
+    from .formats import load_format
+    from .scaffold import scaffold_yaml
+    from .writes import atomic_write_text
+
+    load_format(format_name)
+    path = Path(output) if output else Path("sources") / format_name / department / f"{year}.yaml"
+    if path.exists() and not force:
+        raise UserError(f"{path} 已存在；如需覆盖请加 --force")
+    atomic_write_text(path, scaffold_yaml(format_name, department, year))
+    click.echo(f"已生成 {path}")
+
+
+@main.command()
+def formats():
+    """列出可用的文档格式及其文档。"""
+    from .formats import available_formats, load_format, templates_root
+
+    names = available_formats()
+    if not names:
+        raise UserError(f"{templates_root()} 下没有任何格式（每个格式是一个含 format.yaml 的文件夹）")
+    for name in names:
+        fmt = load_format(name)
+        click.echo(f"{name}\t{fmt.description}")
+        for doc in fmt.documents:
+            mark = "" if doc.template.is_file() else "（模板缺失）"
+            click.echo(f"    {doc.name}\t{doc.template.name}{mark}")
+        click.echo(f"    等次\t{'／'.join(f'{g.name}≥{g.min_score}' for g in fmt.grades)}")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="docs", show_default=True)
+def docs(output):
+    """由规则与结构定义生成参考文档（docs/rules.md 等）。"""
+    from .docgen import write_docs
+
+    for path in write_docs(Path(output)):
+        click.echo(f"已生成 {path}")
+
+
+def _register_optional():
+    """Commands that live in their own modules."""
+    from .build import build_command, render_command
+
+    main.add_command(build_command, "build")
+    main.add_command(render_command, "render")
+
+
+try:
+    _register_optional()
+except ImportError:  # pragma: no cover - only while a module is being written
+    pass

@@ -1,0 +1,335 @@
+"""Derived figures: pure functions from the typed model (and its format).
+
+Every derived figure is recorded as a :class:`Derivation` that keeps its
+operands, so a rule can explain a mismatch and judge rounding by intervals.
+Where a user stated a derived figure and it is consistent with the computed
+one, the stated figure is used downstream: it is the more precise of the two
+(a stated total of rounded items carries the unrounded sum).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .indicators import IndicatorResult, judge_indicator
+from .numbers import HUNDRED, Amount, Interval, Percent, round_half_up
+from .schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
+
+BUDGET_EXECUTION = "预算执行率"
+
+
+@dataclass(frozen=True)
+class Term:
+    path: tuple
+    value: Decimal
+    interval: Interval
+
+
+@dataclass(frozen=True)
+class Derivation:
+    path: tuple
+    kind: str  # "sum" or "ratio"
+    formula: str  # Chinese, for messages: "收入合计 = 各项收入之和"
+    operands: tuple  # of (sign, Term); for a ratio: (numerator, denominator)
+    computed: Decimal | None
+    interval: Interval | None
+    stated: Decimal | None = None
+
+    @property
+    def stated_interval(self) -> Interval | None:
+        return Interval.of_written(self.stated) if self.stated is not None else None
+
+    @property
+    def consistent(self) -> bool:
+        if self.stated is None:
+            return True
+        if self.interval is None:
+            return self.computed is not None and self.stated == self.computed
+        return self.stated_interval.overlaps(self.interval)
+
+    @property
+    def best(self) -> Decimal | None:
+        if self.stated is not None and self.consistent:
+            return self.stated
+        return self.computed
+
+    def term(self) -> Term | None:
+        if self.best is None:
+            return None
+        if self.stated is not None and self.consistent:
+            return Term(self.path, self.stated, self.stated_interval)
+        return Term(self.path, self.computed, self.interval or Interval.exact(self.computed))
+
+
+@dataclass
+class Figures:
+    """The model with every derived figure filled in, plus how each was derived."""
+
+    values: dict
+    derivations: dict = field(default_factory=dict)  # path → Derivation
+    indicators: list = field(default_factory=list)  # IndicatorResult per 指标 item
+    score: Decimal | None = None
+    score_computed: bool = False
+    grade: str | None = None
+
+    def get(self, path: tuple):
+        return lookup(self.values, path)
+
+
+def lookup(tree, path: tuple):
+    node = tree
+    for step in path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return None
+    return node
+
+
+def _assign(tree, path: tuple, value) -> None:
+    node = tree
+    for index, step in enumerate(path[:-1]):
+        nxt = path[index + 1]
+        if isinstance(node, list):
+            node = node[step]
+            continue
+        if step not in node or not isinstance(node[step], (dict, list)):
+            node[step] = [] if isinstance(nxt, int) else {}
+        node = node[step]
+    node[path[-1]] = value
+
+
+class _Calculator:
+    def __init__(self, model: dict):
+        self.model = model
+        self.values = copy.deepcopy(model)
+        self.derivations: dict = {}
+
+    def term(self, path: tuple) -> Term | None:
+        if path in self.derivations:
+            return self.derivations[path].term()
+        value = lookup(self.model, path)
+        if isinstance(value, Decimal):
+            return Term(path, value, Interval.of_written(value))
+        return None
+
+    def _stated(self, path):
+        value = lookup(self.model, path)
+        return value if isinstance(value, Decimal) else None
+
+    def total(self, path: tuple, parts, formula: str) -> Derivation | None:
+        """path = Σ sign·part; parts are paths or (sign, path). Missing parts count as 0."""
+        terms = [(sign, self.term(p)) for sign, p in (_signed(p) for p in parts)]
+        present = [(sign, t) for sign, t in terms if t is not None]
+        if not present:
+            return None
+        value = sum((sign * t.value for sign, t in present), Decimal(0))
+        interval = Interval.exact(Decimal(0))
+        for sign, t in present:
+            interval = interval + t.interval if sign > 0 else interval - t.interval
+        derivation = Derivation(
+            path=path,
+            kind="sum",
+            formula=formula,
+            operands=tuple(present),
+            computed=Amount(value),
+            interval=interval,
+            stated=self._stated(path),
+        )
+        return self._record(derivation, Amount)
+
+    def ratio(self, path: tuple, numerator: tuple, denominator: tuple, formula: str) -> Derivation | None:
+        num, den = self.term(numerator), self.term(denominator)
+        if num is None or den is None:
+            return None
+        if den.value == 0:
+            computed = Decimal(0) if num.value == 0 else None
+            interval = Interval.exact(Decimal(0)) if num.value == 0 else None
+        else:
+            computed = num.value * HUNDRED / den.value
+            quotient = num.interval.divide(den.interval)
+            interval = quotient.scale(HUNDRED) if quotient else None
+        derivation = Derivation(
+            path=path,
+            kind="ratio",
+            formula=formula,
+            operands=((1, num), (1, den)),
+            computed=Percent(computed) if computed is not None else None,
+            interval=interval,
+            stated=self._stated(path),
+        )
+        return self._record(derivation, Percent)
+
+    def _record(self, derivation: Derivation, cls) -> Derivation:
+        self.derivations[derivation.path] = derivation
+        best = derivation.best
+        _assign(self.values, derivation.path, cls(best) if best is not None else None)
+        return derivation
+
+
+def _signed(part):
+    """A part is a path tuple, or ("-", path) for a subtraction."""
+    if len(part) == 2 and part[0] == "-" and isinstance(part[1], tuple):
+        return -1, part[1]
+    return 1, part
+
+
+def compute(model: dict, fmt=None) -> Figures:
+    """All derived figures for one department-year. Pure: no I/O."""
+    calc = _Calculator(model)
+    _budget(calc, model)
+    _self_evaluation(calc, model)
+    institutions = model.get("机构收支") or []
+    for index, _ in enumerate(institutions):
+        _institution(calc, ("机构收支", index))
+    _institution_totals(calc, institutions)
+    _projects(calc, model.get("项目") or [])
+    _tasks(calc, model.get("任务") or [])
+    figures = Figures(values=calc.values, derivations=calc.derivations)
+    _indicators_and_score(figures, model, fmt)
+    return figures
+
+
+def _budget(calc, model):
+    budget = ("预算",)
+    calc.total(budget + ("调整后预算",), [budget + ("年初预算",), budget + ("调整数",)], "调整后预算 = 年初预算 + 调整数")
+    sources = (model.get("预算") or {}).get("实际支出") or {}
+    calc.total(
+        budget + ("实际支出合计",),
+        [budget + ("实际支出", name) for name in sources],
+        "实际支出数 = 各资金来源实际支出之和",
+    )
+    calc.ratio(budget + ("预算完成率",), budget + ("实际支出合计",), budget + ("调整后预算",), "预算完成率 = 实际支出 / 调整后预算")
+    calc.ratio(budget + ("预算调整率",), budget + ("调整数",), budget + ("年初预算",), "预算调整率 = 调整数 / 年初预算")
+
+
+def _self_evaluation(calc, model):
+    for kind in ("一般公共预算", "政府性基金"):
+        calc.ratio(
+            ("绩效自评", kind, "占比"),
+            ("绩效自评", kind, "资金"),
+            ("预算", "实际支出", kind),
+            f"自评资金占比 = 自评涉及资金 / {kind}实际支出",
+        )
+
+
+def _institution(calc, base):
+    model = calc.model
+    income, spend = base + ("收入",), base + ("支出",)
+    calc.total(income + ("收入合计",), [income + (k,) for k in INCOME_ITEMS], "收入合计 = 各项收入之和")
+    for part in ("人员支出", "公用支出"):
+        items = lookup(model, spend + (part + "明细",)) or {}
+        if items:
+            calc.total(spend + (part,), [spend + (part + "明细", k) for k in items], f"{part} = {part}明细之和")
+    calc.total(spend + ("基本支出",), [spend + ("人员支出",), spend + ("公用支出",)], "基本支出 = 人员支出 + 公用支出")
+    calc.total(spend + ("支出合计",), [spend + ("基本支出",), spend + ("项目支出",)], "支出合计 = 基本支出 + 项目支出")
+    if lookup(model, income) and lookup(model, spend):
+        calc.total(
+            spend + ("当年结余",),
+            [income + ("收入合计",), ("-", income + ("上年结转",)), ("-", spend + ("支出合计",))],
+            "当年结余 = 收入合计 − 上年结转 − 支出合计",
+        )
+        calc.total(
+            spend + ("累计结余",),
+            [income + ("收入合计",), ("-", spend + ("支出合计",))],
+            "累计结余 = 收入合计 − 支出合计",
+        )
+    calc.ratio(spend + ("人员经费占比",), spend + ("人员支出",), spend + ("支出合计",), "人员经费占比 = 人员支出 / 支出合计")
+    calc.ratio(spend + ("公用经费占比",), spend + ("公用支出",), spend + ("支出合计",), "公用经费占比 = 公用支出 / 支出合计")
+    three = base + ("三公经费",)
+    calc.total(three + ("合计",), [three + (k,) for k in THREE_PUBLIC_ITEMS], "三公经费合计 = 各项之和")
+    assets = base + ("固定资产",)
+    calc.total(assets + ("合计",), [assets + (k,) for k in ASSET_ITEMS], "固定资产合计 = 各项之和")
+
+
+def _leaf_paths(tree, prefix=()):
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _leaf_paths(value, prefix + (key,))
+    elif isinstance(tree, Decimal) and not isinstance(tree, Percent):
+        yield prefix
+
+
+def _institution_totals(calc, institutions):
+    """收支合计: the totals row, summed field by field over all institutions."""
+    if not institutions:
+        return
+    leaves: list = []
+    for index in range(len(institutions)):
+        for group in ("收入", "支出", "三公经费", "固定资产"):
+            for leaf in _leaf_paths(lookup(calc.values, ("机构收支", index, group)) or {}, (group,)):
+                if leaf not in leaves:
+                    leaves.append(leaf)
+    for leaf in leaves:
+        calc.total(
+            ("收支合计",) + leaf,
+            [("机构收支", index) + leaf for index in range(len(institutions))],
+            f"合计{leaf[-1]} = 各机构{leaf[-1]}之和",
+        )
+    spend = ("收支合计", "支出")
+    calc.ratio(spend + ("人员经费占比",), spend + ("人员支出",), spend + ("支出合计",), "人员经费占比 = 人员支出 / 支出合计")
+    calc.ratio(spend + ("公用经费占比",), spend + ("公用支出",), spend + ("支出合计",), "公用经费占比 = 公用支出 / 支出合计")
+
+
+def _projects(calc, projects):
+    for index, _ in enumerate(projects):
+        base = ("项目", index)
+        calc.total(base + ("调整后预算",), [base + ("年初预算",), base + ("调整数",)], "调整后预算 = 年初预算 + 调整数")
+        calc.total(base + ("收入合计",), [base + ("调整后预算",), base + ("上年结余",)], "收入合计 = 调整后预算 + 上年结余")
+        if calc.term(base + ("实际支出",)) is not None:
+            calc.total(base + ("年终结余",), [base + ("收入合计",), ("-", base + ("实际支出",))], "年终结余 = 收入合计 − 实际支出")
+        calc.ratio(base + ("执行率",), base + ("实际支出",), base + ("调整后预算",), "执行率 = 实际支出 / 调整后预算")
+    if not projects:
+        return
+    total = ("项目合计",)
+    for key in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余"):
+        calc.total(total + (key,), [("项目", i, key) for i in range(len(projects))], f"项目{key}合计")
+    calc.ratio(total + ("执行率",), total + ("实际支出",), total + ("调整后预算",), "项目执行率 = 实际支出合计 / 调整后预算合计")
+    evaluated = [i for i, p in enumerate(projects) if p.get("参与评价")]
+    _assign(calc.values, total + ("评价项目数",), len(evaluated))
+    if evaluated:
+        calc.total(total + ("评价项目资金",), [("项目", i, "调整后预算") for i in evaluated], "参与评价项目资金合计")
+
+
+def _tasks(calc, tasks):
+    for index, task in enumerate(tasks):
+        items = task.get("资金明细") or {}
+        if items:
+            calc.total(("任务", index, "资金"), [("任务", index, "资金明细", k) for k in items], "任务涉及资金 = 资金明细之和")
+    if tasks:
+        calc.total(("任务资金合计",), [("任务", i, "资金") for i in range(len(tasks))], "各任务涉及资金之和")
+
+
+def _indicators_and_score(figures: Figures, model: dict, fmt) -> None:
+    indicators = model.get("指标") or []
+    figures.indicators = [judge_indicator(item) for item in indicators]
+    judged = [r for r in figures.indicators if r.met is not None]
+    met = sum(1 for r in judged if r.met)
+    _assign(figures.values, ("指标完成情况",), {
+        "指标数": len(indicators),
+        "可判定数": len(judged),
+        "达成数": met,
+        "完成率": Percent(Decimal(met) * HUNDRED / len(judged)) if judged else None,
+    })
+    scores = [item.get("得分") for item in indicators]
+    stated_score = (model.get("评分") or {}).get("综合得分")
+    score = None
+    if indicators and all(isinstance(s, Decimal) for s in scores):
+        score = sum(scores, Decimal(0))
+        weight = fmt.default_weights.get(BUDGET_EXECUTION) if fmt else None
+        rate = lookup(figures.values, ("预算", "预算完成率"))
+        if weight is not None and isinstance(rate, Decimal):
+            score += round_half_up(min(rate, HUNDRED) * weight / HUNDRED, 2)
+        figures.score_computed = True
+    elif isinstance(stated_score, Decimal):
+        score = stated_score
+    figures.score = score
+    if score is not None:
+        _assign(figures.values, ("评分", "综合得分"), score)
+        if fmt is not None:
+            figures.grade = fmt.grade_for(score)
+            _assign(figures.values, ("评分", "评价等次"), (model.get("评分") or {}).get("评价等次") or figures.grade)

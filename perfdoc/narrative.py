@@ -1,0 +1,95 @@
+"""Figure references in narrative text, rendered in a Jinja sandbox.
+
+A narrative may write ``{{ 预算.调整后预算 }}`` so that a number is typed once.
+The sandbox forbids attribute tricks (``''.__class__``), names must exist
+(StrictUndefined), and any failure becomes a :class:`NarrativeError` with the
+line inside the text, which the validator turns into a file position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .present import FILTERS
+
+_REF_RE = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
+
+
+@dataclass
+class NarrativeError(Exception):
+    message: str
+    line: int = 1  # 1-based line within the narrative text
+
+    def __str__(self):
+        return self.message
+
+
+def _environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,  # the .docx writer escapes all text itself
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+ENV = _environment()
+
+
+def has_references(text: str) -> bool:
+    return "{{" in text or "{%" in text or "{#" in text
+
+
+def render_references(text: str, context: dict) -> str:
+    """Replace figure references in ``text``; raise NarrativeError on any problem."""
+    if not has_references(text):
+        return text
+    try:
+        template = ENV.from_string(text)
+    except TemplateSyntaxError as exc:
+        raise NarrativeError(f"引用语法错误：{_syntax_message(exc)}", exc.lineno or 1) from None
+    try:
+        return template.render(context)
+    except UndefinedError as exc:
+        raise NarrativeError(f"引用了不存在的数字或名称：{_undefined_name(exc)}", _error_line(exc)) from None
+    except SecurityError:
+        raise NarrativeError("引用中含有不允许的写法（只能引用数字和名称，不能访问内部属性）", _error_line(None)) from None
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise NarrativeError(f"引用无法计算：{exc}", _error_line(exc)) from None
+
+
+def strip_references(text: str) -> str:
+    """The narrative with every reference blanked out (same length, same lines)."""
+    return _REF_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def _syntax_message(exc: TemplateSyntaxError) -> str:
+    msg = exc.message or ""
+    if "Unexpected end of template" in msg:
+        return "模板标记未闭合（例如 {% for %} 缺少 {% endfor %}）"
+    if "unexpected '}'" in msg or "expected token" in msg:
+        return "花括号不配对或写法有误"
+    return msg
+
+
+def _undefined_name(exc: UndefinedError) -> str:
+    msg = str(exc)
+    match = re.search(r"'([^']+)' is undefined", msg) or re.search(r"has no attribute '([^']+)'", msg)
+    return match.group(1) if match else msg
+
+
+def _error_line(exc) -> int:
+    import sys
+    import traceback
+
+    tb = sys.exc_info()[2]
+    for frame, lineno in traceback.walk_tb(tb):
+        if frame.f_code.co_filename == "<template>":
+            return lineno
+    return 1

@@ -1,0 +1,201 @@
+"""Decimal arithmetic for money and rates: parsing, half-up rounding, intervals.
+
+Every amount keeps the exponent it was written with (``Decimal("2.40")`` has
+two decimals), so the precision of a figure is known from its text alone. That
+precision drives the consistency checks: a figure written with two decimals
+stands for anything within ±0.005 of it (XBRL Calculations 1.1 style).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+WAN = Decimal(10000)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+# Units an amount may be written in, and the factor that brings it to 万元.
+UNITS = {"万元": Decimal(1), "元": Decimal("0.0001")}
+# Decimals a unit allows: 元 to the 分, 万元 likewise (6 = 分 in 万元).
+MAX_DECIMALS = {"万元": 6, "元": 2}
+
+_AMOUNT_RE = re.compile(r"^\s*([+-]?)\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)?\s*$")
+_PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$")
+
+
+def decimals(value: Decimal) -> int:
+    """How many decimals a written figure has (``Decimal('3')`` → 0)."""
+    exp = value.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """四舍五入 to ``places`` decimals."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+class AmountSyntaxError(ValueError):
+    """Raised with a Chinese message when an amount's text is malformed."""
+
+
+def parse_amount(raw, default_unit: str = "万元") -> tuple[Decimal, str]:
+    """Read an amount from its YAML text and return (value in 万元, written unit).
+
+    ``raw`` is a ``Decimal`` or ``int`` (a bare YAML number, in the file's
+    default unit) or a ``str`` such as ``"5600元"`` or ``"1,234.50 万元"``.
+    The result keeps the written precision: ``"56000元"`` → ``Decimal('5.6000')``.
+    """
+    if isinstance(raw, bool):
+        raise AmountSyntaxError("应为金额数字，实际为是/否值")
+    if isinstance(raw, int):
+        number, unit = Decimal(raw), default_unit
+    elif isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise AmountSyntaxError("金额不能为 NaN 或无穷大")
+        number, unit = raw, default_unit
+    elif isinstance(raw, str):
+        match = _AMOUNT_RE.match(raw)
+        if not match:
+            raise AmountSyntaxError(f"“{raw}”不是金额，应写作数字，可带单位“万元”或“元”")
+        sign, digits, unit = match.groups()
+        number = Decimal(sign + digits.replace(",", ""))
+        unit = unit or default_unit
+    else:
+        raise AmountSyntaxError(f"应为金额数字，实际为{type_name(raw)}")
+    if decimals(number) > MAX_DECIMALS[unit]:
+        raise AmountSyntaxError(
+            f"金额 {number} 的小数位数超过单位“{unit}”允许的 {MAX_DECIMALS[unit]} 位"
+        )
+    if unit == "元":
+        number = number.scaleb(-4)
+    return number, unit
+
+
+def parse_percent(raw) -> Decimal:
+    """Read a percentage written as ``"92.83%"`` and return it in percent units."""
+    if isinstance(raw, str):
+        match = _PERCENT_RE.match(raw)
+        if match:
+            return Decimal(match.group(1))
+    if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+        value = Decimal(raw)
+        if value.is_finite():
+            return value
+    raise AmountSyntaxError(f"“{raw}”不是百分比，应写作如“92.83%”")
+
+
+def type_name(value) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "是/否值"
+    if isinstance(value, (int, Decimal)):
+        return "数字"
+    if isinstance(value, str):
+        return "文本"
+    if isinstance(value, dict):
+        return "映射"
+    if isinstance(value, list):
+        return "列表"
+    return type(value).__name__
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed interval of the true values a rounded figure may stand for."""
+
+    low: Decimal
+    high: Decimal
+
+    @classmethod
+    def of_written(cls, value: Decimal) -> "Interval":
+        half = Decimal(5).scaleb(-decimals(value) - 1)
+        return cls(value - half, value + half)
+
+    @classmethod
+    def exact(cls, value: Decimal) -> "Interval":
+        return cls(value, value)
+
+    def __add__(self, other: "Interval") -> "Interval":
+        return Interval(self.low + other.low, self.high + other.high)
+
+    def __sub__(self, other: "Interval") -> "Interval":
+        return Interval(self.low - other.high, self.high - other.low)
+
+    def scale(self, factor: Decimal) -> "Interval":
+        a, b = self.low * factor, self.high * factor
+        return Interval(min(a, b), max(a, b))
+
+    def divide(self, other: "Interval") -> "Interval | None":
+        """Interval division; ``None`` when the divisor may be zero."""
+        if other.low <= 0 <= other.high:
+            return None
+        corners = [
+            self.low / other.low,
+            self.low / other.high,
+            self.high / other.low,
+            self.high / other.high,
+        ]
+        return Interval(min(corners), max(corners))
+
+    def overlaps(self, other: "Interval") -> bool:
+        return self.low <= other.high and other.low <= self.high
+
+
+def format_amount(value: Decimal, places: int = 2) -> str:
+    """万元 amount with ``places`` decimals, half-up: ``Decimal('12.1')`` → ``12.10``."""
+    return f"{round_half_up(value, places):.{places}f}"
+
+
+def format_amount_as_written(value: Decimal) -> str:
+    """At least two decimals, more only where the figure was written with more."""
+    return format_amount(value, max(2, decimals(value)))
+
+
+def format_percent(value: Decimal, places: int = 2) -> str:
+    """A value in percent units → ``92.83%``."""
+    return f"{round_half_up(value, places):.{places}f}%"
+
+
+def ratio_percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """numerator / denominator in percent units, unrounded; ``None`` if undefined.
+
+    0 / 0 is taken as 0%: a department with no 政府性基金 spent none of it.
+    """
+    if denominator == 0:
+        return Decimal(0) if numerator == 0 else None
+    try:
+        return numerator * HUNDRED / denominator
+    except InvalidOperation:  # pragma: no cover - finite inputs only
+        return None
+
+
+class Amount(Decimal):
+    """An amount in 万元. Prints with two decimals, or more where written with more."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return format_amount_as_written(self)
+
+    def __repr__(self) -> str:
+        return f"Amount('{Decimal.__str__(self)}')"
+
+
+class Percent(Decimal):
+    """A rate in percent units (92.83 means 92.83%). Prints as ``92.83%``."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return format_percent(self)
+
+    def __repr__(self) -> str:
+        return f"Percent('{Decimal.__str__(self)}')"
+
+
+def plain(value: Decimal) -> str:
+    """The Decimal's own text, bypassing Amount/Percent display."""
+    return Decimal.__str__(value)

@@ -1,0 +1,319 @@
+"""The shape of a source file: every key, its kind, and a Chinese description.
+
+This one declaration drives the schema rules, the ``perfdoc new`` scaffold and
+the schema reference in ``docs/``. Keys marked ``derived`` are computed by
+perfdoc; a user may still state them (when transcribing an old document) and
+the arithmetic rules then check the stated value against the computed one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # map, list, text, markdown, int, amount, percent, score, date, phone, year, bool, choice
+    doc: str
+    required: bool = False
+    fields: dict = field(default_factory=dict)  # kind == "map": fixed keys
+    item: "Field | None" = None  # kind == "list": each item; open map: each value
+    open: bool = False  # kind == "map" with keys the user chooses (明细)
+    derived: bool = False
+    signed: bool = False  # amounts that may be negative (调整数)
+    choices: tuple = ()
+    example: object = None
+
+
+def _map(doc, required=False, **fields):
+    return Field("map", doc, required=required, fields=fields)
+
+
+def _open(doc, item):
+    return Field("map", doc, item=item, open=True)
+
+
+def _list(doc, item, required=False):
+    return Field("list", doc, required=required, item=item)
+
+
+def _text(doc, required=False, example=None):
+    return Field("text", doc, required=required, example=example)
+
+
+def _md(doc):
+    return Field("markdown", doc)
+
+
+def _int(doc, required=False, example=None):
+    return Field("int", doc, required=required, example=example)
+
+
+def _amount(doc, required=False, signed=False, example=None):
+    return Field("amount", doc, required=required, signed=signed, example=example)
+
+
+def _derived_amount(doc):
+    return Field("amount", doc, derived=True, signed=True)
+
+
+def _derived_percent(doc):
+    return Field("percent", doc, derived=True)
+
+
+LEVEL1 = ("产出", "效益", "满意度")
+LEVEL2 = ("数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度")
+
+INCOME_ITEMS = ("上年结转", "公共财政拨款", "政府基金拨款", "纳入专户管理的非税收入拨款", "其他收入")
+THREE_PUBLIC_ITEMS = ("公务接待费", "公务用车运维费", "公务用车购置费", "因公出国费")
+ASSET_ITEMS = ("在用固定资产", "出租固定资产", "其他")
+
+# Narrative sections, in the order a report usually has them.
+NARRATIVE_SECTIONS = {
+    "总体运行情况": "年度总体工作和重点工作任务，部门总体运行情况及取得的成绩",
+    "人员情况": "人员配置，当年人员变动情况及原因",
+    "机构设置": "机构设置情况（不填则按“内设机构”“下属单位”生成）",
+    "支出概况": "部门整体支出规模、使用方向和主要内容、涉及范围",
+    "绩效管理情况": "部门整体绩效管理情况、整体绩效目标",
+    "基本支出情况": "基本支出的构成说明（人员经费、日常公用经费）",
+    "专项资金管理情况": "专项资金管理情况分析",
+    "专项组织情况": "专项组织情况分析",
+    "专项管理情况": "专项管理情况分析",
+    "自评结论": "自评结论综述",
+    "目标完成情况": "各项工作任务绩效目标完成情况分析／绩效目标设定及指标完成情况",
+    "重点项目绩效情况": "重点项目（重点任务项目支出）绩效情况",
+    "部门整体绩效": "部门整体绩效（主要工作成效）",
+    "评价工作开展情况": "绩效评价工作开展情况",
+    "项目组织情况": "项目组织情况分析",
+    "项目管理情况": "项目管理情况分析",
+    "经济性分析": "项目的经济性分析",
+    "效率性分析": "项目的效率性分析",
+    "效益性分析": "项目的效益性分析",
+    "可持续性分析": "项目的可持续性分析",
+    "综合评价结论": "综合评价情况及评价结论",
+    "存在问题": "存在的主要问题",
+    "改进措施": "改进措施或下一步计划",
+    "经验做法": "主要经验及做法",
+    "有关建议": "有关建议",
+    "其他需要说明的问题": "其他需要说明的问题",
+}
+
+_PERSON = _map(
+    "一名评价人员",
+    姓名=_text("姓名", required=True, example="李芷怡"),
+    职务=_text("职务/职称", example="财务资产管理部副部长"),
+    单位=_text("所在单位", example="临湘市总工会"),
+)
+
+_INDICATOR = _map(
+    "一项三级绩效指标",
+    一级=Field("choice", "一级指标：产出／效益／满意度", required=True, choices=LEVEL1),
+    二级=Field("choice", "二级指标：数量／质量／时效／成本／经济效益／社会效益／生态效益／可持续影响／服务对象满意度", required=True, choices=LEVEL2),
+    名称=_text("三级指标名称（表中显示的文字）", required=True, example="建立工会组织10家"),
+    目标值=_text("目标值，如 ≥95%、=100%、≤10次、10家、≥1000人次", example="≥10家"),
+    实际值=_text("实际完成值", example="12家"),
+    权重=Field("score", "权重（分值）"),
+    得分=Field("score", "自评得分"),
+    已完成=Field("bool", "是否标记为已完成（标记后实际值须达到目标值）"),
+)
+
+_KEY_INDICATOR = _map(
+    "一项关键指标",
+    名称=_text("关键指标名称", required=True, example="困难职工在册人数"),
+    目标值=_text("目标值", example="≥50户"),
+    完成情况=_text("指标完成情况", example="56户"),
+)
+
+_INSTITUTION = _map(
+    "一个机构（机关或所属单位）的收支",
+    名称=_text("机构名称", required=True, example="机关"),
+    收入=_map(
+        "年度收入情况（万元）",
+        **{item: _amount(item, example=0) for item in INCOME_ITEMS},
+        收入合计=_derived_amount("收入合计 = 各项收入之和"),
+    ),
+    支出=_map(
+        "年度支出和结余情况（万元）",
+        人员支出=_amount("人员支出（填写明细时由明细合计）", example=229.64),
+        人员支出明细=_open("人员支出明细：项目名 → 金额", _amount("金额")),
+        公用支出=_amount("公用支出（填写明细时由明细合计）", example=24.10),
+        公用支出明细=_open("公用支出明细：项目名 → 金额", _amount("金额")),
+        项目支出=_amount("项目支出", example=112.36),
+        基本支出=_derived_amount("基本支出 = 人员支出 + 公用支出"),
+        支出合计=_derived_amount("支出合计 = 基本支出 + 项目支出"),
+        当年结余=_derived_amount("当年结余 = 收入合计 − 上年结转 − 支出合计"),
+        累计结余=_derived_amount("累计结余 = 收入合计 − 支出合计"),
+        人员经费占比=_derived_percent("人员支出占支出合计的比例"),
+        公用经费占比=_derived_percent("公用支出占支出合计的比例"),
+    ),
+    三公经费=_map(
+        "“三公”经费（万元）",
+        **{item: _amount(item, example=0) for item in THREE_PUBLIC_ITEMS},
+        合计=_derived_amount("三公经费合计"),
+    ),
+    固定资产=_map(
+        "固定资产（万元）",
+        **{item: _amount(item, example=0) for item in ASSET_ITEMS},
+        合计=_derived_amount("固定资产合计"),
+    ),
+)
+
+_PROJECT = _map(
+    "一个项目（专项资金）",
+    名称=_text("项目名称", required=True, example="死亡抚恤项目"),
+    资金名称=_text("在专项资金构成中使用的名称（不填则用项目名称）"),
+    年初预算=_amount("年初预算", example=0),
+    调整数=_amount("年中调整数（调减为负数）", signed=True, example=16.36),
+    上年结余=_amount("上年结余（结转）"),
+    实际支出=_amount("实际支出", example=16.36),
+    用途=_text("资金主要用途", example="死亡抚恤"),
+    概述=_md("项目概况（Markdown）"),
+    参与评价=Field("bool", "是否参与本次绩效评价"),
+    调整后预算=_derived_amount("调整后预算 = 年初预算 + 调整数"),
+    收入合计=_derived_amount("全年收入合计 = 调整后预算 + 上年结余"),
+    年终结余=_derived_amount("年终结余 = 收入合计 − 实际支出"),
+    执行率=_derived_percent("预算执行率 = 实际支出 / 调整后预算"),
+)
+
+_TASK = _map(
+    "一项主要任务",
+    名称=_text("任务名称", example="任务1"),
+    预期目标=_text("预期目标", required=True),
+    完成情况=_text("目标完成情况"),
+    资金=_amount("任务涉及资金（填写明细时由明细合计）"),
+    资金明细=_open("任务资金明细：用途 → 金额", _amount("金额")),
+    关键指标=_list("关键指标", _KEY_INDICATOR),
+)
+
+SOURCE_SCHEMA = _map(
+    "一个部门一个年度的绩效自评数据",
+    required=True,
+    格式=_text("文档格式：templates/ 下的文件夹名，如 guangzhou、hunan-linxiang、hunan-yiyang", required=True, example="guangzhou"),
+    年度=Field("year", "被评价年度", required=True, example=2022),
+    金额单位=Field("choice", "不带单位的金额所用单位，默认万元", choices=("万元", "元")),
+    部门=_map(
+        "部门（单位）基本情况",
+        required=True,
+        名称=_text("部门（单位）名称", required=True, example="广州市天河区总工会"),
+        联系人=_text("联系人", example="李芷怡"),
+        联系电话=Field("phone", "联系电话", example="18711238585"),
+        人员编制=_int("人员编制数", example=24),
+        实有人数=_int("实有人数", example=24),
+        上年实有人数=_int("上年末实有人数（用于核对人员变动）"),
+        离退休人数=_int("离退休人数", example=13),
+        职能职责=_list("职能职责，每条一项", _text("一条职责")),
+        内设机构=_list("内设机构，每个一项", _text("机构名称")),
+        下属单位=_list("所属事业单位，每个一项", _text("单位名称")),
+        人员变动=_map(
+            "当年人员变动（人数）",
+            调入=_int("调入人数"),
+            录用=_int("新录用人数"),
+            调出=_int("调出人数"),
+            退休=_int("退休人数"),
+            辞职=_int("辞职人数"),
+            其他减少=_int("其他减少人数"),
+        ),
+    ),
+    报告=_map(
+        "报告信息",
+        评价方式=_text("评价方式", example="部门（单位）绩效自评"),
+        评价机构=_text("评价机构", example="部门（单位）评价组"),
+        报告日期=Field("date", "报告日期，写作 2023-03-27", example="2023-03-27"),
+        填报人=_text("填报人", example="李芷怡"),
+        填报人电话=Field("phone", "填报人联系电话", example="3723153"),
+        评价组组长=_text("评价组组长"),
+    ),
+    预算=_map(
+        "部门资金情况（万元）",
+        年初预算=_amount("部门年初预算收入", example=643.45),
+        调整数=_amount("年度预算调整数（调减为负数）", signed=True, example=12.10),
+        实际支出=_open("实际支出，按资金来源：一般公共预算、政府性基金……", _amount("金额")),
+        调整后预算=_derived_amount("部门调整预算收入 = 年初预算 + 调整数"),
+        实际支出合计=_derived_amount("实际支出数 = 各资金来源之和"),
+        预算完成率=_derived_percent("预算完成率（执行率）= 实际支出 / 调整后预算"),
+        预算调整率=_derived_percent("预算调整率 = 调整数 / 年初预算"),
+    ),
+    绩效自评=_map(
+        "开展绩效自评的资金范围",
+        一般公共预算=_map(
+            "一般公共预算支出的自评",
+            项目数=_int("自评项目个数"),
+            资金=_amount("自评涉及资金"),
+            占比=_derived_percent("自评资金占一般公共预算支出的比例"),
+        ),
+        政府性基金=_map(
+            "政府性基金预算支出的自评",
+            项目数=_int("自评项目个数"),
+            资金=_amount("自评涉及资金"),
+            占比=_derived_percent("自评资金占政府性基金预算支出的比例"),
+        ),
+    ),
+    机构收支=_list("收支情况，每个机构一项；多个机构时自动生成合计行", _INSTITUTION),
+    收支合计=Field("map", "各机构收支合计（自动计算）", derived=True),
+    项目=_list("项目（专项资金），每个一项", _PROJECT),
+    项目合计=Field("map", "各项目合计（自动计算）", derived=True),
+    年度目标=_list(
+        "年度目标",
+        _map("一项年度目标", 目标=_text("预期目标", required=True), 完成情况=_text("目标完成情况")),
+    ),
+    任务=_list("主要任务", _TASK),
+    任务资金合计=_derived_amount("各任务涉及资金之和"),
+    指标=_list("三级绩效指标", _INDICATOR),
+    评分=_map(
+        "评分与等次",
+        综合得分=Field("score", "绩效自评综合得分（各指标有得分时自动计算）"),
+        评价等次=_text("评价等次（按格式的等次划分自动确定）"),
+    ),
+    评价人员=_list("评价人员", _PERSON),
+    叙述=Field(
+        "map",
+        "叙述部分（Markdown），可用 {{ 预算.实际支出合计 }} 这样的写法引用数字",
+        fields={key: _md(doc) for key, doc in NARRATIVE_SECTIONS.items()},
+    ),
+)
+
+
+def field_at(path: tuple) -> Field | None:
+    """The schema field that describes ``path`` (list indices skip to the item)."""
+    current = SOURCE_SCHEMA
+    for step in path:
+        if current is None:
+            return None
+        if current.kind == "list":
+            current = current.item
+            continue
+        if current.kind != "map":
+            return None
+        if current.open:
+            current = current.item
+        else:
+            current = current.fields.get(step)
+    return current
+
+
+def iter_fields(data, schema: Field = SOURCE_SCHEMA, path: tuple = ()):
+    """Yield ``(path, field, value)`` for every value present in ``data``.
+
+    Values whose shape does not match the schema (a list where a map belongs)
+    are yielded once and not descended into; unknown keys are skipped.
+    """
+    yield path, schema, data
+    if schema.kind == "map" and isinstance(data, dict):
+        for key, value in data.items():
+            child = schema.item if schema.open else schema.fields.get(key)
+            if child is not None:
+                yield from iter_fields(value, child, path + (key,))
+    elif schema.kind == "list" and isinstance(data, list) and schema.item is not None:
+        for index, value in enumerate(data):
+            yield from iter_fields(value, schema.item, path + (index,))
+
+
+def dotted(path: tuple) -> str:
+    """``('机构收支', 0, '收入')`` → ``机构收支[1].收入`` (1-based, as people count)."""
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step + 1}]"
+        else:
+            out += ("." if out else "") + str(step)
+    return out

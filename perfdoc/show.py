@@ -1,0 +1,72 @@
+"""``perfdoc show``: every input and derived figure of one source, as a table."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .numbers import Percent, plain
+from .schema import dotted
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    path: str
+    value: str
+    origin: str  # 输入 / 计算 / 填报（已核对）/ 填报（不符）
+    formula: str = ""
+
+
+def _walk(tree, prefix=()):
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _walk(value, prefix + (key,))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            yield from _walk(value, prefix + (index,))
+    elif isinstance(tree, Decimal):
+        yield prefix, tree
+
+
+def figure_rows(ctx) -> list[FigureRow]:
+    figures = ctx.figures
+    rows = []
+    for path, value in _walk(figures.values):
+        derivation = figures.derivations.get(path)
+        if derivation is None:
+            rows.append(FigureRow(dotted(path), str(value), "输入"))
+            continue
+        if derivation.stated is None:
+            origin = "计算"
+        elif derivation.consistent:
+            origin = "填报（已核对）"
+        else:
+            origin = f"填报 {plain(derivation.stated)}（应为 {derivation.computed}）"
+        rows.append(FigureRow(dotted(path), str(value), origin, derivation.formula))
+    if figures.score is not None:
+        rows.append(FigureRow("评分.综合得分", str(figures.score), "计算" if figures.score_computed else "输入"))
+    if figures.grade:
+        rows.append(FigureRow("评分.评价等次（按得分）", figures.grade, "计算"))
+    return rows
+
+
+def render_json(rows) -> str:
+    return json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=2)
+
+
+def render_table(rows, title: str = "") -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    table.add_column("数字")
+    table.add_column("值", justify="right")
+    table.add_column("来源")
+    table.add_column("算法", overflow="fold")
+    for row in rows:
+        table.add_row(row.path, row.value, row.origin, row.formula)
+    Console().print(table)
+
+
+__all__ = ["FigureRow", "figure_rows", "render_json", "render_table", "Percent"]
