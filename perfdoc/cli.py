@@ -72,7 +72,7 @@ def validate(paths, output_format, strict):
     else:
         if diagnostics:
             click.echo(format_text(diagnostics, texts))
-        click.echo(summary(len(files), errors, warnings), err=bool(diagnostics))
+        click.echo(summary(len(files), errors, warnings))
     sys.exit(1 if errors or (strict and warnings) else 0)
 
 
@@ -159,3 +159,7 @@ try:
     _register_optional()
 except ImportError:  # pragma: no cover - only while a module is being written
     pass
+
+
+if __name__ == "__main__":  # python -m perfdoc.cli
+    main()

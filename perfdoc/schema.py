@@ -317,3 +317,14 @@ def dotted(path: tuple) -> str:
         else:
             out += ("." if out else "") + str(step)
     return out
+
+
+def reference(path: tuple) -> str:
+    """The narrative reference for ``path``: ``机构收支[0].收入.收入合计`` (0-based, as Jinja reads it)."""
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        else:
+            out += ("." if out else "") + str(step)
+    return out

@@ -57,7 +57,12 @@ def run_rules(ctx: Context) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for rule in all_rules():
         for finding in rule.check(ctx) or ():
-            location = source.key_location_of(finding.path) if finding.at_key else source.location_of(finding.path)
+            if finding.location is not None:
+                location = finding.location
+            elif finding.at_key:
+                location = source.key_location_of(finding.path)
+            else:
+                location = source.location_of(finding.path)
             out.append(
                 Diagnostic(
                     code=rule.code,

@@ -28,6 +28,7 @@ class Finding:
     hint: str = ""
     at_key: bool = False  # point at the key rather than the value
     severity: Severity | None = None  # overrides the rule's default
+    location: object | None = None  # a precise errors.Location inside the value
 
 
 @dataclass

@@ -1,0 +1,77 @@
+"""Helpers for rules that look inside text values: which texts, and where."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..errors import Location
+from ..numbers import Amount, Percent
+from ..schema import SOURCE_SCHEMA, iter_fields
+
+
+def text_values(ctx, kinds=("markdown", "text")):
+    """Yield ``(path, kind, text)`` for every string value of the given kinds."""
+    data = ctx.data if isinstance(ctx.data, dict) else {}
+    for path, field, value in iter_fields(data, SOURCE_SCHEMA):
+        if field.kind in kinds and isinstance(value, str):
+            yield path, field.kind, value
+
+
+def locate(source, path: tuple, needle: str, occurrence: int = 0) -> Location | None:
+    """Position of the ``occurrence``-th ``needle`` inside the value at ``path``."""
+    where = source.positions.get(tuple(path))
+    if where is None:
+        return None
+    lines = source.text.splitlines()
+    last = min(where.end_line or where.line, len(lines))
+    seen = 0
+    for number in range(where.line, last + 1):
+        line = lines[number - 1]
+        start = where.col - 1 if number == where.line else 0
+        index = line.find(needle, start)
+        while index != -1:
+            if seen == occurrence:
+                return Location(number, index + 1, number, index + 1 + len(needle))
+            seen += 1
+            index = line.find(needle, index + 1)
+    return None
+
+
+def line_in_value(source, path: tuple, line_in_text: int) -> Location | None:
+    """Position of a line of a multi-line value (block scalars start one line below)."""
+    where = source.positions.get(tuple(path))
+    if where is None:
+        return None
+    lines = source.text.splitlines()
+    head = lines[where.line - 1][where.col - 1 :] if where.line <= len(lines) else ""
+    if head[:1] not in ("|", ">"):
+        return where
+    first = where.line + 1
+    number = min(first + line_in_text - 1, len(lines))
+    line = lines[number - 1] if lines else ""
+    col = len(line) - len(line.lstrip()) + 1
+    return Location(number, col)
+
+
+def known_figures(values) -> tuple[list, list]:
+    """All non-zero amounts and percentages in the figure tree, with their paths."""
+    amounts, rates = [], []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, path + (key,))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, path + (index,))
+        elif isinstance(node, Percent):
+            rates.append((path, Decimal(node)))
+        elif isinstance(node, Amount) and node != 0:
+            amounts.append((path, Decimal(node)))
+
+    walk(values, ())
+    # Totals first: a hint should name 收支合计 rather than one institution.
+    preferred = ("收支合计", "预算", "项目合计")
+    amounts.sort(key=lambda item: item[0][0] not in preferred)
+    rates.sort(key=lambda item: item[0][0] not in preferred)
+    return amounts, rates

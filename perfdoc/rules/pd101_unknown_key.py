@@ -1,0 +1,61 @@
+"""未知的键
+
+A key that the schema does not know is almost always a typo or a key put at
+the wrong level. It would be silently ignored, so it is an error. The message
+suggests the closest known key.
+
+错误示例：
+
+    预算:
+      年初预算: 643.45
+      调整额: 12.10
+
+正确示例：
+
+    预算:
+      年初预算: 643.45
+      调整数: 12.10
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ..schema import SOURCE_SCHEMA
+from . import Finding, rule
+
+
+@rule("PD101", "unknown-key")
+def check(ctx):
+    yield from _walk(ctx.data, SOURCE_SCHEMA, ())
+
+
+def _walk(value, field, path):
+    if field.kind == "map" and isinstance(value, dict):
+        if field.open:
+            for key, item in value.items():
+                yield from _walk(item, field.item, path + (key,))
+            return
+        if not field.fields:
+            return  # derived containers (收支合计) are not read
+        for key, item in value.items():
+            child = field.fields.get(key)
+            if child is None:
+                yield Finding(path + (key,), _message(key, field, path), at_key=True)
+            else:
+                yield from _walk(item, child, path + (key,))
+    elif field.kind == "list" and isinstance(value, list) and field.item is not None:
+        for index, item in enumerate(value):
+            yield from _walk(item, field.item, path + (index,))
+
+
+def _message(key, field, path) -> str:
+    known = list(field.fields)
+    guess = difflib.get_close_matches(str(key), known, n=1, cutoff=0.4)
+    where = "顶层" if not path else f"“{path[-1] if not isinstance(path[-1], int) else path[-2]}”下"
+    text = f"{where}没有“{key}”这一项"
+    if guess:
+        text += f"，是否应为“{guess[0]}”？"
+    else:
+        text += f"；可用的有：{'、'.join(known[:12])}{'……' if len(known) > 12 else ''}"
+    return text

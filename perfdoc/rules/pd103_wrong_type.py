@@ -1,0 +1,43 @@
+"""值的类型不对
+
+Each key expects one kind of value: a mapping, a list, a text, a whole
+number, a score, one of a few choices. A list where a mapping belongs, a text
+where a count belongs, or an empty value is reported with what was expected.
+
+错误示例：
+
+    部门:
+      名称: 临湘市总工会
+      人员编制: 二十四
+
+正确示例：
+
+    部门:
+      名称: 临湘市总工会
+      人员编制: 24
+"""
+
+from __future__ import annotations
+
+from ..numbers import type_name
+from ..schema import SOURCE_SCHEMA, iter_fields
+from . import Finding, rule
+from ._walk import scalar_problems
+
+_CONTAINER = {"map": ("映射（键: 值）", dict), "list": ("列表（- 开头的各项）", list)}
+
+
+@rule("PD103", "wrong-type")
+def check(ctx):
+    if not isinstance(ctx.data, dict):
+        yield Finding((), f"文件顶层应为映射（键: 值），实际为{type_name(ctx.data)}")
+        return
+    for path, field, value in iter_fields(ctx.data, SOURCE_SCHEMA):
+        if field.kind in _CONTAINER:
+            label, expected = _CONTAINER[field.kind]
+            if not isinstance(value, expected) and not field.derived:
+                yield Finding(path, f"“{path[-1]}”应为{label}，实际为{type_name(value)}")
+        elif isinstance(value, (dict, list)):
+            yield Finding(path, f"“{path[-1]}”应为单个值，实际为{type_name(value)}")
+    for path, _field, message in scalar_problems(ctx, {"text", "markdown", "int", "score", "bool", "choice"}):
+        yield Finding(path, message)

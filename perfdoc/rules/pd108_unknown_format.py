@@ -1,0 +1,31 @@
+"""未知的文档格式
+
+``格式`` names a folder under ``templates/`` holding a ``format.yaml``. An
+unknown name means no document can be rendered and no rating scheme applies.
+
+错误示例：
+
+    格式: guangzhuo
+
+正确示例：
+
+    格式: guangzhou
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ..formats import available_formats
+from . import Finding, rule
+
+
+@rule("PD108", "unknown-format")
+def check(ctx):
+    name = ctx.model.get("格式")
+    if not isinstance(name, str) or ctx.format is not None:
+        return
+    known = available_formats()
+    guess = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    hint = f"是否应为“{guess[0]}”？" if guess else f"已有格式：{'、'.join(known) or '（无）'}"
+    yield Finding(("格式",), f"没有名为“{name}”的文档格式；{hint}")

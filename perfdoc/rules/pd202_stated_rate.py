@@ -1,0 +1,45 @@
+"""填报的比率与计算结果不符
+
+A rate written in the file (预算完成率, 预算调整率, 人员经费占比, 执行率 …) must
+agree with the rate computed from its figures, allowing for the rounding of
+each figure's written decimals and of the rate itself.
+
+错误示例：
+
+    预算:
+      年初预算: 643.45
+      调整数: 12.1
+      实际支出:
+        一般公共预算: 608.57
+      预算完成率: "94.58%"
+
+正确示例：
+
+    预算:
+      年初预算: 643.45
+      调整数: 12.1
+      实际支出:
+        一般公共预算: 608.57
+      预算完成率: "92.83%"
+"""
+
+from __future__ import annotations
+
+from ..numbers import format_amount, format_percent, plain
+from ..schema import dotted
+from . import Finding, rule
+
+
+@rule("PD202", "stated-rate")
+def check(ctx):
+    for derivation in ctx.figures.derivations.values():
+        if derivation.kind != "ratio" or derivation.consistent:
+            continue
+        (_, num), (_, den) = derivation.operands
+        computed = format_percent(derivation.computed) if derivation.computed is not None else "无法计算"
+        yield Finding(
+            derivation.path,
+            f"{dotted(derivation.path[-1:])}填写为 {plain(derivation.stated)}%，按 "
+            f"{format_amount(num.value)} ÷ {format_amount(den.value)} 计算应为 {computed}",
+            hint=derivation.formula,
+        )

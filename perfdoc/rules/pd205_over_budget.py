@@ -1,0 +1,35 @@
+"""实际支出超过调整后预算
+
+A 预算完成率 (or a project's 执行率) above 100% means more was spent than the
+adjusted budget allowed. That needs an explanation or a corrected figure.
+
+错误示例：
+
+    预算:
+      年初预算: 643.45
+      调整数: 12.10
+      实际支出:
+        一般公共预算: 680.57
+
+正确示例：
+
+    预算:
+      年初预算: 643.45
+      调整数: 12.10
+      实际支出:
+        一般公共预算: 608.57
+"""
+
+from __future__ import annotations
+
+from ..errors import Severity
+from ..numbers import HUNDRED, format_percent
+from ..schema import dotted
+from . import Finding, rule
+
+
+@rule("PD205", "over-budget", severity=Severity.WARNING)
+def check(ctx):
+    for path, derivation in ctx.figures.derivations.items():
+        if path[-1] in ("预算完成率", "执行率") and derivation.computed is not None and derivation.computed > HUNDRED:
+            yield Finding(path, f"{dotted(path)}为 {format_percent(derivation.computed)}，实际支出超过了调整后预算", hint=derivation.formula)

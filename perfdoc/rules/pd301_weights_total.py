@@ -1,0 +1,46 @@
+"""指标权重之和与格式规定的总分不符
+
+When indicators carry weights, the weights plus the format's default weights
+(such as 预算执行率 10 points) must add up to the format's total score
+(usually 100).
+
+错误示例：
+
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 建立工会组织10家, 权重: 50, 得分: 50}
+      - {一级: 效益, 二级: 社会效益, 名称: 提升职工业务水平, 权重: 30, 得分: 28}
+
+正确示例：
+
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 建立工会组织10家, 权重: 50, 得分: 50}
+      - {一级: 效益, 二级: 社会效益, 名称: 提升职工业务水平, 权重: 40, 得分: 38}
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..numbers import plain
+from . import Finding, rule
+
+
+@rule("PD301", "weights-total")
+def check(ctx):
+    indicators = ctx.model.get("指标") or []
+    weights = [item.get("权重") for item in indicators if isinstance(item, dict)]
+    if ctx.format is None or not any(w is not None for w in weights):
+        return
+    missing = [i for i, w in enumerate(weights) if w is None]
+    for index in missing:
+        yield Finding(("指标", index), "其他指标有权重，此指标缺少“权重”")
+    if missing:
+        return
+    defaults = ctx.format.default_weights
+    total = sum(weights, Decimal(0)) + sum(defaults.values(), Decimal(0))
+    if total != ctx.format.total_score:
+        extra = "".join(f" + {name} {plain(w)}" for name, w in defaults.items())
+        yield Finding(
+            ("指标",),
+            f"指标权重合计 {plain(sum(weights, Decimal(0)))}{extra} = {plain(total)}，应为格式“{ctx.format.name}”规定的总分 {plain(ctx.format.total_score)}",
+        )

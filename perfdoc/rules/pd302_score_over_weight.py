@@ -1,0 +1,27 @@
+"""指标得分超过其权重
+
+An indicator cannot score more than its weight.
+
+错误示例：
+
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 建立工会组织10家, 权重: 10, 得分: 12}
+
+正确示例：
+
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 建立工会组织10家, 权重: 10, 得分: 10}
+"""
+
+from __future__ import annotations
+
+from ..numbers import plain
+from . import Finding, rule
+
+
+@rule("PD302", "score-over-weight")
+def check(ctx):
+    for index, item in enumerate(ctx.model.get("指标") or []):
+        weight, score = item.get("权重"), item.get("得分")
+        if weight is not None and score is not None and score > weight:
+            yield Finding(("指标", index, "得分"), f"得分 {plain(score)} 超过了权重 {plain(weight)}")

@@ -1,0 +1,28 @@
+"""指标实际值未达到目标值
+
+An indicator whose actual value misses its target is reported so that its
+score and the narrative can explain it. (When it is also marked complete,
+PD401 reports an error instead.)
+
+错误示例：
+
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 新增会员, 目标值: ≥500人, 实际值: 452人}
+
+正确示例：
+
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 新增会员, 目标值: ≥500人, 实际值: 2052人}
+"""
+
+from __future__ import annotations
+
+from ..errors import Severity
+from . import Finding, rule
+
+
+@rule("PD402", "target-missed", severity=Severity.WARNING)
+def check(ctx):
+    for index, result in enumerate(ctx.figures.indicators):
+        if result.met is False and not result.marked_complete:
+            yield Finding(("指标", index, "实际值"), f"实际值 {result.actual} 未达到目标值 {result.target}")

@@ -1,0 +1,32 @@
+"""指标的目标值与实际值无法比较
+
+A target and an actual value in different units (≥10家 against 12人), or a
+measurable target whose actual value has no number, cannot be checked.
+
+错误示例：
+
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 建立工会组织, 目标值: ≥10家, 实际值: 12人}
+
+正确示例：
+
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 建立工会组织, 目标值: ≥10家, 实际值: 12家}
+"""
+
+from __future__ import annotations
+
+from ..errors import Severity
+from . import Finding, rule
+
+
+@rule("PD403", "incomparable-indicator", severity=Severity.WARNING)
+def check(ctx):
+    for index, (item, result) in enumerate(zip(ctx.model.get("指标") or [], ctx.figures.indicators)):
+        if result.reason:
+            yield Finding(("指标", index, "目标值"), result.reason)
+        elif result.target is not None and result.actual is None and item.get("实际值"):
+            yield Finding(
+                ("指标", index, "实际值"),
+                f"目标值 {result.target} 可以度量，但实际值“{item.get('实际值')}”中没有可比较的数字",
+            )

@@ -1,0 +1,51 @@
+"""叙述中的数字引用有误
+
+Narratives may refer to figures, ``{{ 预算.调整后预算 }}``, so that a number is
+typed once. A reference to a name that does not exist, a tag that is not
+closed, or anything beyond reading a figure (``{{ ''.__class__ }}``) is
+refused with its position.
+
+错误示例：
+
+    预算:
+      年初预算: 431.77
+      调整数: 0
+    叙述:
+      自评结论: |
+        全年预算数{{ 预算.调整后预算数 }}万元。
+
+正确示例：
+
+    预算:
+      年初预算: 431.77
+      调整数: 0
+    叙述:
+      自评结论: |
+        全年预算数{{ 预算.调整后预算 }}万元。
+"""
+
+from __future__ import annotations
+
+from ..errors import Severity
+from ..narrative import NarrativeError, has_references, render_references
+from . import Finding, rule
+from ._text import line_in_value, text_values
+
+
+@rule("PD501", "narrative-reference")
+def check(ctx):
+    values = ctx.figures.values
+    for path, kind, text in text_values(ctx):
+        if not has_references(text):
+            continue
+        if kind != "markdown":
+            yield Finding(
+                path,
+                "此处是普通文本，不支持 {{ }} 数字引用，引用会原样显示；请改写数字或移到叙述章节中",
+                severity=Severity.WARNING,
+            )
+            continue
+        try:
+            render_references(text, values)
+        except NarrativeError as exc:
+            yield Finding(path, exc.message, location=line_in_value(ctx.source, path, exc.line))

@@ -1,0 +1,62 @@
+"""叙述中的金额单位疑似写错（元写成了万元的数）
+
+A number written in 元 whose digits are exactly a known 万元 figure
+("津补贴27.74元" where 津补贴 is 27.74 万元) is almost certainly a unit slip.
+
+错误示例：
+
+    机构收支:
+      - 名称: 机关
+        支出:
+          人员支出明细:
+            基本工资: 95.45
+            津补贴: 27.74
+    叙述:
+      基本支出情况: |
+        其中基本工资95.45万元，津补贴27.74元。
+
+正确示例：
+
+    机构收支:
+      - 名称: 机关
+        支出:
+          人员支出明细:
+            基本工资: 95.45
+            津补贴: 27.74
+    叙述:
+      基本支出情况: |
+        其中基本工资95.45万元，津补贴{{ 收支合计.支出.人员支出明细.津补贴 }}万元。
+"""
+
+from __future__ import annotations
+
+from ..errors import Severity
+from ..narrative import strip_references
+from ..numbers import WAN
+from ..schema import dotted, reference
+from . import Finding, rule
+from ._literals import literal_numbers
+from ._text import known_figures, locate, text_values
+
+
+@rule("PD503", "narrative-unit", severity=Severity.WARNING)
+def check(ctx):
+    amounts, _rates = known_figures(ctx.figures.values)
+    for path, _kind, text in text_values(ctx):
+        seen: dict = {}
+        for literal in literal_numbers(strip_references(text)):
+            occurrence = seen.get(literal.text, 0)
+            seen[literal.text] = occurrence + 1
+            if literal.unit != "元":
+                continue
+            in_wan = literal.value / WAN
+            if any(figure == in_wan for _, figure in amounts):
+                continue  # a correct 元 amount
+            match = next((p for p, figure in amounts if figure == literal.value), None)
+            if match is not None:
+                yield Finding(
+                    path,
+                    f"“{literal.text}”的数字与 {dotted(match)} 的 {literal.value} 万元相同，单位可能应为“万元”",
+                    hint=f"可改为引用 {{{{ {reference(match)} }}}}万元",
+                    location=locate(ctx.source, path, literal.text, occurrence),
+                )

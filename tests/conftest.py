@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+
+EXAMPLE_BASE = {
+    "格式": "格式: guangzhou",
+    "年度": "年度: 2022",
+    "部门": "部门:\n  名称: 示例部门",
+}
+
+
+def example_source(fragment: str) -> str:
+    """A rule example with the keys every source needs added in front."""
+    present = {line.split(":", 1)[0] for line in fragment.splitlines() if line and not line.startswith((" ", "#", "-"))}
+    head = [text for key, text in EXAMPLE_BASE.items() if key not in present]
+    return "\n".join(head) + "\n" + fragment
+
+
+def codes_of(text: str, path: str = "example.yaml") -> list[str]:
+    from perfdoc.validate import check_text
+
+    return [d.code for d in check_text(text, path).diagnostics]
+
+
+@pytest.fixture
+def check():
+    from perfdoc.validate import check_text
+
+    def run(fragment: str, path: str = "example.yaml"):
+        return check_text(example_source(fragment), path)
+
+    return run

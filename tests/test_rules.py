@@ -1,0 +1,193 @@
+"""Every rule: its documented bad example fails, its good example passes, plus edge cases."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from perfdoc.rules import all_rules
+from tests.conftest import codes_of, example_source
+
+RULES = all_rules()
+
+
+def test_rules_have_codes_summaries_and_examples():
+    assert len(RULES) >= 20
+    for rule in RULES:
+        assert rule.code.startswith("PD") and len(rule.code) == 5
+        assert rule.summary and not rule.summary.startswith(" ")
+        assert rule.example("错误示例").strip(), rule.code
+        assert rule.example("正确示例").strip(), rule.code
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_bad_example_is_reported(rule):
+    codes = codes_of(example_source(rule.example("错误示例")))
+    assert rule.code in codes
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_good_example_is_clean(rule):
+    codes = codes_of(example_source(rule.example("正确示例")))
+    assert rule.code not in codes
+
+
+def _codes(check, text):
+    return [d.code for d in check(textwrap.dedent(text)).diagnostics]
+
+
+def test_rounded_items_against_stated_total_are_consistent(check):
+    # Eight items rounded to 0.01 sum to 229.65; the stated 229.64 is within rounding.
+    text = """
+    机构收支:
+      - 名称: 机关
+        支出:
+          人员支出明细: {基本工资: 95.45, 津补贴: 27.74, 奖金: 31.06, 绩效工资: 26.04, 职工基本医疗保险费: 10.42, 其他社会保障缴费: 0.60, 机关事业单位基本养老保险缴费: 21.91, 住房公积金: 16.43}
+          人员支出: 229.64
+    """
+    assert "PD201" not in _codes(check, text)
+
+
+def test_total_off_by_more_than_rounding_is_an_error(check):
+    text = """
+    机构收支:
+      - 名称: 机关
+        支出:
+          人员支出明细: {基本工资: 95.45, 津补贴: 27.74}
+          人员支出: 123.29
+    """
+    result = check(textwrap.dedent(text))
+    (finding,) = [d for d in result.diagnostics if d.code == "PD201"]
+    assert "123.29" in finding.message and "123.19" in finding.message
+    assert (finding.location.line, finding.location.col) == (10, 13)
+
+
+def test_amount_written_with_one_decimal_has_a_wider_interval(check):
+    # 12.1 stands for [12.05, 12.15]; 643.45 + 12.1 may be stated as 655.55 or 655.50.
+    base = "预算:\n  年初预算: 643.45\n  调整数: 12.1\n  调整后预算: {}\n"
+    assert "PD201" not in _codes(check, base.format("655.55"))
+    assert "PD201" not in _codes(check, base.format("655.50"))
+    assert "PD201" in _codes(check, base.format("655.65"))
+
+
+def test_rate_rounding(check):
+    base = "预算:\n  年初预算: 643.45\n  调整数: 12.1\n  实际支出: {{一般公共预算: 608.57}}\n  预算调整率: \"{}\"\n"
+    assert "PD202" not in _codes(check, base.format("1.88%"))
+    assert "PD202" in _codes(check, base.format("1.98%"))
+
+
+def test_zero_over_zero_is_zero_percent_not_a_warning(check):
+    text = "预算:\n  年初预算: 431.77\n  调整数: 0\n  实际支出: {一般公共预算: 431.77, 政府性基金: 0}\n绩效自评:\n  政府性基金: {项目数: 0, 资金: 0}\n"
+    result = check(text)
+    assert "PD203" not in [d.code for d in result.diagnostics]
+    assert str(result.context.figures.get(("绩效自评", "政府性基金", "占比"))) == "0.00%"
+
+
+def test_grade_band_uses_format_scheme(check):
+    text = "格式: hunan-linxiang\n评分:\n  综合得分: 89.99\n  评价等次: 优秀\n"
+    result = check(text)
+    (finding,) = [d for d in result.diagnostics if d.code == "PD303"]
+    assert "良好" in finding.message
+
+
+def test_score_includes_budget_execution_points(check):
+    # guangzhou: 预算执行率 weighs 10; 92.83% of 10 = 9.28
+    text = """
+    预算: {年初预算: 643.45, 调整数: 12.1, 实际支出: {一般公共预算: 608.57}}
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 甲, 权重: 50, 得分: 50}
+      - {一级: 效益, 二级: 社会效益, 名称: 乙, 权重: 40, 得分: 38}
+    评分: {综合得分: 97.28, 评价等次: 优}
+    """
+    result = check(textwrap.dedent(text))
+    codes = [d.code for d in result.diagnostics]
+    assert "PD301" not in codes and "PD304" not in codes and "PD303" not in codes
+    assert str(result.context.figures.score) == "97.28"
+
+
+def test_indicator_targets(check):
+    text = """
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 甲, 目标值: "≤10次", 实际值: 12次}
+      - {一级: 产出, 二级: 数量, 名称: 乙, 目标值: 10家, 实际值: 12家}
+      - {一级: 产出, 二级: 数量, 名称: 丙, 目标值: "≥1000人次", 实际值: 999人次, 已完成: true}
+      - {一级: 产出, 二级: 质量, 名称: 丁, 目标值: "=100%", 实际值: 100%}
+    """
+    result = check(textwrap.dedent(text))
+    pairs = [(d.code, d.path[1]) for d in result.diagnostics if d.code.startswith("PD40")]
+    assert pairs == [("PD402", 0), ("PD401", 2)]
+
+
+def test_narrative_typo_digit_swap_and_unit_slip(check):
+    text = """
+    机构收支:
+      - 名称: 机关
+        收入: {公共财政拨款: 366.10}
+        支出:
+          人员支出明细: {基本工资: 95.45, 津补贴: 27.74}
+    叙述:
+      支出概况: |
+        财政拨款收入336.10万元，支出366.01万元，基本工资95.45万元。
+        津补贴27.74元，另有会费5000元。
+    """
+    result = check(textwrap.dedent(text))
+    found = {(d.code, d.message.split("”")[0].lstrip("“")) for d in result.diagnostics if d.code in ("PD502", "PD503")}
+    assert found == {("PD502", "336.10万元"), ("PD502", "366.01万元"), ("PD503", "27.74元")}
+    slip = next(d for d in result.diagnostics if d.code == "PD503")
+    assert (slip.location.line, slip.location.col) == (14, 8)
+
+
+def test_narrative_reference_renders_true_figure(check):
+    text = """
+    机构收支:
+      - 名称: 机关
+        收入: {公共财政拨款: 366.10}
+    叙述:
+      支出概况: 财政拨款收入{{ 收支合计.收入.公共财政拨款 }}万元。
+    """
+    from perfdoc.narrative import render_references
+
+    result = check(textwrap.dedent(text))
+    assert not result.errors
+    rendered = render_references(result.context.model["叙述"]["支出概况"], result.context.figures.values)
+    assert rendered == "财政拨款收入366.10万元。"
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ 部门.名称.__class__ }}",
+        "{% for x in 部门 %}",
+        "{{ 不存在的数字 }}",
+        "{{ 预算.年初预算 | nosuchfilter }}",
+    ],
+)
+def test_hostile_references_are_refused_with_a_location(check, snippet):
+    result = check(f"叙述:\n  自评结论: |\n    第一行\n    全年{snippet}\n")
+    (finding,) = [d for d in result.diagnostics if d.code == "PD501"]
+    assert finding.location is not None and finding.location.line >= 5
+
+
+def test_all_problems_are_reported_at_once(check):
+    text = """
+    年度: 2022
+    部门: {名称: 甲, 人员编制: 二十四, 联系电话: "123"}
+    预算: {年初预算: abc, 调整额: 1}
+    报告: {报告日期: 2023-02-30}
+    """
+    codes = sorted(set(_codes(check, text)))
+    assert {"PD101", "PD103", "PD104", "PD105", "PD106"} <= set(codes)
+
+
+def test_did_you_mean(check):
+    result = check("预算:\n  年初预箅: 1\n")
+    (finding,) = [d for d in result.diagnostics if d.code == "PD101"]
+    assert "年初预算" in finding.message
+    assert (finding.location.line, finding.location.col) == (6, 3)
+
+
+def test_year_must_match_file_name(check):
+    result = check("年度: 2021\n", path="sources/x/y/2022.yaml")
+    assert "PD107" in [d.code for d in result.diagnostics]
