@@ -147,18 +147,22 @@ def docs(output):
         click.echo(f"已生成 {path}")
 
 
-def _register_optional():
-    """Commands that live in their own modules."""
-    from .build import build_command, render_command
+def _register(module: str, command: str, name: str) -> None:
+    """Commands that live beside the code they drive."""
+    import importlib
 
-    main.add_command(build_command, "build")
-    main.add_command(render_command, "render")
+    try:
+        main.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), command), name)
+    except (ImportError, AttributeError):  # pragma: no cover - a module not yet shipped
+        pass
 
 
-try:
-    _register_optional()
-except ImportError:  # pragma: no cover - only while a module is being written
-    pass
+_register("build", "build_command", "build")
+_register("build", "render_command", "render")
+_register("diff", "diff_command", "diff")
+_register("nextyear", "next_year_command", "next-year")
+_register("gitutil", "textconv_command", "textconv")
+_register("gitutil", "git_setup_command", "git-setup")
 
 
 if __name__ == "__main__":  # python -m perfdoc.cli

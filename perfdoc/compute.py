@@ -333,3 +333,28 @@ def _indicators_and_score(figures: Figures, model: dict, fmt) -> None:
         if fmt is not None:
             figures.grade = fmt.grade_for(score)
             _assign(figures.values, ("评分", "评价等次"), (model.get("评分") or {}).get("评价等次") or figures.grade)
+
+
+YEAR_OVER_YEAR = {
+    "调整后预算": ("预算", "调整后预算"),
+    "实际支出": ("预算", "实际支出合计"),
+    "支出合计": ("收支合计", "支出", "支出合计"),
+    "三公经费": ("收支合计", "三公经费", "合计"),
+}
+
+
+def year_over_year(current: Figures, previous: Figures | None) -> dict:
+    """同比: last year's value, the change and the growth rate of headline figures.
+
+    Empty when there is no previous year, so templates can test ``{% if 同比 %}``.
+    """
+    if previous is None:
+        return {}
+    out = {}
+    for label, path in YEAR_OVER_YEAR.items():
+        now, before = current.get(path), previous.get(path)
+        if not isinstance(now, Decimal) or not isinstance(before, Decimal):
+            continue
+        growth = Percent((now - before) * HUNDRED / before) if before != 0 else None
+        out[label] = {"本年": Amount(now), "上年": Amount(before), "增减额": Amount(now - before), "增长率": growth}
+    return out

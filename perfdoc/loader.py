@@ -76,8 +76,10 @@ def decode(raw: bytes, path: str) -> tuple[str, list[Diagnostic]]:
     notes: list[Diagnostic] = []
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    if b"\x00" in raw[:4096] and not raw.strip(b"\x00"):
-        raise SourceSyntaxError("文件内容为空", Location(1, 1), code="PD001")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceSyntaxError("文件是 UTF-16 编码：请在编辑器中“另存为 UTF-8”后重试", Location(1, 1), code="PD002")
+    if raw.count(b"\x00") > len(raw) // 100:
+        raise SourceSyntaxError("文件不是文本文件（含有大量空字节），请确认选择的是 YAML 数据文件", Location(1, 1), code="PD002")
     try:
         return raw.decode("utf-8"), notes
     except UnicodeDecodeError as exc:
@@ -185,9 +187,26 @@ class _Builder:
         return text
 
 
+def _strip_control_characters(text: str, path: str) -> tuple[str, list[Diagnostic]]:
+    """Remove characters XML cannot hold (pasted from Word), each with a located warning."""
+    notes = []
+    for match in _XML_ILLEGAL_RE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        notes.append(
+            Diagnostic(
+                code="PD005",
+                message=f"第 {line} 行有无法写入文档的控制字符 U+{ord(match.group()):04X}（常见于从 Word 粘贴），已自动删除",
+                severity=Severity.WARNING,
+            ).located(path, Location(line, col))
+        )
+    return _XML_ILLEGAL_RE.sub("", text), notes
+
+
 def load_text(text: str, path: str = "<text>") -> Source:
     """Parse YAML text into a :class:`Source`. Raises :class:`SourceSyntaxError`."""
-    source = Source(path=path, text=text, data=None)
+    text, notes = _strip_control_characters(text, path)
+    source = Source(path=path, text=text, data=None, load_diagnostics=notes)
     if not text.strip():
         raise SourceSyntaxError("文件内容为空", Location(1, 1), code="PD001")
     yaml = YAML(typ="safe", pure=True)
@@ -200,13 +219,13 @@ def load_text(text: str, path: str = "<text>") -> Source:
     except YAMLError as exc:
         raise SourceSyntaxError(f"YAML 语法错误：{exc}", None, code="PD001") from None
     except RecursionError:
-        raise SourceSyntaxError(f"嵌套层级过深，已拒绝读取", None, code="PD003") from None
+        raise SourceSyntaxError("嵌套层级过深，已拒绝读取", Location(1, 1), code="PD003") from None
     if node is None:
         raise SourceSyntaxError("文件内容为空", Location(1, 1), code="PD001")
     try:
         source.data = _Builder(source).build(node, (), 0)
     except RecursionError:
-        raise SourceSyntaxError("嵌套层级过深，已拒绝读取", None, code="PD003") from None
+        raise SourceSyntaxError("嵌套层级过深，已拒绝读取", Location(1, 1), code="PD003") from None
     return source
 
 
@@ -244,6 +263,9 @@ _TRANSLATIONS = [
     ("did not find expected '-' indicator", "列表缩进不一致"),
     ("expected <block end>, but found", "缩进不一致"),
     ("found undefined alias", "引用了未定义的别名"),
+    ("expected ',' or ']'", "方括号“[ ]”未闭合或列表项之间缺少逗号"),
+    ("expected ',' or '}'", "花括号“{ }”未闭合或各项之间缺少逗号"),
+    ("while scanning a quoted scalar", "引号未闭合"),
     ("found character that cannot start any token", "出现了不能作为开头的字符"),
 ]
 

@@ -20,6 +20,8 @@ CENT = Decimal("0.01")
 UNITS = {"万元": Decimal(1), "元": Decimal("0.0001")}
 # Decimals a unit allows: 元 to the 分, 万元 likewise (6 = 分 in 万元).
 MAX_DECIMALS = {"万元": 6, "元": 2}
+# Anything from a trillion 元 up is a slip, not a department's budget.
+MAX_AMOUNT = {"万元": Decimal(10) ** 8, "元": Decimal(10) ** 12}
 
 _AMOUNT_RE = re.compile(r"^\s*([+-]?)\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)?\s*$")
 _PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$")
@@ -64,6 +66,11 @@ def parse_amount(raw, default_unit: str = "万元") -> tuple[Decimal, str]:
         unit = unit or default_unit
     else:
         raise AmountSyntaxError(f"应为金额数字，实际为{type_name(raw)}")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        raise AmountSyntaxError(f"金额“{raw}”不能用科学计数法，请直接写出数字")
+    if abs(number) >= MAX_AMOUNT[unit]:
+        raise AmountSyntaxError(f"金额 {number}{unit} 大得不合理，请检查是否多写了数位")
     if decimals(number) > MAX_DECIMALS[unit]:
         raise AmountSyntaxError(
             f"金额 {number} 的小数位数超过单位“{unit}”允许的 {MAX_DECIMALS[unit]} 位"

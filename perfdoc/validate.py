@@ -106,17 +106,18 @@ def check_file(path: str | Path, with_previous: bool = True) -> Checked:
     return result
 
 
-def check_text(text: str, path: str = "<text>") -> Checked:
-    """Validate YAML text (used by tests and the scaffold)."""
+def check_text(text: str, path: str = "<text>", previous_text: str | None = None) -> Checked:
+    """Validate YAML text (used by tests and the scaffold); ``previous_text`` is last year's."""
     from .loader import load_text
 
     result = Checked(path)
     try:
         source = load_text(text, path)
+        previous = analyse(load_text(previous_text, "<上年>")) if previous_text else None
     except SourceSyntaxError as exc:
         result.diagnostics.append(Diagnostic(code=exc.code, message=exc.message, file=path, location=exc.location))
         return result
-    ctx = analyse(source)
+    ctx = analyse(source, previous)
     result.context = ctx
     result.diagnostics = sorted(source.load_diagnostics + run_rules(ctx), key=Diagnostic.sort_key)
     return result

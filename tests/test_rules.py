@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from perfdoc.rules import all_rules
+from perfdoc.validate import check_text
 from tests.conftest import codes_of, example_source
 
 RULES = all_rules()
@@ -21,16 +22,24 @@ def test_rules_have_codes_summaries_and_examples():
         assert rule.example("正确示例").strip(), rule.code
 
 
+def _example_codes(rule, heading):
+    previous = rule.example("上年数据")
+    result = check_text(
+        example_source(rule.example(heading)),
+        "example.yaml",
+        previous_text=example_source(previous) if previous else None,
+    )
+    return [d.code for d in result.diagnostics]
+
+
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_bad_example_is_reported(rule):
-    codes = codes_of(example_source(rule.example("错误示例")))
-    assert rule.code in codes
+    assert rule.code in _example_codes(rule, "错误示例")
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_good_example_is_clean(rule):
-    codes = codes_of(example_source(rule.example("正确示例")))
-    assert rule.code not in codes
+    assert rule.code not in _example_codes(rule, "正确示例")
 
 
 def _codes(check, text):

@@ -1,0 +1,108 @@
+"""Hostile input: each bad file gets a clear located message, the right exit code, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from perfdoc.cli import main
+from perfdoc.errors import SourceSyntaxError
+from perfdoc.loader import load_path
+from perfdoc.validate import check_file
+
+HOSTILE = Path(__file__).parent / "hostile"
+
+# file → (exit status, codes that must be reported)
+EXPECTED = {
+    "empty.yaml": (1, {"PD001"}),
+    "only_comment.yaml": (1, {"PD001"}),
+    "tab_indent.yaml": (1, {"PD001"}),
+    "bad_indent.yaml": (1, {"PD001"}),
+    "unclosed_quote.yaml": (1, {"PD001"}),
+    "unclosed_bracket.yaml": (1, {"PD001"}),
+    "duplicate_keys.yaml": (1, {"PD004"}),
+    "alias_bomb.yaml": (1, {"PD003"}),
+    "merge_key.yaml": (1, {"PD003"}),
+    "deep_nesting.yaml": (1, {"PD003"}),
+    "top_level_list.yaml": (1, {"PD103"}),
+    "wrong_types.yaml": (1, {"PD101", "PD104", "PD105", "PD107"}),
+    "too_many_decimals_yuan.yaml": (1, {"PD104"}),
+    "control_chars.yaml": (0, {"PD005"}),
+    "injection.yaml": (1, {"PD501"}),
+    "punctuation.yaml": (0, set()),
+    "gbk.yaml": (1, {"PD002"}),
+    "gb18030.yaml": (1, {"PD002"}),
+    "utf16.yaml": (1, {"PD002"}),
+    "bom.yaml": (0, set()),
+    "binary.yaml": (1, {"PD002"}),
+}
+
+
+def test_every_corpus_file_has_an_expectation():
+    assert {p.name for p in HOSTILE.iterdir()} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_file(name):
+    status, codes = EXPECTED[name]
+    result = CliRunner().invoke(main, ["validate", str(HOSTILE / name)], catch_exceptions=False)
+    assert result.exit_code == status, result.output
+    reported = {line.split(": ")[1].split(" ")[0] for line in result.output.splitlines() if ": PD" in line}
+    assert codes <= reported
+    for line in result.output.splitlines():
+        if ": PD" in line and "PD109" not in line:
+            assert f"{HOSTILE / name}:" in line
+            assert line.split(": ", 1)[0].count(":") == 2, "every finding carries line and column"
+
+
+def test_no_traceback_for_the_whole_corpus():
+    proc = subprocess.run(
+        [sys.executable, "-m", "perfdoc.cli", "validate", str(HOSTILE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "内部错误" not in proc.stdout + proc.stderr
+
+
+def test_injection_every_reference_is_refused():
+    result = check_file(HOSTILE / "injection.yaml")
+    refused = {d.path[-1] for d in result.diagnostics if d.code == "PD501"}
+    assert refused == {"自评结论", "存在问题", "改进措施"}
+
+
+def test_gbk_message_says_how_to_fix():
+    (diag,) = check_file(HOSTILE / "gbk.yaml").diagnostics
+    assert "GBK" in diag.message and "UTF-8" in diag.message
+
+
+def test_fifty_megabyte_file_is_refused_fast_with_bounded_memory(tmp_path):
+    big = tmp_path / "2022.yaml"
+    with big.open("w", encoding="utf-8") as handle:
+        handle.write("叙述:\n  存在问题: |\n")
+        line = "    " + "绩效目标设定质量不够清晰。" * 8 + "\n"
+        while handle.tell() < 50 * 1024 * 1024:
+            handle.write(line * 1000)
+    tracemalloc.start()
+    with pytest.raises(SourceSyntaxError) as exc:
+        load_path(big)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert exc.value.code == "PD003"
+    assert peak < 5 * 1024 * 1024  # refused before reading the file
+
+
+def test_alias_bomb_memory_is_bounded():
+    tracemalloc.start()
+    with pytest.raises(SourceSyntaxError):
+        load_path(HOSTILE / "alias_bomb.yaml")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 300 * 1024 * 1024
