@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .indicators import IndicatorResult, judge_indicator
-from .numbers import HUNDRED, Amount, Interval, Percent, round_half_up
+from .numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, round_half_up
 from .schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
 
 BUDGET_EXECUTION = "预算执行率"
@@ -39,7 +39,9 @@ class Derivation:
 
     @property
     def stated_interval(self) -> Interval | None:
-        return Interval.of_written(self.stated) if self.stated is not None else None
+        if self.stated is None:
+            return None
+        return Interval.of_written(self.stated, AMOUNT_MIN_DECIMALS if self.kind == "sum" else 0)
 
     @property
     def consistent(self) -> bool:
@@ -63,6 +65,19 @@ class Derivation:
         return Term(self.path, self.computed, self.interval or Interval.exact(self.computed))
 
 
+@dataclass(frozen=True)
+class CrossCheck:
+    """Two figures that describe the same money in two places and must agree."""
+
+    label: str
+    first: Term
+    second: Term
+
+    @property
+    def consistent(self) -> bool:
+        return self.first.interval.overlaps(self.second.interval)
+
+
 @dataclass
 class Figures:
     """The model with every derived figure filled in, plus how each was derived."""
@@ -70,6 +85,8 @@ class Figures:
     values: dict
     derivations: dict = field(default_factory=dict)  # path → Derivation
     indicators: list = field(default_factory=list)  # IndicatorResult per 指标 item
+    computed: set = field(default_factory=set)  # paths computed without a Derivation (counts, scores)
+    cross_checks: list = field(default_factory=list)  # CrossCheck
     score: Decimal | None = None
     score_computed: bool = False
     grade: str | None = None
@@ -108,14 +125,23 @@ class _Calculator:
         self.model = model
         self.values = copy.deepcopy(model)
         self.derivations: dict = {}
+        self.computed: set = set()
+        self.zeros: set = set()  # inputs known to be exactly zero though not written
 
     def term(self, path: tuple) -> Term | None:
         if path in self.derivations:
             return self.derivations[path].term()
         value = lookup(self.model, path)
-        if isinstance(value, Decimal):
+        if isinstance(value, Percent):
             return Term(path, value, Interval.of_written(value))
+        if isinstance(value, Decimal):
+            return Term(path, value, Interval.of_written(value, AMOUNT_MIN_DECIMALS))
+        if path in self.zeros:
+            return Term(path, Decimal(0), Interval.exact(Decimal(0)))
         return None
+
+    def assume_zero(self, path: tuple) -> None:
+        self.zeros.add(path)
 
     def _stated(self, path):
         value = lookup(self.model, path)
@@ -189,7 +215,8 @@ def compute(model: dict, fmt=None) -> Figures:
     _institution_totals(calc, institutions)
     _projects(calc, model.get("项目") or [])
     _tasks(calc, model.get("任务") or [])
-    figures = Figures(values=calc.values, derivations=calc.derivations)
+    figures = Figures(values=calc.values, derivations=calc.derivations, computed=calc.computed)
+    figures.cross_checks = _cross_checks(calc)
     _indicators_and_score(figures, model, fmt)
     return figures
 
@@ -208,7 +235,12 @@ def _budget(calc, model):
 
 
 def _self_evaluation(calc, model):
+    spent = (model.get("预算") or {}).get("实际支出")
     for kind in ("一般公共预算", "政府性基金"):
+        evaluated = (model.get("绩效自评") or {}).get(kind) or {}
+        if spent is not None and kind not in spent and "资金" in evaluated:
+            # A fund source the department did not list was not spent at all.
+            calc.assume_zero(("预算", "实际支出", kind))
         calc.ratio(
             ("绩效自评", kind, "占比"),
             ("绩效自评", kind, "资金"),
@@ -254,6 +286,12 @@ def _leaf_paths(tree, prefix=()):
         yield prefix
 
 
+def _label(leaf: tuple) -> str:
+    """A readable name for a figure: 三公经费 合计 → 三公经费合计, 收入 收入合计 → 收入合计."""
+    name = str(leaf[-1])
+    return f"{leaf[-2]}{name}" if name == "合计" and len(leaf) > 1 else name
+
+
 def _institution_totals(calc, institutions):
     """收支合计: the totals row, summed field by field over all institutions."""
     if not institutions:
@@ -268,7 +306,7 @@ def _institution_totals(calc, institutions):
         calc.total(
             ("收支合计",) + leaf,
             [("机构收支", index) + leaf for index in range(len(institutions))],
-            f"合计{leaf[-1]} = 各机构{leaf[-1]}之和",
+            f"{_label(leaf)} = 各机构{_label(leaf)}之和",
         )
     spend = ("收支合计", "支出")
     calc.ratio(spend + ("人员经费占比",), spend + ("人员支出",), spend + ("支出合计",), "人员经费占比 = 人员支出 / 支出合计")
@@ -287,10 +325,12 @@ def _projects(calc, projects):
         return
     total = ("项目合计",)
     for key in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余"):
-        calc.total(total + (key,), [("项目", i, key) for i in range(len(projects))], f"项目{key}合计")
+        label = key if key.endswith("合计") else f"{key}合计"
+        calc.total(total + (key,), [("项目", i, key) for i in range(len(projects))], f"各项目{label}")
     calc.ratio(total + ("执行率",), total + ("实际支出",), total + ("调整后预算",), "项目执行率 = 实际支出合计 / 调整后预算合计")
     evaluated = [i for i, p in enumerate(projects) if p.get("参与评价")]
     _assign(calc.values, total + ("评价项目数",), len(evaluated))
+    calc.computed.add(total + ("评价项目数",))
     if evaluated:
         calc.total(total + ("评价项目资金",), [("项目", i, "调整后预算") for i in evaluated], "参与评价项目资金合计")
 
@@ -304,11 +344,28 @@ def _tasks(calc, tasks):
         calc.total(("任务资金合计",), [("任务", i, "资金") for i in range(len(tasks))], "各任务涉及资金之和")
 
 
+# Pairs of figures that must agree: (label, path, path).
+CROSS_CHECKS = (
+    ("项目实际支出合计与支出表的项目支出", ("项目合计", "实际支出"), ("收支合计", "支出", "项目支出")),
+    ("任务涉及资金合计与项目实际支出合计", ("任务资金合计",), ("项目合计", "实际支出")),
+)
+
+
+def _cross_checks(calc) -> list:
+    checks = []
+    for label, first, second in CROSS_CHECKS:
+        a, b = calc.term(first), calc.term(second)
+        if a is not None and b is not None:
+            checks.append(CrossCheck(label, a, b))
+    return checks
+
+
 def _indicators_and_score(figures: Figures, model: dict, fmt) -> None:
     indicators = model.get("指标") or []
     figures.indicators = [judge_indicator(item) for item in indicators]
     judged = [r for r in figures.indicators if r.met is not None]
     met = sum(1 for r in judged if r.met)
+    figures.computed.update(("指标完成情况", key) for key in ("指标数", "可判定数", "达成数", "完成率"))
     _assign(figures.values, ("指标完成情况",), {
         "指标数": len(indicators),
         "可判定数": len(judged),
@@ -330,6 +387,8 @@ def _indicators_and_score(figures: Figures, model: dict, fmt) -> None:
     figures.score = score
     if score is not None:
         _assign(figures.values, ("评分", "综合得分"), score)
+        if figures.score_computed:
+            figures.computed.add(("评分", "综合得分"))
         if fmt is not None:
             figures.grade = fmt.grade_for(score)
             _assign(figures.values, ("评分", "评价等次"), (model.get("评分") or {}).get("评价等次") or figures.grade)

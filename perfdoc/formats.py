@@ -27,6 +27,7 @@ class Document:
     name: str
     template: Path
     title: str = ""
+    required_sections: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,14 @@ def _parse_format(folder: Path) -> Format:
     documents = []
     for item in need("文档"):
         template = folder / str(item["模板"])
-        documents.append(Document(name=str(item["名称"]), template=template, title=str(item.get("标题", item["名称"]))))
+        documents.append(
+            Document(
+                name=str(item["名称"]),
+                template=template,
+                title=str(item.get("标题", item["名称"])),
+                required_sections=tuple(item.get("必需章节") or ()),
+            )
+        )
     grades = sorted(
         (Grade(str(g["名称"]), Decimal(g["最低分"])) for g in need("等次")),
         key=lambda g: g.min_score,
@@ -135,7 +143,9 @@ def _parse_format(folder: Path) -> Format:
         grades=tuple(grades),
         total_score=Decimal(scoring.get("总分", 100)),
         default_weights={str(k): Decimal(v) for k, v in (scoring.get("默认权重") or {}).items()},
-        required_sections=tuple(data.get("必需章节") or ()),
+        required_sections=tuple(dict.fromkeys(
+            tuple(data.get("必需章节") or ()) + tuple(s for d in documents for s in d.required_sections)
+        )),
         required_data=tuple(data.get("必需数据") or ()),
         labels=data.get("指标名称") or {},
         options={k: v for k, v in data.items() if k not in known},

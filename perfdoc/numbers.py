@@ -20,6 +20,8 @@ CENT = Decimal("0.01")
 UNITS = {"万元": Decimal(1), "元": Decimal("0.0001")}
 # Decimals a unit allows: 元 to the 分, 万元 likewise (6 = 分 in 万元).
 MAX_DECIMALS = {"万元": 6, "元": 2}
+# 万元 amounts are exact to 0.01 however they are written (trailing zeros are often dropped).
+AMOUNT_MIN_DECIMALS = 2
 # Anything from a trillion 元 up is a slip, not a department's budget.
 MAX_AMOUNT = {"万元": Decimal(10) ** 8, "元": Decimal(10) ** 12}
 
@@ -117,8 +119,13 @@ class Interval:
     high: Decimal
 
     @classmethod
-    def of_written(cls, value: Decimal) -> "Interval":
-        half = Decimal(5).scaleb(-decimals(value) - 1)
+    def of_written(cls, value: Decimal, min_decimals: int = 0) -> "Interval":
+        """What a figure written with its decimals may stand for: 12.1 → [12.05, 12.15].
+
+        ``min_decimals`` sets a floor: 万元 amounts are kept to the 0.01 (百元),
+        so "3万元" in a narrative or a table means 3.00, not anything from 2.5 to 3.5.
+        """
+        half = Decimal(5).scaleb(-max(decimals(value), min_decimals) - 1)
         return cls(value - half, value + half)
 
     @classmethod

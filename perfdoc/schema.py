@@ -249,9 +249,25 @@ SOURCE_SCHEMA = _map(
         ),
     ),
     机构收支=_list("收支情况，每个机构一项；多个机构时自动生成合计行", _INSTITUTION),
-    收支合计=Field("map", "各机构收支合计（自动计算）", derived=True),
+    收支合计=_map(
+        "各机构收支合计（自动计算；照抄旧文档时可填写，将与计算结果核对）",
+        **{
+            group: _map(
+                spec.doc,
+                **{key: _derived_amount(f"合计{key}") for key, child in spec.fields.items() if child.kind == "amount"},
+                **{key: _open(f"合计{key}", _derived_amount("金额")) for key, child in spec.fields.items() if child.open},
+                **{key: _derived_percent(child.doc) for key, child in spec.fields.items() if child.kind == "percent"},
+            )
+            for group, spec in _INSTITUTION.fields.items()
+            if spec.kind == "map"
+        },
+    ),
     项目=_list("项目（专项资金），每个一项", _PROJECT),
-    项目合计=Field("map", "各项目合计（自动计算）", derived=True),
+    项目合计=_map(
+        "各项目合计（自动计算；照抄旧文档时可填写，将与计算结果核对）",
+        **{key: _derived_amount(f"各项目{key}之和") for key in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余", "评价项目资金")},
+        执行率=_derived_percent("项目执行率 = 实际支出合计 / 调整后预算合计"),
+    ),
     年度目标=_list(
         "年度目标",
         _map("一项年度目标", 目标=_text("预期目标", required=True), 完成情况=_text("目标完成情况")),

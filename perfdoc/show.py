@@ -35,7 +35,8 @@ def figure_rows(ctx) -> list[FigureRow]:
     for path, value in _walk(figures.values):
         derivation = figures.derivations.get(path)
         if derivation is None:
-            rows.append(FigureRow(dotted(path), str(value), "输入"))
+            origin = "计算" if path in figures.computed else "输入"
+            rows.append(FigureRow(dotted(path), str(value), origin))
             continue
         if derivation.stated is None:
             origin = "计算"
@@ -44,8 +45,6 @@ def figure_rows(ctx) -> list[FigureRow]:
         else:
             origin = f"填报 {plain(derivation.stated)}（应为 {derivation.computed}）"
         rows.append(FigureRow(dotted(path), str(value), origin, derivation.formula))
-    if figures.score is not None:
-        rows.append(FigureRow("评分.综合得分", str(figures.score), "计算" if figures.score_computed else "输入"))
     if figures.grade:
         rows.append(FigureRow("评分.评价等次（按得分）", figures.grade, "计算"))
     return rows

@@ -72,12 +72,19 @@ def test_total_off_by_more_than_rounding_is_an_error(check):
     assert (finding.location.line, finding.location.col) == (10, 13)
 
 
-def test_amount_written_with_one_decimal_has_a_wider_interval(check):
-    # 12.1 stands for [12.05, 12.15]; 643.45 + 12.1 may be stated as 655.55 or 655.50.
+def test_amounts_are_exact_to_the_cent_however_written(check):
+    # "12.1" and "3" mean 12.10 and 3.00: 万元 figures are kept to 0.01.
     base = "预算:\n  年初预算: 643.45\n  调整数: 12.1\n  调整后预算: {}\n"
     assert "PD201" not in _codes(check, base.format("655.55"))
-    assert "PD201" not in _codes(check, base.format("655.50"))
-    assert "PD201" in _codes(check, base.format("655.65"))
+    assert "PD201" in _codes(check, base.format("655.50"))
+    assert "PD201" in _codes(check, base.format("655.57"))
+
+
+def test_amounts_written_with_more_decimals_keep_their_precision(check):
+    base = "预算:\n  年初预算: 101.833\n  调整数: 0.0004\n  调整后预算: {}\n"
+    assert "PD201" not in _codes(check, base.format("101.83"))
+    assert "PD201" not in _codes(check, base.format("101.8334"))
+    assert "PD201" in _codes(check, base.format("101.8344"))
 
 
 def test_rate_rounding(check):

@@ -1,7 +1,7 @@
 """格式所需的数据或章节未填写
 
 Each format lists the data blocks (``必需数据``) and narrative sections
-(``必需章节``) its documents show. A missing one is rendered as a visible
+(``必需章节``, listed per document) its documents show. A missing one is rendered as a visible
 blank, never invented; this warning says what is still to be filled in.
 
 错误示例：
@@ -48,7 +48,8 @@ def check(ctx):
     if missing_data:
         yield Finding((), f"格式“{fmt.name}”的文档需要以下数据，尚未填写，文档中将留空：{'、'.join(missing_data)}")
     sections = ctx.model.get("叙述") or {}
-    missing = [key for key in fmt.required_sections if not str(sections.get(key) or "").strip()]
-    if missing:
-        where = ("叙述",) if "叙述" in ctx.data else ()
-        yield Finding(where, f"格式“{fmt.name}”的文档需要以下叙述章节，尚未填写，文档中将留空：{'、'.join(missing)}")
+    where = ("叙述",) if "叙述" in ctx.data else ()
+    for doc in fmt.documents:
+        missing = [key for key in doc.required_sections if not str(sections.get(key) or "").strip()]
+        if missing:
+            yield Finding(where, f"“{doc.name}”需要以下叙述章节，尚未填写，文档中将留空：{'、'.join(missing)}")
