@@ -1,0 +1,312 @@
+"""``perfdoc new``: a commented YAML skeleton for a new department-year.
+
+The skeleton is generated from :data:`perfdoc.schema.SOURCE_SCHEMA`, so every
+key the schema knows appears in it, each with its Chinese description as a
+comment on the same line:
+
+* keys with an example value (``Field.example``) are written with it;
+* optional keys without one are written commented out, with a sample value;
+* derived keys (computed by perfdoc) are written commented out with
+  “（自动计算，可不填）”;
+* lists are written empty (``[]``) followed by one commented-out example item,
+  and open mappings (明细) likewise (``{}``);
+* the narrative sections the format requires are ``|`` blocks with a one-line
+  placeholder; the other sections are commented out.
+
+A commented-out block is commented at its own indentation, so deleting the
+leading ``# `` of each line gives valid YAML in place. The result depends only
+on the arguments and the schema (no dates of today), and validates without
+errors; the format's missing data and sections are reported as warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from .formats import load_format
+from .numbers import format_amount_as_written
+from .schema import SOURCE_SCHEMA, Field
+
+DERIVED_NOTE = "（自动计算，可不填）"
+REQUIRED_NOTE = "（必填）"
+SECTION_NOTE = "（本格式必需）"
+PLACEHOLDER = "（待填写）"
+
+# Example entry names for the open mappings (明细), by key; others fall back to the doc.
+_OPEN_EXAMPLE_KEYS = {
+    "实际支出": "一般公共预算",
+    "人员支出明细": "基本工资",
+    "公用支出明细": "办公费",
+    "资金明细": "慰问困难职工",
+}
+
+
+def scaffold_yaml(format_name: str, department: str, year: int) -> str:
+    """The YAML skeleton for ``department``'s ``year`` in ``format_name`` (which must exist)."""
+    fmt = load_format(format_name)
+    builder = _Builder(format_name, fmt, _one_line(department), int(year))
+    return builder.text()
+
+
+class _Builder:
+    def __init__(self, format_name: str, fmt, department: str, year: int):
+        self.format_name = format_name
+        self.fmt = fmt
+        self.department = department
+        self.year = year
+        self.sections = tuple(fmt.required_sections)
+        self.values = {
+            ("格式",): format_name,
+            ("年度",): year,
+            ("部门", "名称"): department,
+        }
+
+    # -- the whole file -------------------------------------------------
+
+    def text(self) -> str:
+        lines = self.header()
+        for key, field in SOURCE_SCHEMA.fields.items():
+            block, _live = self.entry(key, field, (key,), 0, live=True)
+            if len(block) > 1 and lines and lines[-1] != "":
+                lines.append("")
+            lines.extend(block)
+            if len(block) > 1:
+                lines.append("")
+        while lines and lines[-1] == "":
+            lines.pop()
+        return "\n".join(lines) + "\n"
+
+    def header(self) -> list[str]:
+        fmt = self.fmt
+        lines = [
+            f"# {self.department} {self.year}年度绩效自评数据",
+            f"# 文档格式 {self.format_name}：{_one_line(fmt.description) or self.format_name}",
+            "#",
+            "# 由 perfdoc new 生成的骨架。每个键后的注释说明它的含义，填写方法：",
+            "#   · 注释掉的值是填写示范，请改为本部门的数据；用不到的键可整行删除。",
+            "#   · 以“# ”开头的键是可选项：需要时删去行首的“# ”，保持缩进不变。",
+            "#   · 列表（[]）和明细（{}）下方是注释掉的示例项：填写时先删去“[]”或“{}”，",
+            "#     再删去示例各行行首的“# ”；每多一项，照样再写一段。",
+            f"#   · 注有{DERIVED_NOTE}的数由 perfdoc 计算；照抄旧文档时也可填写，校验时会核对。",
+            "#   · 金额默认以万元为单位，也可写作“5600元”；写几位小数就表示精确到几位。",
+            "#   · 叙述用 Markdown 书写，可用 {{ 预算.调整后预算 }} 这样的写法引用数字，数字只填一次。",
+            "#   · 填好后运行 perfdoc validate 检查，一次列出全部问题。",
+        ]
+        if fmt.required_data:
+            lines.append(f"# 本格式的文档需要的数据：{'、'.join(map(str, fmt.required_data))}")
+        if fmt.required_sections:
+            lines.append(f"# 本格式的文档需要的叙述章节：{'、'.join(map(str, fmt.required_sections))}")
+        lines.append("")
+        return lines
+
+    # -- one key ------------------------------------------------------------
+
+    def entry(
+        self, key: str, field: Field, path: tuple, indent: int, live: bool, in_derived: bool = False
+    ) -> tuple[list[str], bool]:
+        """The lines for ``key``; in live mode also whether any line is not commented out.
+
+        In sample mode (``live=False``) the lines are written as if live; the
+        caller comments out the whole block. ``in_derived``: inside a block of
+        derived figures that is commented out as a whole.
+        """
+        pad = " " * indent
+        note = self.note(key, field, path)
+        if is_derived(field) and not in_derived:
+            block, _ = self.entry(key, field, path, indent, live=False, in_derived=True)
+            return _comment(block, indent), False
+        if in_derived and field.kind not in ("map", "list"):
+            return [f"{pad}{key}:  # {note}"], False
+        if field.kind == "map" and field.open:
+            entry_key = _open_example_key(key, field)
+            child, _ = self.entry(entry_key, field.item, path + (entry_key,), indent + 2, False, in_derived)
+            if live:
+                return [f"{pad}{key}: {{}}  # {note}"] + _comment(child, indent + 2), True
+            return [f"{pad}{key}:  # {note}"] + child, False
+        if field.kind == "map":
+            body, any_live = [], False
+            for child_key, child_field in field.fields.items():
+                lines, child_live = self.entry(child_key, child_field, path + (child_key,), indent + 2, live, in_derived)
+                body.extend(lines)
+                any_live = any_live or child_live
+            if live and not any_live:
+                sample, _ = self.entry(key, field, path, indent, live=False)
+                return _comment(sample, indent), False
+            return [f"{pad}{key}:  # {note}"] + body, live
+        if field.kind == "list":
+            item = self.item(field.item, path + (0,), indent + 2) if field.item is not None else []
+            if live:
+                return [f"{pad}{key}: []  # {note}"] + _comment(item, indent + 2), True
+            return [f"{pad}{key}:  # {note}"] + item, False
+        if field.kind == "markdown":
+            lines = [f"{pad}{key}: |  # {note}", f"{pad}  {PLACEHOLDER}{_one_line(field.doc)}"]
+            if live and not self.is_live_section(path):
+                return _comment(lines, indent), False
+            return lines, live
+        # Only what the command was told is written live; examples stay commented out
+        # so that no figure of another department slips into a new file.
+        if live and (path in self.values or field.required):
+            return [f"{pad}{key}: {self.scalar(field, path)}  # {note}"], True
+        line = f"{pad}{key}: {self.scalar(field, path)}  # {note}"
+        return (_comment([line], indent), False) if live else ([line], False)
+
+    def item(self, field: Field, path: tuple, indent: int) -> list[str]:
+        """One example list item at ``indent`` (the column of its ``-``), in sample mode."""
+        if field.kind == "map" and not field.open:
+            body = []
+            for key, child in field.fields.items():
+                lines, _ = self.entry(key, child, path + (key,), indent + 2, live=False)
+                body.extend(lines)
+            # The "- " goes on the first line that is not commented out.
+            first = next((i for i, line in enumerate(body) if not line.lstrip().startswith("#")), None)
+            if first is None:
+                return [" " * indent + "- {}"] + body
+            head = body.pop(first)
+            return [" " * indent + "- " + head[indent + 2 :]] + body
+        if field.kind in ("map", "list"):
+            lines, _ = self.entry("示例", field, path, indent + 2, live=False)
+            return [" " * indent + "- " + lines[0][indent + 2 :]] + lines[1:]
+        value = field.example if field.example is not None else _short(field.doc)
+        return [" " * indent + "- " + yaml_scalar(value)]
+
+    # -- values and notes ---------------------------------------------------
+
+    def is_live_section(self, path: tuple) -> bool:
+        return len(path) == 2 and path[0] == "叙述" and path[1] in self.sections
+
+    def scalar(self, field: Field, path: tuple) -> str:
+        if path in self.values:
+            return yaml_scalar(self.values[path])
+        value = field.example
+        kind = field.kind
+        if value is None:
+            value = _sample(field, self.year)
+        elif kind == "date":
+            value = _shift_year(value, self.year + 1)
+        if kind == "amount" and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return format_amount_as_written(Decimal(str(value)))
+        return yaml_scalar(value)
+
+    def note(self, key: str, field: Field, path: tuple) -> str:
+        doc = _one_line(field.doc)
+        if is_derived(field):
+            doc = doc.replace("（自动计算）", "")
+            if field.kind not in ("map", "list") or "自动计算" not in doc:
+                doc += DERIVED_NOTE
+        if field.kind == "choice" and field.choices and not all(str(c) in doc for c in field.choices):
+            doc += "，可选：" + "／".join(map(str, field.choices))
+        if field.required and not field.derived:
+            doc += REQUIRED_NOTE
+        if self.is_live_section(path):
+            doc += SECTION_NOTE
+        return doc
+
+
+def is_derived(field: Field) -> bool:
+    """A derived figure, or a block that holds nothing but derived figures (收支合计)."""
+    if field.derived:
+        return True
+    if field.kind == "map" and field.open:
+        return field.item is not None and is_derived(field.item)
+    if field.kind == "map":
+        return bool(field.fields) and all(is_derived(child) for child in field.fields.values())
+    if field.kind == "list":
+        return field.item is not None and is_derived(field.item)
+    return False
+
+
+def _comment(lines: list[str], indent: int) -> list[str]:
+    """Comment ``lines`` out at column ``indent``: removing the “# ” restores them."""
+    out = []
+    for line in lines:
+        head, rest = line[:indent], line[indent:]
+        out.append(f"{head}# {rest}" if rest.strip() else f"{head}#")
+    return out
+
+
+def _sample(field: Field, year: int):
+    """A value of the right kind for a key that has no example."""
+    kind = field.kind
+    if kind in ("int", "score"):
+        return 0
+    if kind == "amount":
+        return Decimal("0.00")
+    if kind == "percent":
+        return "0.00%"
+    if kind == "date":
+        return dt.date(year + 1, 3, 31)
+    if kind == "year":
+        return year
+    if kind == "bool":
+        return False
+    if kind == "choice":
+        return field.choices[0] if field.choices else ""
+    if kind == "phone":
+        return "0730-1234567"
+    return ""
+
+
+def _shift_year(value, year: int):
+    """An example date moved to the report year (``2023-03-27`` → ``<year>-03-27``)."""
+    if isinstance(value, dt.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if not match:
+        return value
+    try:
+        return dt.date(year, int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return value
+
+
+def _open_example_key(key: str, field: Field) -> str:
+    if key in _OPEN_EXAMPLE_KEYS:
+        return _OPEN_EXAMPLE_KEYS[key]
+    doc = field.doc.split("：", 1)[-1]
+    name = re.split(r"[→、，,]", doc)[0].strip(" …")
+    return name if _plain_key(name) else "名称"
+
+
+def _plain_key(text: str) -> bool:
+    return bool(text) and yaml_scalar(text) == text and ":" not in text
+
+
+def _short(doc: str) -> str:
+    """A list item's description as its sample value (``一条职责``)."""
+    return _one_line(doc)
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text or "").split())
+
+
+_YAML = YAML(typ="safe", pure=True)
+
+
+def yaml_scalar(value) -> str:
+    """``value`` as a YAML scalar that reads back as the same value and type."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    if text and "\n" not in text and text == text.strip():
+        try:
+            loaded = _YAML.load(f"k: {text}")
+        except YAMLError:
+            loaded = None
+        if isinstance(loaded, dict) and loaded.get("k") == text and isinstance(loaded.get("k"), str):
+            return text
+    return json.dumps(text, ensure_ascii=False)
