@@ -1,8 +1,6 @@
 """未知的键
 
-A key that the schema does not know is almost always a typo or a key put at
-the wrong level. It would be silently ignored, so it is an error. The message
-suggests the closest known key.
+结构定义中没有的键，几乎都是键名写错或放错了层级。这样的键会被直接忽略而不作任何提示，因此按错误报告。消息中会给出最接近的已知键。
 
 错误示例：
 

@@ -1,8 +1,6 @@
 """缺少必填项
 
-Some keys are needed for any document: the format, the year, the
-department's name; inside a list item, the item's name. Each missing one is
-reported at the mapping that should hold it.
+有些键是任何文档都必须填写的：格式、年度、部门名称；列表中的每一项还必须有该项的名称。每缺少一个，都在本应包含它的那一层报告。
 
 错误示例：
 

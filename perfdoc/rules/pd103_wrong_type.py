@@ -1,8 +1,6 @@
 """值的类型不对
 
-Each key expects one kind of value: a mapping, a list, a text, a whole
-number, a score, one of a few choices. A list where a mapping belongs, a text
-where a count belongs, or an empty value is reported with what was expected.
+每个键只接受一类值：映射、列表、文本、整数、分数，或几个可选值之一。该写映射处写成列表、该填数目处写成文字，或者值为空，都会报告，并说明应当填写什么。
 
 错误示例：
 

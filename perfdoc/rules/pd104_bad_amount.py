@@ -1,10 +1,6 @@
 """金额或百分比写法有误
 
-Amounts are numbers in 万元 (or the file's 金额单位), optionally written with
-a unit such as "5600元". perfdoc reads the digits exactly as written, so an
-amount must be a plain number: no NaN or infinity, no more decimals than the
-unit allows (万元 to 6, 元 to 2), and not negative except for adjustments.
-Percentages are written like "92.83%".
+金额是以万元（或文件中金额单位所指定的单位）计的数字，也可以带单位写成“5600元”这样的文字。perfdoc 按写出的数字原样读取，因此金额必须是普通数字：不能是 NaN 或无穷大，小数位数不能超过该单位允许的位数（万元 6 位、元 2 位），除调整数外不能为负数。百分比写成“92.83%”的形式。
 
 错误示例：
 

@@ -1,7 +1,6 @@
 """日期写法有误或日期不存在
 
-Dates are written as 2023-03-27. A date that does not exist (2023-02-30) or
-a text that is not a date is reported.
+日期写作 2023-03-27 的形式。不存在的日期（如 2023-02-30）或不是日期的文字都会报告。
 
 错误示例：
 

@@ -1,8 +1,6 @@
 """电话号码写法有误
 
-A phone number is an 11-digit mobile number, a landline with its area code
-(0730-1234567), or a 7–8 digit local number. Write it in quotes so that a
-leading zero is kept.
+电话号码应为 11 位手机号码、带区号的固定电话（如 0730-1234567）或 7 至 8 位的本地号码。请加引号填写，以免丢失开头的 0。
 
 错误示例：
 

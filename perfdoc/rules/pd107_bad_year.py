@@ -1,8 +1,6 @@
 """年度有误或与文件名不符
 
-The year is a four-digit number between 2000 and 2100. A file kept as
-``sources/<格式>/<部门>/<年度>.yaml`` must hold that year: a file copied from
-last year and not updated is caught here.
+年度是 2000 至 2100 之间的四位数。按 ``sources/<格式>/<部门>/<年度>.yaml`` 存放的文件，其中填写的年度必须与文件名中的年度一致：从上年复制过来而未改年度的文件会在此被发现。
 
 错误示例：
 

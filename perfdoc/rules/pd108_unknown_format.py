@@ -1,7 +1,6 @@
 """未知的文档格式
 
-``格式`` names a folder under ``templates/`` holding a ``format.yaml``. An
-unknown name means no document can be rendered and no rating scheme applies.
+``格式`` 填写的是 ``templates/`` 下某个含有 ``format.yaml`` 的文件夹的名称。名称未知时，既无法生成任何文档，也没有可用的评分办法。
 
 错误示例：
 

@@ -1,8 +1,6 @@
 """格式所需的数据或章节未填写
 
-Each format lists the data blocks (``必需数据``) and narrative sections
-(``必需章节``, listed per document) its documents show. A missing one is rendered as a visible
-blank, never invented; this warning says what is still to be filled in.
+每种格式都列出了其文档所展示的数据块（``必需数据``）和叙述章节（``必需章节``，按文档分别列出）。缺少的内容在文档中显示为明显的空白，绝不凭空编造；本警告列出尚待填写的内容。
 
 错误示例：
 

@@ -1,11 +1,6 @@
 """填报的合计数与明细之和不符
 
-A total that is written in the file (收入合计, 支出合计, 基本支出, 人员支出
-with its 明细, 三公经费合计, 调整后预算 …) must equal what perfdoc computes from
-its parts. Rounding is judged by interval arithmetic from each figure's
-written decimals (as in XBRL Calculations 1.1): eight items each rounded to
-0.01 may sum to 229.65 against a stated 229.64, but 336.10 against 366.10
-is an error.
+文件中填写的合计数（收入合计、支出合计、基本支出、有明细时的人员支出、三公经费合计、调整后预算等）必须等于 perfdoc 由各组成部分算出的数。舍入误差按各数写出的小数位数以区间算术判断（与 XBRL Calculations 1.1 的做法相同）：八项各四舍五入到 0.01 的明细，其和为 229.65 而填报合计为 229.64 属于正常；但填报 336.10 而应为 366.10 则是错误。
 
 错误示例：
 

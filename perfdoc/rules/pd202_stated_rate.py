@@ -1,8 +1,6 @@
 """填报的比率与计算结果不符
 
-A rate written in the file (预算完成率, 预算调整率, 人员经费占比, 执行率 …) must
-agree with the rate computed from its figures, allowing for the rounding of
-each figure's written decimals and of the rate itself.
+文件中填写的比率（预算完成率、预算调整率、人员经费占比、执行率等）必须与由相关数字算出的比率一致；核对时考虑各数按其写出的小数位数产生的舍入，以及比率本身的舍入。
 
 错误示例：
 

@@ -1,8 +1,6 @@
 """比率的分母为零，无法计算
 
-A rate whose denominator is zero while its numerator is not (an adjustment
-against a 年初预算 of 0, spending against no budget) has no value. The
-documents leave it blank; check the figures.
+分母为零而分子不为零的比率（如年初预算为 0 却有调整数，或没有预算却有支出）没有数值。文档中该处留空；请核对相关数字。
 
 错误示例：
 

@@ -1,8 +1,6 @@
 """支出超过收入，结余为负
 
-当年结余, 累计结余 and a project's 年终结余 are computed from income and
-spending. A negative balance means spending exceeds the money available,
-which is almost always a figure typed in the wrong place.
+当年结余、累计结余和项目的年终结余都由收入和支出算出。结余为负，说明支出超过了可用资金，这几乎总是某个数字填错了位置。
 
 错误示例：
 

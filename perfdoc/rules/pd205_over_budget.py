@@ -1,7 +1,6 @@
 """实际支出超过调整后预算
 
-A 预算完成率 (or a project's 执行率) above 100% means more was spent than the
-adjusted budget allowed. That needs an explanation or a corrected figure.
+预算完成率（或项目的执行率）超过 100%，说明实际支出超过了调整后预算。对此需要作出说明，或改正有误的数字。
 
 错误示例：
 

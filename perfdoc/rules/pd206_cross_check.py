@@ -1,8 +1,6 @@
 """同一笔钱在两处填写的数字不一致
 
-Some money appears twice: the 项目支出 column of the expenditure table is the
-sum of the projects' 实际支出; the tasks' 资金 add up to the projects they
-fund. When both sides are present they must agree within rounding.
+有些资金会在两处出现：支出表中的项目支出一栏等于各项目实际支出之和；各任务的资金之和等于相应各项目的合计。两处都填写时，二者必须在舍入误差范围内一致。
 
 错误示例：
 

@@ -1,8 +1,6 @@
 """指标权重之和与格式规定的总分不符
 
-When indicators carry weights, the weights plus the format's default weights
-(such as 预算执行率 10 points) must add up to the format's total score
-(usually 100).
+指标填写了权重时，各指标权重加上格式规定的默认权重（如预算执行率 10 分），合计必须等于格式规定的总分（通常为 100 分）。
 
 错误示例：
 

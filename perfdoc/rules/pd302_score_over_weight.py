@@ -1,6 +1,6 @@
 """指标得分超过其权重
 
-An indicator cannot score more than its weight.
+指标的得分不能超过其权重。
 
 错误示例：
 

@@ -1,8 +1,6 @@
 """评价等次与综合得分不符
 
-The 评价等次 follows from the 综合得分 through the format's bands (for
-example 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 below). A stated 等次 must be
-the one of its score's band, and must be one the format knows.
+评价等次由综合得分按格式规定的等次划分确定（例如优秀 ≥ 90、良好 ≥ 80、合格 ≥ 60，60 以下为不合格）。填写的等次必须与得分所在的分数段一致，并且必须是该格式中规定的等次。
 
 错误示例：
 

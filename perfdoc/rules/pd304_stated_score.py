@@ -1,7 +1,6 @@
 """填报的综合得分与各指标得分之和不符
 
-When every indicator has a score, the 综合得分 is their sum (plus the
-format's 预算执行率 points, weight × 执行率). A stated 综合得分 must match it.
+每个指标都有得分时，综合得分等于各指标得分之和（另加格式规定的预算执行率得分，即权重 × 执行率）。填写的综合得分必须与之相符。
 
 错误示例：
 

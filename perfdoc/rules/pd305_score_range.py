@@ -1,6 +1,6 @@
 """综合得分超出总分
 
-A 综合得分 above the format's total (usually 100) is impossible.
+综合得分不可能超过格式规定的总分（通常为 100 分）。
 
 错误示例：
 

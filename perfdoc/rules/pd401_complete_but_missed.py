@@ -1,9 +1,6 @@
 """指标标为完成（或满分），实际值却未达到目标值
 
-Targets such as ``≥95%``, ``=100%``, ``≤10次``, ``10家`` or ``≥1000人次`` are
-compared with the actual value. An indicator marked complete (已完成: true,
-full score, or an actual value of “已完成”) whose actual value misses its
-target contradicts itself.
+``≥95%``、``=100%``、``≤10次``、``10家``、``≥1000人次`` 这类目标值会与实际值比较。指标已标为完成（已完成: true、得满分，或实际值为“已完成”），实际值却未达到目标值，前后自相矛盾。
 
 错误示例：
 

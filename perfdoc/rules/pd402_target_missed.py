@@ -1,8 +1,6 @@
 """指标实际值未达到目标值
 
-An indicator whose actual value misses its target is reported so that its
-score and the narrative can explain it. (When it is also marked complete,
-PD401 reports an error instead.)
+指标实际值未达到目标值时予以提示，以便在其得分和叙述中作出说明。（该指标同时标为完成时，改由 PD401 报告错误。）
 
 错误示例：
 

@@ -1,7 +1,6 @@
 """指标的目标值与实际值无法比较
 
-A target and an actual value in different units (≥10家 against 12人), or a
-measurable target whose actual value has no number, cannot be checked.
+目标值与实际值单位不同（如目标 ≥10家、实际 12人），或目标值可以量化而实际值中没有数字，都无法核对。
 
 错误示例：
 

@@ -1,9 +1,6 @@
 """叙述中的数字引用有误
 
-Narratives may refer to figures, ``{{ 预算.调整后预算 }}``, so that a number is
-typed once. A reference to a name that does not exist, a tag that is not
-closed, or anything beyond reading a figure (``{{ ''.__class__ }}``) is
-refused with its position.
+叙述中可以用 ``{{ 预算.调整后预算 }}`` 这样的写法引用数字，使每个数只填写一次。引用不存在的名称、标记未闭合，或超出读取数字范围的写法（如 ``{{ ''.__class__ }}``），都会被拒绝，并指出所在位置。
 
 错误示例：
 

@@ -1,10 +1,6 @@
 """叙述中的数字与已知数字仅差一位，疑似笔误
 
-A number typed literally in a narrative that is not any known figure but
-differs from one by a single digit, two swapped digits or a shifted decimal
-point is probably a typo of that figure. The message names the figure it
-probably meant; better still, write a reference such as
-``{{ 收支合计.收入.收入合计 }}`` so the number is typed once.
+叙述中手写的数字如果不等于任何已知数字，但与某个已知数字只差一位数字、有两位数字颠倒或小数点错位，很可能是该数字的笔误。消息中会指出它可能要写的数字；更好的做法是改用 ``{{ 收支合计.收入.收入合计 }}`` 这样的引用，使这个数只填写一次。
 
 错误示例：
 

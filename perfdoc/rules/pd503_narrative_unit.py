@@ -1,7 +1,6 @@
 """叙述中的金额单位疑似写错（元写成了万元的数）
 
-A number written in 元 whose digits are exactly a known 万元 figure
-("津补贴27.74元" where 津补贴 is 27.74 万元) is almost certainly a unit slip.
+以元为单位写出的数字，如果其数值恰好与某个以万元计的已知数字相同（如津补贴为 27.74 万元，叙述中却写“津补贴27.74元”），几乎可以肯定是单位写错了。
 
 错误示例：
 

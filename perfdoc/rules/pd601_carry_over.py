@@ -1,8 +1,6 @@
 """上年结转与上年累计结余不符
 
-This year's 上年结转 of each institution must equal last year's 累计结余 of the
-same institution (matched by 名称), when last year's file exists beside this
-one (``2021.yaml`` next to ``2022.yaml``).
+上年的数据文件与本年文件放在一起时（如 ``2022.yaml`` 旁边有 ``2021.yaml``），本年每个机构的上年结转必须等于上年同一机构（按名称对应）的累计结余。
 
 上年数据：
 

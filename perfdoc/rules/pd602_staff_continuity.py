@@ -1,9 +1,6 @@
 """实有人数与上年人数及当年变动不符
 
-Where the file records staff changes, 实有人数 must equal last year's number
-plus 调入 and 录用, minus 调出, 退休, 辞职 and 其他减少. Last year's number is
-``上年实有人数`` or, when last year's file exists, its 实有人数 (and the two
-must agree).
+文件中填写了人员变动时，实有人数必须等于上年人数加调入、录用，减调出、退休、辞职和其他减少。上年人数取 ``上年实有人数``，或在上年数据文件存在时取其中的实有人数（两者都有时必须一致）。
 
 错误示例：
 

@@ -1,9 +1,6 @@
 """与上年相比变动较大，叙述中未作说明
 
-When the format sets ``变动提示阈值`` (a percentage), a headline figure —
-调整后预算, 实际支出, 支出合计, 三公经费合计 — that moves by more than that
-against last year should be explained: the warning is silenced once any
-narrative section mentions the figure's name.
+格式设定了 ``变动提示阈值``（一个百分比）时，调整后预算、实际支出、支出合计、三公经费合计这几项主要数字与上年相比变动超过该比例的，应当作出说明：只要任一叙述章节提到该数字的名称，就不再给出此警告。
 
 上年数据：
 
