@@ -151,10 +151,7 @@ def _register(module: str, command: str, name: str) -> None:
     """Commands that live beside the code they drive."""
     import importlib
 
-    try:
-        main.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), command), name)
-    except (ImportError, AttributeError):  # pragma: no cover - a module not yet shipped
-        pass
+    main.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), command), name)
 
 
 _register("build", "build_command", "build")
