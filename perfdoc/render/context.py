@@ -1,0 +1,249 @@
+"""The render context: everything a .docx template can refer to.
+
+:func:`build_context` turns the validated figures of one department-year into
+the dictionary the templates are rendered with. It is a pure function of the
+rule context (model, figures, format, previous year): no I/O, no clock.
+
+The context is the figure tree (every input and derived figure, Chinese keys
+as in the source file) with three kinds of additions:
+
+* ``格式``  – the region format's name, options (地区、财政部门…) and labels;
+* ``叙述``  – every narrative section as Markdown, figure references rendered;
+* helpers  – rows shaped for tables (grouped indicators, tasks spanning their
+  key indicators, padded evaluator rows, institution rows with a 合计 row…).
+
+Every key the schema declares is present, so ``{{ 预算.调整后预算|万元 }}``
+renders blank when the figure is missing instead of failing or inventing a
+value. ``docs/templates.md`` documents the whole context for template authors.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+from ..compute import year_over_year
+from ..narrative import NarrativeError, render_references, strip_references
+from ..numbers import Amount
+from ..schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field
+
+MISSING = None  # a figure the source does not have; templates print it blank
+BLANK = ""  # an empty text cell or label
+
+# Minimum number of rows in the 评价人员 table of the official form.
+EVALUATOR_ROWS = 4
+
+# Item numbering patterns for the 段落 filter's 编号 keyword. They live in the
+# context because a pattern's braces cannot be written inside a {{p … }} tag.
+LIST_NUMBERING = {"顿号": "{n}、", "括号": "（{n}）", "点": "{n}. "}
+
+# Keys of the derived totals maps, which the schema declares without fields.
+PROJECT_TOTAL_KEYS = ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余", "执行率", "评价项目数", "评价项目资金")
+
+
+def build_context(ctx) -> dict:
+    """The template context for one department-year (see the module docstring)."""
+    figures = ctx.figures.values
+    tree = copy.deepcopy(figures)
+    _render_markdown_fields(tree, figures)
+    tree = _fill(tree, SOURCE_SCHEMA)
+    tree["收支合计"] = _fill(tree.get("收支合计") or {}, SOURCE_SCHEMA.fields["机构收支"].item)
+    tree["项目合计"] = {key: (tree.get("项目合计") or {}).get(key) for key in PROJECT_TOTAL_KEYS}
+    tree["叙述"] = narratives(ctx.model, figures)
+    tree["格式"] = format_options(ctx.format, ctx.model)
+    labels = tree["格式"]["标签"]
+    tree.update(
+        职能概述=duties_summary(tree["部门"]["职能职责"]),
+        预算调整=budget_adjustment(tree["预算"]["调整数"]),
+        项目调整=budget_adjustment(tree["项目合计"]["调整数"]),
+        资金来源=funding_sources(tree["预算"]["实际支出"]),
+        任务表=task_rows(tree["任务"]),
+        指标分组=indicator_groups(tree["指标"], labels),
+        评价人员表=evaluator_rows(tree["评价人员"]),
+        收支表=institution_rows(tree["机构收支"], tree["收支合计"]),
+        评价项目=[project for project in tree["项目"] if project.get("参与评价") is True],
+        同比=year_over_year(ctx.figures, ctx.previous.figures) if ctx.previous is not None else {},
+        编号=dict(LIST_NUMBERING),
+    )
+    return tree
+
+
+# --- the figure tree -------------------------------------------------------
+
+
+def _fill(value, schema: Field):
+    """``value`` with every key the schema declares present (``None`` when absent)."""
+    if schema.kind == "map" and not schema.open:
+        node = value if isinstance(value, dict) else {}
+        for key, child in schema.fields.items():
+            node[key] = _fill(node.get(key), child)
+        return node
+    if schema.kind == "map":  # open map (明细, 实际支出): the user's keys only
+        return value if isinstance(value, dict) else {}
+    if schema.kind == "list":
+        items = value if isinstance(value, list) else []
+        return [_fill(item, schema.item) for item in items]
+    return value
+
+
+def _render_markdown_fields(tree: dict, figures: dict) -> None:
+    """Render figure references in Markdown fields outside 叙述 (项目.概述)."""
+    for project in tree.get("项目") or []:
+        if isinstance(project, dict) and isinstance(project.get("概述"), str):
+            project["概述"] = _render(project["概述"], figures)
+
+
+def _render(text: str, figures: dict) -> str:
+    """Markdown with its figure references filled in; a broken reference renders blank.
+
+    Validation (PD501) has already reported broken references with their position.
+    """
+    try:
+        rendered = render_references(text, figures)
+    except NarrativeError:
+        rendered = strip_references(text)
+    return rendered.strip()
+
+
+def narratives(model: dict, figures: dict) -> dict:
+    """Every narrative section, rendered; absent sections are blank strings."""
+    written = model.get("叙述") or {}
+    return {
+        section: _render(written[section], figures) if isinstance(written.get(section), str) else BLANK
+        for section in NARRATIVE_SECTIONS
+    }
+
+
+def format_options(fmt, model: dict) -> dict:
+    """``格式``: the format's name, description, grades, labels and free options."""
+    if fmt is None:
+        return {"名称": model.get("格式"), "说明": BLANK, "标签": {"一级": {}, "二级": {}}, "等次": [], "总分": MISSING}
+    labels = fmt.labels or {}
+    return {
+        **fmt.options,
+        "名称": fmt.name,
+        "说明": fmt.description,
+        "标签": {"一级": dict(labels.get("一级") or {}), "二级": dict(labels.get("二级") or {})},
+        "等次": [{"名称": grade.name, "最低分": grade.min_score} for grade in fmt.grades],
+        "总分": fmt.total_score,
+    }
+
+
+# --- helpers for sentences ---------------------------------------------------
+
+
+def duties_summary(duties: list) -> str:
+    """职能职责 as one run of text: a single duty as is, several numbered ``1、…2、…``."""
+    items = [str(item).strip() for item in duties if str(item).strip()]
+    if len(items) == 1:
+        return items[0]
+    return "".join(f"{index}、{item}" for index, item in enumerate(items, 1))
+
+
+def budget_adjustment(adjustment) -> dict:
+    """A 年中调整数 as a direction and a size: ``{"方向": "调增", "金额": 12.10}``."""
+    if not isinstance(adjustment, Decimal):
+        return {"方向": "调增", "金额": MISSING}
+    return {"方向": "调减" if adjustment < 0 else "调增", "金额": Amount(abs(adjustment))}
+
+
+def funding_sources(actual_spending: dict) -> list:
+    """预算.实际支出 by source, in the order written: ``[{"名称", "金额"}]``."""
+    return [{"名称": name, "金额": amount} for name, amount in actual_spending.items()]
+
+
+def compact_amount(value) -> str:
+    """An amount without trailing zeros, as forms write task funds: 5.60 → ``5.6``."""
+    if not isinstance(value, Decimal):
+        return BLANK
+    return format(value.normalize(), "f")
+
+
+# --- helpers for tables -------------------------------------------------------
+
+
+def task_rows(tasks: list) -> list:
+    """主要任务, each spanning its key indicators (at least one row per task).
+
+    A template loops ``{%tr for 任务 in 任务表 %}`` then ``{%tr for 指标 in
+    任务.关键指标 %}`` and marks the task's own cells ``{% vm %}``, so each task
+    is merged vertically over its indicators and its funds are shown once.
+    """
+    blank_indicator = {"名称": BLANK, "目标值": BLANK, "完成情况": BLANK}
+    rows = []
+    for number, task in enumerate(tasks, 1):
+        funds = task.get("资金")
+        rows.append({
+            **task,
+            "序号": number,
+            "名称": task.get("名称") or f"任务{number}",
+            "资金文字": f"{compact_amount(funds)}万元" if isinstance(funds, Decimal) else BLANK,
+            "关键指标": list(task.get("关键指标") or []) or [dict(blank_indicator)],
+        })
+    return rows
+
+
+def indicator_groups(indicators: list, labels: dict) -> list:
+    """三级指标 grouped by 一级 then 二级, in order of first appearance.
+
+    Returns ``[{"一级", "标签", "行": [row…]}]``. Each row is one table row:
+    consecutive indicators of one 二级 group that share one 实际值 are merged
+    into a single row (as the official form writes them). A row carries
+    ``二级``/``二级标签``, ``二级首行`` (first row of its 二级 group, where the
+    二级 cell starts its vertical merge), ``指标`` (the indicators, each with
+    ``序号`` counted within the 二级 group and ``显示名`` “指标1：名称”),
+    ``绩效目标`` (the 显示名 list, one paragraph each) and ``完成情况``.
+    """
+    level1_labels, level2_labels = labels.get("一级") or {}, labels.get("二级") or {}
+    groups: dict = {}
+    for item in indicators:
+        level1, level2 = item.get("一级") or BLANK, item.get("二级") or BLANK
+        groups.setdefault(level1, {}).setdefault(level2, []).append(item)
+    out = []
+    for level1, by_level2 in groups.items():
+        rows = []
+        for level2, items in by_level2.items():
+            numbered = [
+                {**item, "序号": number, "显示名": f"指标{number}：{item.get('名称') or BLANK}"}
+                for number, item in enumerate(items, 1)
+            ]
+            for index, merged in enumerate(_merge_shared_actuals(numbered)):
+                rows.append({
+                    "二级": level2,
+                    "二级标签": level2_labels.get(level2, level2),
+                    "二级首行": index == 0,
+                    "指标": merged,
+                    "绩效目标": [item["显示名"] for item in merged],
+                    "完成情况": merged[0].get("实际值") or BLANK,
+                })
+        out.append({"一级": level1, "标签": level1_labels.get(level1, level1), "行": rows})
+    return out
+
+
+def _merge_shared_actuals(items: list) -> list:
+    """Runs of consecutive items with the same non-blank 实际值, as lists."""
+    runs: list = []
+    for item in items:
+        actual = item.get("实际值") or BLANK
+        if runs and actual and (runs[-1][-1].get("实际值") or BLANK) == actual:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def evaluator_rows(people: list) -> list:
+    """评价人员, padded with blank rows to the form's minimum of four."""
+    rows = [dict(person) for person in people]
+    while len(rows) < EVALUATOR_ROWS:
+        rows.append({"姓名": BLANK, "职务": BLANK, "单位": BLANK})
+    return rows
+
+
+def institution_rows(institutions: list, totals: dict) -> list:
+    """机构收支 rows for the 收支 tables, plus a 合计 row when there are several."""
+    rows = list(institutions)
+    if len(institutions) > 1:
+        rows.append({**totals, "名称": "合计"})
+    return rows
+
