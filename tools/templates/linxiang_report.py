@@ -45,7 +45,7 @@ def cover() -> list:
         Para("评价方式：{{ 报告.评价方式 }}", style="PDCoverField"),
         Para("评价机构：{{ 报告.评价机构 }}", style="PDCoverField"),
         Para("报告日期：{{ 报告.报告日期|中文日期 }}", style="PDCoverField"),
-        *space(5),
+        *space(3),
         Para("{{ 格式.财政部门 }}（制）", style="PDCoverIssuer"),
     ]
 
