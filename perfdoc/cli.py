@@ -25,6 +25,9 @@ class _Group(click.Group):
         except UserError as exc:
             click.echo(f"perfdoc: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:  # output piped into head or less, which closed early
+            sys.stderr.close()
+            sys.exit(0)
         except KeyboardInterrupt:
             click.echo("perfdoc: 已中断", err=True)
             sys.exit(2)

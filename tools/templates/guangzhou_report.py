@@ -10,7 +10,7 @@ from pathlib import Path
 
 import guangzhou_form
 import kit
-from kit import Para, heading, narrative, when
+from kit import Para, heading, narrative, when, year_over_year
 
 OUTPUT = Path("templates/guangzhou/自评报告.docx")
 
@@ -71,6 +71,7 @@ def body() -> list:
         narrative("总体运行情况"),
         heading(2, "（三）部门整体收支情况"),
         BUDGET,
+        *year_over_year("实际支出"),
         *when("叙述.支出概况", narrative("支出概况")),
         heading(2, "（四）部门整体绩效管理情况"),
         COVERAGE,

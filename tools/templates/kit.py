@@ -438,6 +438,18 @@ def when(condition: str, *then, otherwise=()) -> list:
     return out + [Para("{%p endif %}")]
 
 
+def year_over_year(figure: str) -> list:
+    """“与上年相比，实际支出增加…万元，增长…%。” — only when last year's source exists."""
+    change = f"同比.{figure}"
+    up = f"{{% if {change}.增减额 < 0 %}}减少{{% else %}}增加{{% endif %}}"
+    rise = f"{{% if {change}.增减额 < 0 %}}下降{{% else %}}增长{{% endif %}}"
+    sentence = (
+        f"与上年相比，{figure}{up}{{{{ {change}.增减额|abs|万元 }}}}万元"
+        f"{{% if {change}.增长率 is not none %}}，{rise}{{{{ {change}.增长率|abs|百分比 }}}}{{% endif %}}。"
+    )
+    return when(change, Para(sentence))
+
+
 def each(loop: str, *body, empty: Para | None = Para("")) -> list:
     """Paragraphs repeated ``{%p for loop %}``; ``empty`` stands in for no items,
     so a table cell always keeps a paragraph."""

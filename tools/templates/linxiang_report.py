@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import kit
-from kit import Cell, Form, Para, continued, each, heading, label, narrative, when
+from kit import Cell, Form, Para, continued, each, heading, label, narrative, when, year_over_year
 
 OUTPUT = Path("templates/hunan-linxiang/自评报告.docx")
 WIDTH = kit.text_width(kit.OFFICIAL_PAGE)  # 156 mm
@@ -282,6 +282,7 @@ def summary() -> list:
         *when("叙述.人员情况", narrative("人员情况"), otherwise=[Para(STAFF)]),
         heading(2, "（二）部门（单位）整体支出规模、使用方向和主要内容、涉及范围等"),
         *when("叙述.支出概况", narrative("支出概况"), otherwise=[Para(SPENDING_OVERVIEW)]),
+        *year_over_year("支出合计"),
         heading(1, "二、部门（单位）整体支出管理及使用情况"),
         heading(2, "（一）基本支出"),
         *when("叙述.基本支出情况", narrative("基本支出情况"), otherwise=BASIC_SPENDING),

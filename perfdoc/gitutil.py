@@ -1,0 +1,176 @@
+"""Git integration: a source's earlier versions, and readable diffs of generated .docx files.
+
+* :func:`file_at_revision` reads ``git show REV:path`` for ``perfdoc diff --rev``;
+* ``perfdoc textconv FILE.docx`` prints a document as text, for git's
+  ``diff.<driver>.textconv``;
+* ``perfdoc git-setup`` registers that driver for ``*.docx`` in the current
+  repository, so ``git diff`` and ``git log -p`` show what changed in a document.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import click
+
+from .errors import UserError
+
+DIFF_DRIVER = "perfdoc"
+ATTRIBUTES_LINE = f"*.docx diff={DIFF_DRIVER}"
+TEXTCONV = "perfdoc textconv"
+CELL_SEPARATOR = " | "
+
+
+# ---------------------------------------------------------------- running git
+
+
+def run_git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """Run git in ``cwd``; output is bytes. A missing git is the user's to fix."""
+    git = shutil.which("git")
+    if git is None:
+        raise UserError("找不到 git 命令：请先安装 Git（https://git-scm.com），并确认它在 PATH 中")
+    return subprocess.run([git, *args], cwd=cwd, capture_output=True, check=False)
+
+
+def repository_root(folder: Path) -> Path:
+    """The top folder of the git work tree holding ``folder``."""
+    result = run_git(["rev-parse", "--show-toplevel"], folder)
+    if result.returncode != 0:
+        raise UserError(f"{folder} 不在 git 仓库中（没有找到 .git）；请在仓库内运行，或先运行 git init")
+    return Path(os.fsdecode(result.stdout.rstrip(b"\r\n"))).resolve()
+
+
+def file_at_revision(path: Path, rev: str) -> tuple[bytes, str]:
+    """The bytes of ``path`` as committed at ``rev``, and its path inside the repository."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"找不到文件 {path}")
+    root = repository_root(path.resolve().parent)
+    try:
+        relative = path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise UserError(f"{path} 不在 git 仓库 {root} 之内") from None
+    if rev.startswith("-") or run_git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root).returncode != 0:
+        raise UserError(f"git 仓库中没有修订版本“{rev}”（可用 git log 查看提交，如 HEAD、HEAD~1 或提交号）")
+    shown = run_git(["show", f"{rev}:{relative}"], root)
+    if shown.returncode != 0:
+        raise UserError(f"修订版本“{rev}”中没有文件 {relative}（该文件可能是在此之后才加入或改名的）")
+    return shown.stdout, relative
+
+
+# ---------------------------------------------------------------- textconv
+
+
+def docx_text(path: Path) -> str:
+    """The document as text: one line per paragraph, table rows with cells joined by `` | ``."""
+    try:
+        from .render import extract
+    except ImportError:  # pragma: no cover - perfdoc.render ships with perfdoc
+        extract = None
+    if extract is not None and all(hasattr(extract, name) for name in _EXTRACT_NEEDS):
+        return _text_with_extract(extract, path)
+    return _text_with_python_docx(path)
+
+
+# extract reads a paragraph as Word shows it (text boxes, tracked changes, merged cells)
+# but has no row-level API yet; these are the pieces of it used to keep rows together.
+_EXTRACT_NEEDS = (
+    "_main_part", "_w", "_within", "_continues_vertical_merge", "_read_blocks", "_read_paragraph",
+    "P", "TBL", "TR", "TC", "WRAPPERS",
+)
+
+
+def _text_with_extract(extract, path: Path) -> str:
+    body = extract._main_part(path).find(extract._w("body"))
+    lines: list[str] = []
+
+    def read(container):
+        for child in container:
+            if child.tag == extract.P:
+                extract._read_paragraph(child, lines)
+            elif child.tag == extract.TBL:
+                for row in extract._within(child, extract.TR):
+                    cells = []
+                    for cell in extract._within(row, extract.TC):
+                        if not extract._continues_vertical_merge(cell):
+                            cell_lines: list[str] = []
+                            extract._read_blocks(cell, cell_lines)
+                            cells.append(_one_line(cell_lines))
+                    lines.append(CELL_SEPARATOR.join(cells))
+            elif child.tag in extract.WRAPPERS:
+                read(child)
+
+    if body is not None:
+        read(body)
+    return "".join(line + "\n" for line in lines)
+
+
+def _text_with_python_docx(path: Path) -> str:
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for a damaged package
+        raise UserError(f"{path} 不是有效的 .docx 文件：{exc}") from None
+    lines = []
+    seen = set()  # a merged cell is returned once per grid cell it spans; the set keeps its element alive
+    for block in document.iter_inner_content():
+        if not isinstance(block, Table):
+            lines.append(block.text)
+            continue
+        for row in block.rows:
+            cells = []
+            for cell in row.cells:
+                if cell._tc not in seen:
+                    seen.add(cell._tc)
+                    cells.append(_one_line([p.text for p in cell.paragraphs]))
+            lines.append(CELL_SEPARATOR.join(cells))
+    return "".join(line + "\n" for line in lines)
+
+
+def _one_line(lines: list[str]) -> str:
+    """A cell's paragraphs on one line, so that a table row stays one line."""
+    return " ".join(part.strip() for line in lines for part in line.splitlines() if part.strip())
+
+
+@click.command("textconv")
+@click.argument("docx_file", type=click.Path(dir_okay=False, exists=True))
+def textconv_command(docx_file):
+    """把 .docx 文档输出为文本（表格逐行，单元格以“ | ”分隔），供 git diff 使用。"""
+    click.echo(docx_text(Path(docx_file)), nl=False)
+
+
+# ---------------------------------------------------------------- git-setup
+
+
+def add_attributes_line(path: Path) -> bool:
+    """Make ``.gitattributes`` route ``*.docx`` through perfdoc; False when it already does."""
+    from .writes import atomic_write_text
+
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"无法读取 {path}：{exc}") from None
+    if any(line.split() == ATTRIBUTES_LINE.split() for line in text.splitlines()):
+        return False
+    if text and not text.endswith("\n"):
+        text += "\n"
+    atomic_write_text(path, text + ATTRIBUTES_LINE + "\n")
+    return True
+
+
+@click.command("git-setup")
+def git_setup_command():
+    """在当前 git 仓库中设置：git diff 时把 .docx 文档转为文本再比较。"""
+    root = repository_root(Path.cwd())
+    added = add_attributes_line(root / ".gitattributes")
+    result = run_git(["config", f"diff.{DIFF_DRIVER}.textconv", TEXTCONV], root)
+    if result.returncode != 0:
+        raise UserError(f"git config 失败：{os.fsdecode(result.stderr).strip()}")
+    click.echo(f"{'已在' if added else '已有'} {root / '.gitattributes'}：{ATTRIBUTES_LINE}")
+    click.echo(f"已设置 git config diff.{DIFF_DRIVER}.textconv \"{TEXTCONV}\"")
+    click.echo("现在 git diff 会以文本显示 .docx 文档的改动。")

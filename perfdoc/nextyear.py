@@ -1,0 +1,439 @@
+"""``perfdoc next-year``: start next year's source from this year's.
+
+The file is round-tripped with ruamel.yaml, so comments, key order, quoting
+and flow style survive. What happens to each value follows the schema:
+
+* carried over: 格式, 金额单位, the 部门 facts with 职能职责, 内设机构 and
+  下属单位, 报告 (except its date), 评价人员, goals, task and project names,
+  and the indicator structure (一级/二级/名称/目标值/权重);
+* removed: every amount (budgets, spending, 明细, 三公经费, 固定资产), every
+  stated derived figure, 得分, 已完成, 综合得分, 评价等次, 人员变动 and
+  报告日期;
+* emptied: the year's results (实际值, 完成情况) become ``""``, and every
+  narrative (the 叙述 sections, 项目.概述) an empty block marked ``# 待填写``;
+* pre-filled: 年度 + 1, 部门.上年实有人数 from 实有人数, each institution's
+  收入.上年结转 from this year's 累计结余 and each project's 上年结余 from its
+  年终结余 (with two decimals, in the file's 金额单位).
+
+Where keys were removed, the key that held them says what is left to fill
+(``收入:  # 待填写：公共财政拨款、…``); a mapping left with nothing in it is
+written ``{}`` with that note, or dropped when it held only derived figures.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import click
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
+
+from .errors import UserError
+from .model import default_unit
+from .numbers import UNITS, round_half_up
+from .schema import SOURCE_SCHEMA, Field
+
+PENDING = "待填写"
+
+# Values that describe only the year they are written for (paths without list indices).
+YEAR_ONLY = {
+    ("部门", "上年实有人数"),  # replaced by this year's 实有人数 when there is one
+    ("部门", "人员变动"),
+    ("报告", "报告日期"),
+    ("指标", "得分"),
+    ("指标", "已完成"),
+    ("评分", "综合得分"),
+    ("评分", "评价等次"),
+}
+# The year's results: emptied rather than removed, so the place to write them stays in view.
+RESULTS = {
+    ("指标", "实际值"),
+    ("年度目标", "完成情况"),
+    ("任务", "完成情况"),
+    ("任务", "关键指标", "完成情况"),
+}
+
+# (indent of mappings, of sequences, offset of the dash): the seeds' style first.
+_INDENT_STYLES = ((2, 4, 2), (2, 2, 0), (4, 4, 0), (4, 6, 2))
+
+
+class _Representer(RoundTripRepresenter):
+    """Writes pre-filled Decimal amounts as plain numbers with their own decimals."""
+
+
+_Representer.add_representer(
+    Decimal, lambda rep, value: rep.represent_scalar("tag:yaml.org,2002:float", f"{value:f}")
+)
+
+
+def round_trip_yaml(text: str) -> YAML:
+    """A round-trip YAML that writes ``text`` back unchanged, in the indentation it uses."""
+    fallback = None
+    for mapping, sequence, offset in _INDENT_STYLES:
+        yaml = YAML()
+        yaml.Representer = _Representer
+        yaml.preserve_quotes = True
+        yaml.width = 1_000_000  # never fold long Chinese lines
+        yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+        fallback = fallback or yaml
+        if dump_text(yaml, yaml.load(text)) == text:
+            return yaml
+    return fallback
+
+
+def dump_text(yaml: YAML, document) -> str:
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def next_year_text(ctx) -> str:
+    """Next year's source text, from this year's validated :class:`~perfdoc.rules.Context`."""
+    text = ctx.source.text
+    try:
+        yaml = round_trip_yaml(text)
+        document = yaml.load(text)
+    except YAMLError as exc:  # e.g. a duplicate key, which validation reports but ruamel refuses
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or exc
+        raise UserError(f"{ctx.source.path}{where}: 无法按原样改写，请先修正 perfdoc validate 报告的问题（{problem}）") from None
+    if not isinstance(document, CommentedMap):
+        raise UserError(f"{ctx.source.path} 顶层不是映射（键: 值），无法生成下一年度的文件")
+    year = ctx.model.get("年度")
+    _Clearer(prefills(ctx)).clear_mapping(document, SOURCE_SCHEMA, ())
+    document["年度"] = year + 1
+    return dump_text(yaml, document)
+
+
+def prefills(ctx) -> dict:
+    """Values next year starts from, by path: last year's closing figures become its opening ones."""
+    out: dict = {}
+    to_file_unit = UNITS[default_unit(ctx.data)]
+    staff = (ctx.model.get("部门") or {}).get("实有人数")
+    if staff is not None:
+        out[("部门", "上年实有人数")] = staff
+    closings = []  # (this year's closing figure, next year's opening key)
+    for index, _ in enumerate(ctx.model.get("机构收支") or []):
+        closings.append((("机构收支", index, "支出", "累计结余"), ("机构收支", index, "收入", "上年结转")))
+    for index, _ in enumerate(ctx.model.get("项目") or []):
+        closings.append((("项目", index, "年终结余"), ("项目", index, "上年结余")))
+    for closing, opening in closings:
+        balance = ctx.figures.get(closing)
+        # A deficit cannot be carried as an amount: it is left for the user to settle.
+        if isinstance(balance, Decimal) and balance >= 0:
+            out[opening] = abs(Decimal(round_half_up(balance / to_file_unit, 2)))  # abs: never "-0.00"
+    return out
+
+
+def general(path: tuple) -> tuple:
+    """``('机构收支', 0, '收入')`` → ``('机构收支', '收入')``: the path as the schema sees it."""
+    return tuple(step for step in path if not isinstance(step, int))
+
+
+class _Clearer:
+    """Clears one document in place, keeping comment and blank lines where they belong."""
+
+    def __init__(self, prefill: dict):
+        self.prefill = prefill
+        # The lines that followed the contents of a mapping emptied of all its keys.
+        self.orphans: dict[int, str] = {}
+
+    def clear_mapping(self, node: CommentedMap, field: Field, path: tuple) -> list[str]:
+        """Clear ``node`` in place; return the names of removed values someone must fill in."""
+        pending: list[str] = []
+        doomed: set = set()
+        emptied: list[tuple[str, list[str]]] = []
+        for key in list(node):
+            here = path + (key,)
+            child = field.item if field.open else field.fields.get(key)
+            if child is None:
+                continue  # an unknown key is kept: PD101 reports it
+            value = node[key]
+            if here in self.prefill:
+                node[key] = self.prefill[here]
+            elif child.derived or child.kind == "amount" or general(here) in YEAR_ONLY:
+                doomed.add(key)
+                if not child.derived:
+                    pending.append(key)
+            elif general(here) in RESULTS:
+                node[key] = DoubleQuotedScalarString("")
+                if not node.fa.flow_style():
+                    set_note(node, key, PENDING)
+            elif child.kind == "markdown":
+                empty_block(node, key)
+            elif child.kind == "map" and isinstance(value, CommentedMap) and value:
+                inner = self.clear_mapping(value, child, here)
+                if not value:
+                    emptied.append((key, inner))
+                elif inner and not value.fa.flow_style():
+                    set_note(node, key, f"{PENDING}：{'、'.join(inner)}")
+            elif child.kind == "list" and isinstance(value, CommentedSeq) and child.item.kind == "map":
+                self.clear_items(value, child.item, here)
+        kept_anything = any(key not in doomed and key not in dict(emptied) for key in node)
+        for key, inner in emptied:
+            if kept_anything and inner:
+                self.collapse(node, key, inner)
+            else:
+                doomed.add(key)
+                if inner:
+                    pending.append(key)
+        self.remove_all(node, doomed)
+        self.add_prefills(node, field, path)
+        return pending
+
+    def clear_items(self, items: CommentedSeq, field: Field, path: tuple) -> None:
+        for index, item in enumerate(items):
+            if isinstance(item, CommentedMap):
+                inner = self.clear_mapping(item, field, path + (index,))
+                if inner and item and not item.fa.flow_style():
+                    set_note(item, next(iter(item)), f"{PENDING}：{'、'.join(inner)}")
+
+    def remove_all(self, node: CommentedMap, doomed: set) -> None:
+        """Remove ``doomed`` keys, keeping the comment and blank lines around them in place.
+
+        The comment lines directly above a removed key described it and go
+        with it; everything else stays where it was relative to what is kept.
+        """
+        keys = list(node)
+        for index, key in enumerate(keys):
+            if key not in doomed:
+                continue
+            above = comments_before(node, key)
+            if index > 0:
+                above = self.take_gap_after(node, keys[index - 1]) + above
+                self.put_gap_after(node, keys[index - 1], without_closing_comment(above))
+        for key in keys:
+            if key in doomed:
+                self.remove(node, key)
+
+    def remove(self, node: CommentedMap, key) -> None:
+        """Delete ``key``; the lines after its value now follow what precedes it."""
+        keys = list(node)
+        index = keys.index(key)
+        after = self.take_gap_after(node, key)
+        del node[key]
+        if not after:
+            return
+        if index > 0:
+            self.put_gap_after(node, keys[index - 1], after)
+        elif node:
+            add_comments_before(node, keys[index + 1], after)
+        else:
+            self.orphans[id(node)] = self.orphans.get(id(node), "") + after
+
+    def take_gap_after(self, node: CommentedMap, key) -> str:
+        """Detach the lines after ``node[key]``, including those of contents already removed."""
+        return take_trailing(node, key) + self.orphans.pop(id(node[key]), "")
+
+    def put_gap_after(self, node: CommentedMap, key, text: str) -> None:
+        if not text:
+            return
+        value = node[key]
+        if isinstance(value, CommentedMap) and not value and not value.fa.flow_style():
+            self.orphans[id(value)] = self.orphans.get(id(value), "") + text  # emptied, not yet removed
+        else:
+            append_trailing(node, key, text)
+
+    def collapse(self, node: CommentedMap, key, inner: list[str]) -> None:
+        """Replace an emptied mapping by ``{}`` noting what is to be filled in."""
+        trailing = self.take_gap_after(node, key)
+        empty = CommentedMap()
+        empty.fa.set_flow_style()
+        node[key] = empty
+        entry, _ = _entry(node, key)
+        entry[3] = None  # comments above the removed contents described them
+        set_note(node, key, f"{PENDING}：{'、'.join(inner)}")
+        if trailing:
+            append_trailing(node, key, trailing)
+
+    def add_prefills(self, node: CommentedMap, field: Field, path: tuple) -> None:
+        """Insert pre-filled values the file did not have, in schema order."""
+        if field.open:
+            return
+        order = list(field.fields)
+        for here, value in self.prefill.items():
+            if here[:-1] != path or here[-1] in node:
+                continue
+            earlier = set(order[: order.index(here[-1])])
+            position = 0
+            for index, existing in enumerate(node):
+                if existing in earlier:
+                    position = index + 1
+            node.insert(position, here[-1], value)
+            if position > 0:  # the blank and comment lines after the key above now follow this one
+                lines_after = take_trailing(node, list(node)[position - 1])
+                if lines_after:
+                    append_trailing(node, here[-1], lines_after)
+
+
+def without_closing_comment(text: str) -> str:
+    """``text`` without the comment lines at its end (those directly above the next key)."""
+    lines = text.splitlines(keepends=True)
+    while lines and lines[-1].lstrip().startswith("#"):
+        lines.pop()
+    return "".join(lines)
+
+
+# ---- ruamel comment plumbing -------------------------------------------------
+# ruamel keeps the comment and blank lines that follow a value in a CommentToken
+# on that value's key (index 2 of ``ca.items[key]`` in a mapping, index 0 in a
+# sequence); after a nested block they sit on the block's last value. The token
+# of a plain value starts with the rest of its own line (an end-of-line comment
+# or nothing); that of a block scalar (``|``) holds only the lines after it.
+
+
+def _is_block(value) -> bool:
+    return isinstance(value, (CommentedMap, CommentedSeq)) and len(value) > 0 and not value.fa.flow_style()
+
+
+def _is_block_scalar(value) -> bool:
+    return isinstance(value, (LiteralScalarString, FoldedScalarString))
+
+
+def _slot(container, key):
+    """The (container, key) whose token holds the lines after ``container[key]``."""
+    value = container[key]
+    if _is_block(value):
+        last = list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1
+        return _slot(value, last)
+    return container, key
+
+
+def _entry(container, key) -> tuple[list, int]:
+    index = 2 if isinstance(container, CommentedMap) else 0
+    return container.ca.items.setdefault(key, [None, None, None, None]), index
+
+
+def take_trailing(container, key) -> str:
+    """Detach and return the whole lines (comments, blank lines) after ``container[key]``."""
+    slot, slot_key = _slot(container, key)
+    entry, index = _entry(slot, slot_key)
+    token = entry[index]
+    if not isinstance(token, CommentToken):
+        return ""
+    if _is_block_scalar(slot[slot_key]):
+        entry[index] = None
+        return _indented(token)
+    own_line, newline, rest = token.value.partition("\n")
+    if own_line.strip():
+        token.value = own_line + newline
+    else:
+        entry[index] = None
+    return rest
+
+
+def _indented(token: CommentToken) -> str:
+    """The token's lines; a comment on its first line gets back the column ruamel keeps apart."""
+    value = token.value
+    if value.lstrip(" ").startswith("#"):
+        return " " * (token.column or 0) + value.lstrip(" ")
+    return value
+
+
+def comments_before(container: CommentedMap, key) -> str:
+    """Detach the comment lines ruamel keeps on ``key`` itself (after a flow-style value)."""
+    entry = container.ca.items.get(key)
+    if not entry or not entry[1]:
+        return ""
+    text = "".join(_indented(token) for token in entry[1])
+    entry[1] = None
+    return text
+
+
+def add_comments_before(container: CommentedMap, key, text: str) -> None:
+    entry, _ = _entry(container, key)
+    entry[1] = [CommentToken(text, CommentMark(0), None), *(entry[1] or [])]
+
+
+def append_trailing(container, key, text: str) -> None:
+    """Write ``text`` (whole lines) after ``container[key]``."""
+    slot, slot_key = _slot(container, key)
+    entry, index = _entry(slot, slot_key)
+    token = entry[index]
+    block_scalar = _is_block_scalar(slot[slot_key])
+    if isinstance(token, CommentToken):
+        if not block_scalar and not token.value.endswith("\n"):
+            token.value += "\n"
+        lines_after = token.value if block_scalar else token.value.partition("\n")[2]
+        if lines_after.endswith("\n") and not lines_after.splitlines()[-1].strip():
+            text = text.lstrip("\n")  # where two gaps meet, one blank line is enough
+        token.value += text
+    else:
+        entry[index] = CommentToken(text if block_scalar else "\n" + text, CommentMark(0), None)
+
+
+def set_note(container: CommentedMap, key, note: str) -> None:
+    """Add ``# note`` at the end of ``key``'s line, after any comment already there."""
+    entry, index = _entry(container, key)
+    token = entry[index]
+    own_line, newline, rest = ("", "", "")
+    if isinstance(token, CommentToken) and not _is_block_scalar(container[key]):
+        own_line, newline, rest = token.value.partition("\n")
+    if own_line.strip():
+        token.start_mark = CommentMark(0)  # the value before it may have grown: keep two spaces
+        token.value = f" {own_line.strip()}；{note}{newline}{rest}"
+        return
+    if isinstance(token, CommentToken) and _is_block(container[key]):
+        rest = ""  # a block's following lines are on its last value, not here
+    entry[index] = CommentToken(f" # {note}\n{rest}", CommentMark(0), None)
+
+
+def empty_block(container: CommentedMap, key) -> None:
+    """``key: |  # 待填写``: an empty narrative block, keeping the lines after it."""
+    trailing = take_trailing(container, key)
+    container[key] = LiteralScalarString("")
+    entry, _ = _entry(container, key)
+    entry[2] = CommentToken(trailing, CommentMark(0), None) if trailing else None
+    # ruamel writes these after the block indicator: ``key: |  # 说明；待填写``
+    parts = entry[3] if isinstance(entry[3], list) else ()
+    header = "".join(part.value if isinstance(part, CommentToken) else str(part) for part in parts).rstrip()
+    entry[3] = [f"{header}；{PENDING}" if header.lstrip().startswith("#") else f"  # {PENDING}"]
+
+
+# ---- command -----------------------------------------------------------------
+
+
+@click.command("next-year")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的文件（默认在同一文件夹下的“<下一年度>.yaml”）")
+@click.option("--force", is_flag=True, help="覆盖已有文件")
+def next_year_command(source, output, force):
+    """由本年度数据文件生成下一年度的数据文件：保留结构与注释，清空当年数字与叙述。"""
+    from .report import format_text
+    from .validate import check_file, check_text
+    from .writes import atomic_write_text
+
+    source = Path(source)
+    checked = check_file(source, with_previous=False)
+    if checked.context is None:
+        problem = checked.diagnostics[0].message if checked.diagnostics else "无法读取"
+        raise UserError(f"{source} 无法读取，不能生成下一年度的文件：{problem}")
+    year = checked.context.model.get("年度")
+    if not isinstance(year, int):
+        raise UserError(f"{source} 没有有效的“年度”，无法确定下一年度")
+    target = Path(output) if output else source.with_name(f"{year + 1}{source.suffix or '.yaml'}")
+    if target.exists() and not force:
+        raise UserError(f"{target} 已存在；如需覆盖请加 --force")
+    if checked.errors:
+        click.echo(
+            f"注意：{source} 有 {len(checked.errors)} 个错误，预填的上年结转等数字可能不准确；"
+            f"请先运行 perfdoc validate {source}",
+            err=True,
+        )
+    text = next_year_text(checked.context)
+    atomic_write_text(target, text)
+    result = check_text(text, str(target), previous_text=checked.context.source.text)
+    click.echo(f"已生成 {target}（{year + 1} 年度）")
+    if result.errors:
+        click.echo(format_text(result.errors, {str(target): text}), err=True)
+        sys.exit(1)
+    if result.warnings:
+        click.echo(f"尚待填写：{len(result.warnings)} 条提示，运行 perfdoc validate {target} 查看")
