@@ -13,7 +13,6 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 from perfdoc.loader import load_path
 from perfdoc.schema import SOURCE_SCHEMA, dotted, iter_fields

@@ -13,7 +13,7 @@ import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .indicators import IndicatorResult, judge_indicator
+from .indicators import judge_indicator
 from .numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, round_half_up
 from .schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
 
@@ -105,6 +105,18 @@ def lookup(tree, path: tuple):
         else:
             return None
     return node
+
+
+def iter_leaves(tree, prefix: tuple = ()):
+    """Yield ``(path, value)`` for every value below dicts and lists of ``tree``."""
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from iter_leaves(value, prefix + (key,))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            yield from iter_leaves(value, prefix + (index,))
+    else:
+        yield prefix, tree
 
 
 def _assign(tree, path: tuple, value) -> None:
@@ -278,14 +290,6 @@ def _institution(calc, base):
     calc.total(assets + ("合计",), [assets + (k,) for k in ASSET_ITEMS], "固定资产合计 = 各项之和")
 
 
-def _leaf_paths(tree, prefix=()):
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from _leaf_paths(value, prefix + (key,))
-    elif isinstance(tree, Decimal) and not isinstance(tree, Percent):
-        yield prefix
-
-
 def _label(leaf: tuple) -> str:
     """A readable name for a figure: 三公经费 合计 → 三公经费合计, 收入 收入合计 → 收入合计."""
     name = str(leaf[-1])
@@ -299,8 +303,8 @@ def _institution_totals(calc, institutions):
     leaves: list = []
     for index in range(len(institutions)):
         for group in ("收入", "支出", "三公经费", "固定资产"):
-            for leaf in _leaf_paths(lookup(calc.values, ("机构收支", index, group)) or {}, (group,)):
-                if leaf not in leaves:
+            for leaf, value in iter_leaves(lookup(calc.values, ("机构收支", index, group)) or {}, (group,)):
+                if isinstance(value, Decimal) and not isinstance(value, Percent) and leaf not in leaves:
                     leaves.append(leaf)
     for leaf in leaves:
         calc.total(

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import click
 
+from .compute import iter_leaves
 from .errors import SourceSyntaxError, UserError
 from .numbers import HUNDRED, Amount, Percent, format_amount, plain, round_half_up
 from .schema import SOURCE_SCHEMA, dotted, iter_fields
@@ -224,7 +225,7 @@ def figures_of(ctx) -> dict:
     figures = ctx.figures
     computed = getattr(figures, "computed", set())
     out = {}
-    for path, value in _leaves(figures.values):
+    for path, value in iter_leaves(figures.values):
         kind = figure_kind(path, value)
         if kind is None or path in NOT_COMPARED:
             continue
@@ -252,15 +253,6 @@ def figure_kind(path: tuple, value) -> str | None:
     return None
 
 
-def _leaves(tree, prefix=()):
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from _leaves(value, prefix + (key,))
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            yield from _leaves(value, prefix + (index,))
-    else:
-        yield prefix, tree
 
 
 def _is_number(value) -> bool:

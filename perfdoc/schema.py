@@ -324,12 +324,12 @@ def iter_fields(data, schema: Field = SOURCE_SCHEMA, path: tuple = ()):
             yield from iter_fields(value, schema.item, path + (index,))
 
 
-def dotted(path: tuple) -> str:
+def dotted(path: tuple, first_index: int = 1) -> str:
     """``('机构收支', 0, '收入')`` → ``机构收支[1].收入`` (1-based, as people count)."""
     out = ""
     for step in path:
         if isinstance(step, int):
-            out += f"[{step + 1}]"
+            out += f"[{step + first_index}]"
         else:
             out += ("." if out else "") + str(step)
     return out
@@ -337,10 +337,4 @@ def dotted(path: tuple) -> str:
 
 def reference(path: tuple) -> str:
     """The narrative reference for ``path``: ``机构收支[0].收入.收入合计`` (0-based, as Jinja reads it)."""
-    out = ""
-    for step in path:
-        if isinstance(step, int):
-            out += f"[{step}]"
-        else:
-            out += ("." if out else "") + str(step)
-    return out
+    return dotted(path, first_index=0)

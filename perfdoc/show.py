@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .compute import iter_leaves
 from .numbers import Percent, plain
 from .schema import dotted
 
@@ -32,7 +33,9 @@ def _walk(tree, prefix=()):
 def figure_rows(ctx) -> list[FigureRow]:
     figures = ctx.figures
     rows = []
-    for path, value in _walk(figures.values):
+    for path, value in iter_leaves(figures.values):
+        if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
+            continue
         derivation = figures.derivations.get(path)
         if derivation is None:
             origin = "计算" if path in figures.computed else "输入"

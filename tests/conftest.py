@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,12 +19,6 @@ def example_source(fragment: str) -> str:
     present = {line.split(":", 1)[0] for line in fragment.splitlines() if line and not line.startswith((" ", "#", "-"))}
     head = [text for key, text in EXAMPLE_BASE.items() if key not in present]
     return "\n".join(head) + "\n" + fragment
-
-
-def codes_of(text: str, path: str = "example.yaml") -> list[str]:
-    from perfdoc.validate import check_text
-
-    return [d.code for d in check_text(text, path).diagnostics]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from perfdoc.rules import all_rules
 from perfdoc.validate import check_text
-from tests.conftest import codes_of, example_source
+from tests.conftest import example_source
 
 RULES = all_rules()
 

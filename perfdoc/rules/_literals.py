@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..narrative import strip_references
+from ._text import locate, text_values
+
 _LITERAL_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万|元|%|％)")
 
 
@@ -20,3 +23,16 @@ def literal_numbers(text: str):
     for match in _LITERAL_RE.finditer(text):
         unit = "%" if match.group(2) == "％" else match.group(2)
         yield Literal(match.group(0), Decimal(match.group(1)), unit)
+
+
+def literals_in_texts(ctx):
+    """Yield ``(path, literal, location)`` for every literal number in the file's texts.
+
+    Figure references are blanked out first: only what the user typed counts.
+    """
+    for path, _kind, text in text_values(ctx):
+        seen: dict = {}
+        for literal in literal_numbers(strip_references(text)):
+            occurrence = seen.get(literal.text, 0)
+            seen[literal.text] = occurrence + 1
+            yield path, literal, locate(ctx.source, path, literal.text, occurrence)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..compute import iter_leaves
 from ..errors import Location
 from ..numbers import Amount, Percent
 from ..schema import SOURCE_SCHEMA, iter_fields
@@ -56,20 +57,11 @@ def line_in_value(source, path: tuple, line_in_text: int) -> Location | None:
 def known_figures(values) -> tuple[list, list]:
     """All non-zero amounts and percentages in the figure tree, with their paths."""
     amounts, rates = [], []
-
-    def walk(node, path):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(value, path + (key,))
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                walk(value, path + (index,))
-        elif isinstance(node, Percent):
+    for path, node in iter_leaves(values):
+        if isinstance(node, Percent):
             rates.append((path, Decimal(node)))
         elif isinstance(node, Amount) and node != 0:
             amounts.append((path, Decimal(node)))
-
-    walk(values, ())
     # Totals first: a hint should name 收支合计 rather than one institution.
     preferred = ("收支合计", "预算", "项目合计")
     amounts.sort(key=lambda item: item[0][0] not in preferred)

@@ -28,35 +28,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..errors import Severity
-from ..narrative import strip_references
 from ..numbers import decimals, round_half_up
 from ..schema import dotted, reference
 from . import Finding, rule
-from ._literals import literal_numbers
-from ._text import known_figures, locate, text_values
+from ._literals import literals_in_texts
+from ._text import known_figures
 
 
 @rule("PD502", "narrative-near-miss", severity=Severity.WARNING)
 def check(ctx):
     amounts, rates = known_figures(ctx.figures.values)
-    for path, _kind, text in text_values(ctx):
-        seen: dict = {}
-        for literal in literal_numbers(strip_references(text)):
-            occurrence = seen.get(literal.text, 0)
-            seen[literal.text] = occurrence + 1
-            pool = rates if literal.unit == "%" else amounts if literal.unit in ("万元", "万") else None
-            if not pool:
-                continue
-            guess = _near_miss(literal.value, pool)
-            if guess is not None:
-                figure_path, figure = guess
-                shown = f"{round_half_up(figure, max(decimals(literal.value), 2))}"
-                yield Finding(
-                    path,
-                    f"“{literal.text}”与 {dotted(figure_path)} 的 {shown}{literal.unit} 仅差一位，可能是笔误",
-                    hint=f"可改为引用 {{{{ {reference(figure_path)} }}}}",
-                    location=locate(ctx.source, path, literal.text, occurrence),
-                )
+    for path, literal, location in literals_in_texts(ctx):
+        pool = rates if literal.unit == "%" else amounts if literal.unit in ("万元", "万") else None
+        guess = _near_miss(literal.value, pool) if pool else None
+        if guess is not None:
+            figure_path, figure = guess
+            shown = f"{round_half_up(figure, max(decimals(literal.value), 2))}"
+            yield Finding(
+                path,
+                f"“{literal.text}”与 {dotted(figure_path)} 的 {shown}{literal.unit} 仅差一位，可能是笔误",
+                hint=f"可改为引用 {{{{ {reference(figure_path)} }}}}",
+                location=location,
+            )
 
 
 def _near_miss(value: Decimal, pool):

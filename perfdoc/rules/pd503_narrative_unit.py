@@ -30,32 +30,26 @@
 from __future__ import annotations
 
 from ..errors import Severity
-from ..narrative import strip_references
 from ..numbers import WAN
 from ..schema import dotted, reference
 from . import Finding, rule
-from ._literals import literal_numbers
-from ._text import known_figures, locate, text_values
+from ._literals import literals_in_texts
+from ._text import known_figures
 
 
 @rule("PD503", "narrative-unit", severity=Severity.WARNING)
 def check(ctx):
     amounts, _rates = known_figures(ctx.figures.values)
-    for path, _kind, text in text_values(ctx):
-        seen: dict = {}
-        for literal in literal_numbers(strip_references(text)):
-            occurrence = seen.get(literal.text, 0)
-            seen[literal.text] = occurrence + 1
-            if literal.unit != "元":
-                continue
-            in_wan = literal.value / WAN
-            if any(figure == in_wan for _, figure in amounts):
-                continue  # a correct 元 amount
-            match = next((p for p, figure in amounts if figure == literal.value), None)
-            if match is not None:
-                yield Finding(
-                    path,
-                    f"“{literal.text}”的数字与 {dotted(match)} 的 {literal.value} 万元相同，单位可能应为“万元”",
-                    hint=f"可改为引用 {{{{ {reference(match)} }}}}万元",
-                    location=locate(ctx.source, path, literal.text, occurrence),
-                )
+    for path, literal, location in literals_in_texts(ctx):
+        if literal.unit != "元":
+            continue
+        if any(figure == literal.value / WAN for _, figure in amounts):
+            continue  # a correct 元 amount
+        match = next((p for p, figure in amounts if figure == literal.value), None)
+        if match is not None:
+            yield Finding(
+                path,
+                f"“{literal.text}”的数字与 {dotted(match)} 的 {literal.value} 万元相同，单位可能应为“万元”",
+                hint=f"可改为引用 {{{{ {reference(match)} }}}}万元",
+                location=location,
+            )
