@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
+# The four reference documents (text extractions of the official Word files).
+SEEDS = REPO / "tests" / "golden" / "seeds"
 
 EXAMPLE_BASE = {
     "格式": "格式: guangzhou",
