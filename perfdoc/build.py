@@ -12,17 +12,42 @@ are unchanged and whose file still has the recorded digest.
 
 Rendering is a pure function of the source and the template
 (:func:`render_output`), so documents can be rendered in parallel.
+
+How a build goes, fast:
+
+* **Unchanged sources are not even validated.** ``<out>/.perfdoc-cache.json``
+  remembers, for each source built without errors, the digest of its bytes,
+  its format, last year's file and its documents. When the source's bytes
+  still have that digest, each document's inputs digest (computed from the
+  files' digests, without parsing anything) is the one in the manifest and
+  the document's file is unchanged (same size, times and inode as when it
+  was written, or else the same digest), the source is skipped as it was
+  last time, warnings notice included. The cache only saves work: without it
+  (or after ``--force``) every source is validated as before.
+* **Every other source is validated once**: its template context is built
+  once for all its documents (unless a template could change it, see
+  :func:`perfdoc.render.engine.shares_context`), and its documents are
+  rendered by the fast renderer (:func:`perfdoc.render.engine.render_document`).
+* **Sources are spread over** ``--jobs`` **worker processes** (default: the
+  cores this process may use) when there are at least
+  :data:`SOURCES_PER_WORKER` for each worker; fewer are done in this process,
+  where starting workers would cost more than it saves. Results come back in
+  source order and are written here, so messages, the manifest and the bytes
+  are those of a build in one process.
+
+Messages are grouped per source, in source order: a source's errors (or its
+warnings notice) together with the failures of its documents.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import multiprocessing
 import os
 import sys
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,13 +57,19 @@ import click
 
 from . import __version__
 from .errors import FormatError, UserError
-from .validate import Checked, check_file, find_sources, previous_year_path
 from .writes import atomic_write_bytes, atomic_write_text
 
 MANIFEST = "manifest.json"
+CACHE = ".perfdoc-cache.json"
+CACHE_VERSION = 1
 DEFAULT_OUT = Path("build")
 # Libraries whose upgrade can change the bytes of a document.
 RENDERING_LIBRARIES = ("docxtpl", "python-docx", "jinja2", "lxml", "markdown-it-py")
+# A worker process costs about half a second to start; below this many sources each, one process is faster.
+SOURCES_PER_WORKER = 8
+# Sources handed to each worker ahead of the one being written, bounding the documents held in memory.
+QUEUED_PER_WORKER = 4
+EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
 
 
 # ---------------------------------------------------------------- rendering
@@ -46,6 +77,8 @@ RENDERING_LIBRARIES = ("docxtpl", "python-docx", "jinja2", "lxml", "markdown-it-
 
 def render_output(source: Path, document_name: str) -> bytes:
     """The .docx bytes of one document of a source (validated again here, so it runs anywhere)."""
+    from .validate import check_file
+
     checked = check_file(source)
     refused = refusal(checked)
     if refused:
@@ -53,14 +86,17 @@ def render_output(source: Path, document_name: str) -> bytes:
     return render_checked(checked, checked.context.format.document(document_name))
 
 
-def render_checked(checked: Checked, document) -> bytes:
-    """The .docx bytes of ``document`` for a source that passed validation."""
+def render_checked(checked, document, context: dict | None = None) -> bytes:
+    """The .docx bytes of ``document`` for a source that passed validation.
+
+    ``context``: the source's template context, when the caller has built it already.
+    """
     from .render.engine import render_document
     from .render.package import CoreProperties
 
     ctx = checked.context
     properties = CoreProperties.for_source(ctx.model, document.title)
-    return render_document(document.template, template_context(ctx), properties)
+    return render_document(document.template, context if context is not None else template_context(ctx), properties)
 
 
 def template_context(ctx) -> dict:
@@ -74,7 +110,7 @@ def template_context(ctx) -> dict:
     return build_context(ctx)
 
 
-def output_path(out: Path, checked: Checked, document) -> Path:
+def output_path(out: Path, checked, document) -> Path:
     """``<out>/<format>/<department>/<year>/<document>.docx``."""
     ctx = checked.context
     name = document.name
@@ -91,21 +127,53 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def input_digest(checked: Checked, document) -> str:
+class FileDigests:
+    """The digests of the files one build reads, each file read once."""
+
+    def __init__(self):
+        self._known: dict[str, str] = {}
+
+    def of(self, path: Path | None) -> str:
+        """The digest of ``path``'s bytes; of no bytes when there is no path or it cannot be read."""
+        if path is None:
+            return EMPTY_DIGEST
+        key = os.fspath(path)
+        if key not in self._known:
+            try:
+                self._known[key] = sha256(Path(path).read_bytes())
+            except OSError:
+                self._known[key] = EMPTY_DIGEST  # a missing template fails when rendered, with a better message
+        return self._known[key]
+
+    def of_readable(self, path: Path) -> str:
+        """The digest of ``path``'s bytes; an OSError when it cannot be read."""
+        key = os.fspath(path)
+        if key not in self._known:
+            self._known[key] = sha256(Path(path).read_bytes())
+        return self._known[key]
+
+
+def input_digest(checked, document, digests: FileDigests | None = None) -> str:
     """A digest of everything a document is made from."""
+    from .validate import previous_year_path
+
+    digests = digests or FileDigests()
     source = Path(checked.path)
     previous = previous_year_path(source, checked.context.data)
-    parts = [
-        ("renderer", renderer_identity().encode()),
-        ("source", source.read_bytes()),
-        ("template", _read_or_empty(document.template)),
-        ("format", _read_or_empty(checked.context.format.config_path)),
-        ("previous", previous.read_bytes() if previous else b""),
-    ]
+    return combined_digest(
+        source=digests.of_readable(source),
+        template=digests.of(document.template),
+        format=digests.of(checked.context.format.config_path),
+        previous=digests.of_readable(previous) if previous else EMPTY_DIGEST,
+    )
+
+
+def combined_digest(*, source: str, template: str, format: str, previous: str) -> str:
+    """The inputs digest of a document from the digests of its files and the renderer."""
     digest = hashlib.sha256()
-    for label, data in parts:  # length-prefixed, so no two input sets run together
-        digest.update(f"{label}:{len(data)}:".encode())
-        digest.update(data)
+    for label, value in (("renderer", renderer_identity()), ("source", source), ("template", template),
+                         ("format", format), ("previous", previous)):
+        digest.update(f"{label}:{value}\n".encode())
     return digest.hexdigest()
 
 
@@ -116,6 +184,8 @@ def renderer_identity() -> str:
     The code digest keeps a working copy between releases from reusing
     documents an older perfdoc made.
     """
+    import importlib.metadata
+
     package = Path(__file__).resolve().parent
     code = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
@@ -124,14 +194,15 @@ def renderer_identity() -> str:
     return " ".join([f"perfdoc={__version__}", f"code={code.hexdigest()}", *versions])
 
 
-def _read_or_empty(path: Path | None) -> bytes:
-    try:
-        return path.read_bytes() if path else b""
-    except OSError:
-        return b""  # a missing template fails when rendered, with a better message
+def _previous_candidate(path: Path, data) -> Path | None:
+    """Where last year's source would be, whether or not it exists (validate.previous_year_path without the check)."""
+    year = data.get("年度") if isinstance(data, dict) else None
+    if not isinstance(year, int) or path.stem != str(year):
+        return None
+    return path.with_name(f"{year - 1}{path.suffix}")
 
 
-# ---------------------------------------------------------------- manifest
+# ---------------------------------------------------------------- manifest and cache
 
 
 def load_manifest(out: Path) -> dict:
@@ -144,9 +215,13 @@ def load_manifest(out: Path) -> dict:
     return outputs if isinstance(outputs, dict) else {}
 
 
-def write_manifest(out: Path, outputs: dict) -> None:
+def manifest_text(outputs: dict) -> str:
     text = json.dumps({"perfdoc": __version__, "outputs": outputs}, ensure_ascii=False, indent=2, sort_keys=True)
-    atomic_write_text(out / MANIFEST, text + "\n")
+    return text + "\n"
+
+
+def write_manifest(out: Path, outputs: dict) -> None:
+    atomic_write_text(out / MANIFEST, manifest_text(outputs))
 
 
 def is_current(entry: dict | None, inputs: str, path: Path) -> bool:
@@ -158,18 +233,131 @@ def is_current(entry: dict | None, inputs: str, path: Path) -> bool:
         return False
 
 
+def _stat(path: Path) -> list | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+class BuildCache:
+    """``<out>/.perfdoc-cache.json``: what the last builds learnt about each source, to skip it unread.
+
+    ``sources``: source path → {sha256, format, folder, previous, warnings,
+    documents: [{key, template}]}; ``outputs``: manifest key → [size,
+    mtime_ns, ctime_ns, inode, sha256] of the file as written; ``trusted``:
+    templates whose fast rendering was compared with the reference. Kept only
+    for the renderer that wrote it.
+    """
+
+    def __init__(self, out: Path):
+        self.path = out / CACHE
+        self.sources: dict = {}
+        self.outputs: dict = {}
+        self.trusted: set = set()
+        try:
+            self._text = self.path.read_text(encoding="utf-8")
+            data = json.loads(self._text)
+        except (OSError, ValueError):
+            self._text, data = None, {}
+        if isinstance(data, dict) and data.get("version") == CACHE_VERSION and data.get("renderer") == renderer_identity():
+            self.sources = data.get("sources") if isinstance(data.get("sources"), dict) else {}
+            self.outputs = data.get("outputs") if isinstance(data.get("outputs"), dict) else {}
+            self.trusted = {t for t in data.get("trusted") or [] if isinstance(t, str)}
+
+    def output_matches(self, key: str, target: Path, digest) -> bool:
+        """Whether the file at ``target`` is the one whose digest is ``digest`` (by its stat, else by reading it)."""
+        recorded = self.outputs.get(key)
+        stat = _stat(target)
+        if stat is None or not isinstance(digest, str):
+            return False
+        if isinstance(recorded, list) and recorded == [*stat, digest]:
+            return True
+        try:
+            matches = sha256(target.read_bytes()) == digest
+        except OSError:
+            return False
+        if matches:
+            self.outputs[key] = [*stat, digest]
+        return matches
+
+    def record_output(self, key: str, target: Path, digest: str) -> None:
+        stat = _stat(target)
+        if stat is None:
+            self.outputs.pop(key, None)
+        else:
+            self.outputs[key] = [*stat, digest]
+
+    def save(self) -> None:
+        data = {
+            "version": CACHE_VERSION,
+            "renderer": renderer_identity(),
+            "sources": self.sources,
+            "outputs": self.outputs,
+            "trusted": sorted(self.trusted),
+        }
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        if text == self._text or not (self.sources or self.outputs) or not self.path.parent.is_dir():
+            return
+        try:
+            atomic_write_text(self.path, text)
+        except UserError:
+            pass  # only a cache: the next build validates more
+
+
+def _source_key(path: Path) -> str:
+    return os.path.abspath(path)
+
+
+def unchanged(path: Path, out: Path, manifest: dict, cache: BuildCache, digests: FileDigests):
+    """``(documents, warnings)`` of a source whose documents are all current, decided without validating it.
+
+    ``documents``: the (manifest key, file) of each; None when anything may
+    have changed (then the source is validated and its documents checked as
+    always).
+    """
+    from .formats import templates_root
+
+    entry = cache.sources.get(_source_key(path))
+    if not isinstance(entry, dict):
+        return None
+    try:
+        source = digests.of_readable(path)
+        folder = (templates_root() / entry["format"]).resolve()
+        if source != entry["sha256"] or str(folder) != entry["folder"] or not (folder / "format.yaml").is_file():
+            return None
+        previous = Path(entry["previous"]) if entry["previous"] else None
+        previous_digest = digests.of(previous) if previous is not None and previous.is_file() else EMPTY_DIGEST
+        config = digests.of(folder / "format.yaml")
+        documents = []
+        for document in entry["documents"]:
+            key = document["key"]
+            inputs = combined_digest(
+                source=source, template=digests.of(Path(document["template"])), format=config, previous=previous_digest
+            )
+            recorded = manifest.get(key)
+            if not isinstance(recorded, dict) or recorded.get("inputs") != inputs:
+                return None
+            target = out / key
+            if not cache.output_matches(key, target, recorded.get("output")):
+                return None
+            documents.append((key, target))
+        return documents, int(entry["warnings"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
 # ---------------------------------------------------------------- build
 
 
 @dataclass
 class Task:
-    """One document to produce."""
+    """One document of the build."""
 
-    checked: Checked
-    document: object  # formats.Document
-    path: Path
+    source: str
     key: str  # the path inside the output folder, as recorded in the manifest
-    inputs: str
+    path: Path
 
 
 @dataclass
@@ -181,7 +369,7 @@ class Outcome:
     messages: list[str] = field(default_factory=list)  # for stderr, in source order
 
 
-def refusal(checked: Checked) -> str | None:
+def refusal(checked) -> str | None:
     """Why a source cannot be rendered (its diagnostics), or None when it can."""
     from .report import format_text
 
@@ -193,89 +381,233 @@ def refusal(checked: Checked) -> str | None:
     return f"{format_text(checked.diagnostics, texts)}\n{closing}"
 
 
-def plan(files: list[Path], out: Path, manifest: dict, force: bool, outcome: Outcome) -> list[Task]:
-    """Validate every source; return the documents to render, noting refusals and skips."""
-    tasks: list[Task] = []
-    claimed: dict[Path, str] = {}
-    for path in files:
+@dataclass
+class DocumentResult:
+    """One document of a processed source."""
+
+    key: str
+    template: str  # the template file
+    label: str  # the template as messages and the manifest show it
+    inputs: str
+    data: bytes | None = None  # rendered; None when the file is current or rendering failed
+    error: str | None = None
+    unknown: list | None = None  # names the template uses that the context lacks
+
+
+@dataclass
+class SourceResult:
+    """A processed source: refused, or its documents."""
+
+    path: str
+    refused: str | None = None
+    failed: int = 0
+    warnings: int = 0
+    documents: list = field(default_factory=list)
+    entry: dict | None = None  # what the cache remembers of the source
+    trusted: list = field(default_factory=list)
+
+
+class SourceProcessor:
+    """Validates a source once and renders those of its documents that are not current."""
+
+    def __init__(self, out: str, force: bool, manifest: dict, trusted=()):
+        from .render import engine
+
+        self.out = Path(out)
+        self.force = force
+        self.manifest = manifest
+        self.digests = FileDigests()
+        engine.trust(trusted)
+
+    def __call__(self, path: str) -> SourceResult:
+        from .render import engine
+        from .validate import check_file
+
         checked = check_file(path)
         refused = refusal(checked)
         if refused:
             fmt = checked.context.format if checked.context else None
-            outcome.failed += len(fmt.documents) if fmt else 1
-            outcome.messages.append(refused)
-            continue
-        if checked.warnings:
-            outcome.messages.append(f"{path}：有 {len(checked.warnings)} 个警告（perfdoc validate {path} 查看）")
-        for document in checked.context.format.documents:
-            target = output_path(out, checked, document)
-            if target in claimed:
-                outcome.failed += 1
-                outcome.messages.append(f"{path}：与 {claimed[target]} 生成同一文件 {target}，未生成")
+            return SourceResult(path, refused=refused, failed=len(fmt.documents) if fmt else 1)
+        ctx = checked.context
+        result = SourceResult(path, warnings=len(checked.warnings))
+        pristine: list[dict] = []  # a context no template has changed, for the next document
+        for document in ctx.format.documents:
+            target = output_path(self.out, checked, document)
+            key = target.relative_to(self.out).as_posix()
+            inputs = input_digest(checked, document, self.digests)
+            done = DocumentResult(key, str(document.template), engine.display_path(document.template), inputs)
+            result.documents.append(done)
+            if not self.force and is_current(self.manifest.get(key), inputs, target):
                 continue
-            claimed[target] = str(path)
-            key = target.relative_to(out).as_posix()
-            task = Task(checked, document, target, key, input_digest(checked, document))
-            if not force and is_current(manifest.get(key), task.inputs, target):
-                outcome.skipped.append(task)
-            else:
-                tasks.append(task)
-    return tasks
-
-
-def render_tasks(tasks: list[Task], jobs: int, advance):
-    """Yield ``(task, bytes or the UserError that stopped it)`` in task order, ``jobs`` at a time."""
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
+            context = pristine.pop() if pristine else template_context(ctx)
             try:
-                result = render_checked(task.checked, task.document)
+                done.data = render_checked(checked, document, context)
             except UserError as exc:
-                result = exc
-            advance()
-            yield task, result
+                done.error = str(exc)
+                continue
+            finally:
+                if engine.shares_context(document.template):
+                    pristine.append(context)
+            try:
+                done.unknown = engine.undefined_names(document.template, context)
+            except UserError:
+                done.unknown = []
+        previous = _previous_candidate(Path(path), ctx.data)
+        result.entry = {
+            "sha256": self.digests.of_readable(Path(path)),
+            "format": ctx.model.get("格式"),
+            "folder": str(ctx.format.folder),
+            "previous": os.path.abspath(previous) if previous else None,
+            "warnings": len(checked.warnings),
+            "documents": [{"key": d.key, "template": d.template} for d in result.documents],
+        }
+        result.trusted = sorted(engine.trusted())
+        return result
+
+
+_PROCESSOR: SourceProcessor | None = None
+
+
+def _start_worker(out: str, force: bool, manifest: dict, trusted: list) -> None:
+    global _PROCESSOR
+    _PROCESSOR = SourceProcessor(out, force, manifest, trusted)
+
+
+def _process_in_worker(path: str) -> SourceResult:
+    return _PROCESSOR(path)
+
+
+def processed(paths: list[Path], out: Path, force: bool, manifest: dict, jobs: int, trusted=()):
+    """A :class:`SourceResult` for each path, in order: in this process, or in up to ``jobs`` workers."""
+    if not paths:
+        return
+    workers = min(jobs, len(paths) // SOURCES_PER_WORKER)
+    if workers <= 1:
+        processor = SourceProcessor(str(out), force, manifest, trusted)
+        for path in paths:
+            yield processor(str(path))
         return
     # spawn: a fresh interpreter per worker, safe whatever threads this process runs
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-        futures = [pool.submit(render_output, Path(t.checked.path), t.document.name) for t in tasks]
-        for task, future in zip(tasks, futures):
-            try:
-                result = future.result()
-            except UserError as exc:  # also a source edited since it was validated
-                result = exc
-            advance()
-            yield task, result
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(str(out), force, manifest, sorted(trusted)),
+    )
+    waiting = iter(paths)
+    pending: deque = deque()
+    try:
+        for path in waiting:
+            pending.append(pool.submit(_process_in_worker, str(path)))
+            if len(pending) >= workers * QUEUED_PER_WORKER:
+                break
+        while pending:
+            result = pending.popleft().result()
+            following = next(waiting, None)
+            if following is not None:
+                pending.append(pool.submit(_process_in_worker, str(following)))
+            yield result
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, progress=None) -> Outcome:
-    from .render.engine import display_path
-
     outcome = Outcome()
     manifest = load_manifest(out)
-    tasks = plan(files, out, manifest, force, outcome)
-    advance = progress.start(len(tasks)) if progress else (lambda: None)
+    cache = BuildCache(out)
+    digests = FileDigests()
+    plans = [(path, None if force else unchanged(path, out, manifest, cache, digests)) for path in files]
+    todo = [path for path, same in plans if same is None]
+    advance = progress.start(len(todo)) if progress else (lambda: None)
+    claimed: dict[Path, str] = {}
+    unknown: dict[str, tuple] = {}  # template → (label, names), from its first generated document
+    results = processed(todo, out, force, manifest, jobs, cache.trusted)
     try:
-        for task, result in render_tasks(tasks, jobs, advance):
-            if isinstance(result, UserError):
-                outcome.failed += 1
-                outcome.messages.append(f"{task.checked.path}：{result}")
+        for path, same in plans:
+            if same is not None:
+                documents, warnings = same
+                _warnings_notice(path, warnings, outcome)
+                for key, target in documents:
+                    if _claim(path, target, claimed, outcome):
+                        outcome.skipped.append(Task(str(path), key, target))
                 continue
-            atomic_write_bytes(task.path, result)
-            manifest[task.key] = {
-                "source": Path(task.checked.path).as_posix(),
-                "template": display_path(task.document.template),
-                "inputs": task.inputs,
-                "output": sha256(result),
-            }
-            outcome.generated.append(task)
+            result = next(results)
+            _record(path, result, out, manifest, cache, claimed, unknown, outcome)
+            advance()
     finally:
+        results.close()
         if progress:
             progress.stop()
-    outcome.messages.extend(template_warnings((t.document.template, t.checked) for t in outcome.generated))
+    for template, (label, names) in unknown.items():
+        if names:
+            outcome.messages.append(_unknown_names_warning(template, label, names))
     if pdf:
         make_pdfs(outcome.generated + outcome.skipped, manifest, outcome)
-    write_manifest(out, manifest)
+    text = manifest_text(manifest)
+    try:
+        unchanged_manifest = (out / MANIFEST).read_text(encoding="utf-8") == text
+    except OSError:
+        unchanged_manifest = False
+    if not unchanged_manifest:
+        atomic_write_text(out / MANIFEST, text)
+    cache.save()
     return outcome
+
+
+def _warnings_notice(path: Path, warnings: int, outcome: Outcome) -> None:
+    if warnings:
+        outcome.messages.append(f"{path}：有 {warnings} 个警告（perfdoc validate {path} 查看）")
+
+
+def _claim(path: Path, target: Path, claimed: dict, outcome: Outcome) -> bool:
+    """Whether ``target`` is this source's to write: the first source to make a file has it."""
+    if target in claimed:
+        outcome.failed += 1
+        outcome.messages.append(f"{path}：与 {claimed[target]} 生成同一文件 {target}，未生成")
+        return False
+    claimed[target] = str(path)
+    return True
+
+
+def _record(path, result: SourceResult, out: Path, manifest, cache, claimed, unknown, outcome: Outcome) -> None:
+    """Write what a processed source produced and note it in the outcome, the manifest and the cache."""
+    cache.trusted.update(result.trusted)
+    if result.refused:
+        outcome.failed += result.failed
+        outcome.messages.append(result.refused)
+        cache.sources.pop(_source_key(path), None)
+        return
+    _warnings_notice(path, result.warnings, outcome)
+    for done in result.documents:
+        target = out / done.key
+        if not _claim(path, target, claimed, outcome):
+            continue
+        if done.error is not None:
+            outcome.failed += 1
+            outcome.messages.append(f"{result.path}：{done.error}")
+            continue
+        task = Task(result.path, done.key, target)
+        if done.data is None:
+            outcome.skipped.append(task)
+            entry = manifest.get(done.key)
+            if isinstance(entry, dict) and isinstance(entry.get("output"), str):
+                cache.record_output(done.key, target, entry["output"])
+            continue
+        atomic_write_bytes(target, done.data)
+        digest = sha256(done.data)
+        manifest[done.key] = {
+            "source": Path(result.path).as_posix(),
+            "template": done.label,
+            "inputs": done.inputs,
+            "output": digest,
+        }
+        cache.record_output(done.key, target, digest)
+        outcome.generated.append(task)
+        unknown.setdefault(done.template, (done.label, done.unknown or []))
+    cache.sources[_source_key(path)] = result.entry
 
 
 def template_warnings(pairs) -> list[str]:
@@ -293,8 +625,12 @@ def template_warnings(pairs) -> list[str]:
         seen.add(template)
         unknown = undefined_names(template, template_context(checked.context))
         if unknown:
-            warnings.append(f"警告：模板 {display_path(template)} 引用了不存在的名称（显示为空白）：{'、'.join(unknown)}")
+            warnings.append(_unknown_names_warning(template, display_path(template), unknown))
     return warnings
+
+
+def _unknown_names_warning(template, label: str, unknown: list) -> str:
+    return f"警告：模板 {label} 引用了不存在的名称（显示为空白）：{'、'.join(unknown)}"
 
 
 def make_pdfs(tasks: list[Task], manifest: dict, outcome: Outcome) -> None:
@@ -318,17 +654,33 @@ def _pdf_is_current(entry: dict, pdf: Path) -> bool:
     return pdf.is_file() and entry.get("pdf_of") == entry["output"]
 
 
+def default_jobs() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 class _ProgressBar:
     """A rich progress bar on stderr, for people watching a terminal."""
 
     def __init__(self):
         from rich.console import Console
-        from rich.progress import Progress
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-        self._progress = Progress(console=Console(stderr=True), transient=True)
+        self._progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
 
     def start(self, total: int):
-        task = self._progress.add_task("生成文档", total=total)
+        task = self._progress.add_task("校验数据并生成文档", total=total)
         self._progress.start()
         return lambda: self._progress.advance(task)
 
@@ -342,10 +694,12 @@ class _ProgressBar:
     "--out", "out", type=click.Path(file_okay=False), default=str(DEFAULT_OUT), show_default=True, help="输出文件夹"
 )
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="同时生成的文档数（默认 CPU 核数）")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
 @click.option("--force", is_flag=True, help="忽略 manifest.json，全部重新生成")
 def build_command(paths, out, pdf, jobs, force):
     """校验数据文件并生成全部文档（默认 sources/ 下全部）；未改变的文档跳过。"""
+    from .validate import find_sources
+
     started = time.perf_counter()
     files = list(dict.fromkeys(find_sources(paths or ["sources"])))  # each source once
     if not files:
@@ -355,7 +709,7 @@ def build_command(paths, out, pdf, jobs, force):
 
         soffice()  # say at once, not after rendering, that PDFs cannot be made
     progress = _ProgressBar() if sys.stderr.isatty() else None
-    outcome = build(files, Path(out), jobs=jobs or os.cpu_count() or 1, force=force, pdf=pdf, progress=progress)
+    outcome = build(files, Path(out), jobs=jobs or default_jobs(), force=force, pdf=pdf, progress=progress)
     for message in outcome.messages:
         click.echo(message, err=True)
     if outcome.pdfs:
@@ -371,6 +725,8 @@ def build_command(paths, out, pdf, jobs, force):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的文件（默认与 perfdoc build 相同）")
 def render_command(source, document_name, output):
     """校验一个数据文件并生成其中一个文档。"""
+    from .validate import check_file
+
     checked = check_file(source)
     refused = refusal(checked)
     if refused:

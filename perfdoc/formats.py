@@ -94,9 +94,13 @@ def _load_cached(folder: Path, mtime: float) -> Format:
 
 def load_format(name: str, root: Path | None = None) -> Format:
     root = root or templates_root()
-    folder = (root / name).resolve()
-    config = folder / "format.yaml"
-    if not config.is_file() or root.resolve() not in folder.parents:
+    try:
+        folder = (root / name).resolve()
+        config = folder / "format.yaml"
+        found = config.is_file() and root.resolve() in folder.parents
+    except (OSError, ValueError):  # a name no file system accepts (too long, NUL)
+        found = False
+    if not found:
         known = "、".join(available_formats(root)) or "（无）"
         raise FormatError(f"找不到格式“{name}”（应有 {root / name / 'format.yaml'}）；已有格式：{known}")
     return _load_cached(folder, config.stat().st_mtime)

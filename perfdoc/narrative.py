@@ -36,6 +36,7 @@ def _environment() -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.globals.clear()  # only the figures: no range(), lipsum(), dict(), cycler()
     return env
 
 
@@ -54,13 +55,16 @@ def render_references(text: str, context: dict) -> str:
         template = ENV.from_string(text)
     except TemplateSyntaxError as exc:
         raise NarrativeError(f"引用语法错误：{_syntax_message(exc)}", exc.lineno or 1) from None
+    except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+        # Jinja folds constants while compiling: {{ 10**5000 }} fails here, not at render time.
+        raise NarrativeError(f"引用无法计算：{type(exc).__name__}", 1) from None
     try:
         return template.render(context)
     except UndefinedError as exc:
         raise NarrativeError(f"引用了不存在的数字或名称：{_undefined_name(exc)}", _error_line(exc)) from None
     except SecurityError:
         raise NarrativeError("引用中含有不允许的写法（只能引用数字和名称，不能访问内部属性）", _error_line(None)) from None
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+    except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
         raise NarrativeError(f"引用无法计算：{exc}", _error_line(exc)) from None
 
 

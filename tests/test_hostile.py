@@ -40,6 +40,12 @@ EXPECTED = {
     "utf16.yaml": (1, {"PD002"}),
     "bom.yaml": (0, set()),
     "binary.yaml": (1, {"PD002"}),
+    "fullwidth_indent.yaml": (1, {"PD101"}),
+    "nbsp_indent.yaml": (1, {"PD101"}),
+    "fullwidth_colon.yaml": (1, {"PD001"}),
+    "fullwidth_digits.yaml": (0, set()),
+    "crlf.yaml": (0, set()),
+    "cr_only.yaml": (0, set()),
 }
 
 

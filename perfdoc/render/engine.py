@@ -15,22 +15,53 @@ of :mod:`.markdown`.
 
 Every failure is a :class:`~perfdoc.errors.RenderError` whose message names
 the template and, where it can be found, the tag at fault.
+
+Two ways to the same bytes. :func:`render_document_reference` is the plain
+docxtpl way: open the template with python-docx, patch and compile its XML,
+render, save, and make the package reproducible. :func:`render_document`
+does the template's share of that work once per process and keeps it, keyed
+by the digest of the template's bytes (:class:`_Compiled`): the patched and
+compiled Jinja templates of the body, headers, footers and document
+properties, and every package part that rendering leaves unchanged, already
+serialised and deflated. A document then costs its Jinja rendering, the XML
+checks and table fixes docxtpl makes, serialising the parts that changed and
+deflating those. It uses docxtpl's and python-docx's own functions where it
+can; three steps it does its own, faster way with the same result: docxtpl's
+table and drawing-id fixes run on the tree it has parsed once, with the body
+already inside the document element (:class:`_Splice`), and listing
+characters are resolved only in the paragraphs that have them (each only
+with the docxtpl whose source they were checked against). The first document
+a process renders from a template is also rendered the reference way and
+compared (unless the template's digest is in :func:`trust`); a template whose
+documents differed, or that has parts the fast path does not handle
+(footnotes), is always rendered the reference way. Whenever the fast path
+fails, the reference path runs, so every error is reported as before.
+``tests/test_fast_render.py`` compares the two paths byte for byte.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import html
 import io
 import re
+import threading
 import traceback
 import zipfile
 from contextlib import contextmanager
 from functools import lru_cache, wraps
 from pathlib import Path
+from types import SimpleNamespace
 
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.coreprops import CoreProperties as DocxCoreProperties
 from docx.opc.exceptions import OpcError
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import ns as docx_ns
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import ChainableUndefined, TemplateSyntaxError, Undefined, UndefinedError
+from jinja2 import ChainableUndefined, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -39,6 +70,7 @@ from markupsafe import Markup
 from ..errors import RenderError
 from ..present import FILTERS as PRESENT_FILTERS
 from . import markdown
+from . import package
 from .package import CoreProperties, reproducible
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -58,9 +90,39 @@ def render_document(
     *,
     strict: bool = False,
 ) -> bytes:
-    """The rendered document; ``strict`` also refuses names the context lacks."""
-    label = display_path(template)
-    docx = _open(template, label)
+    """The rendered document; ``strict`` also refuses names the context lacks.
+
+    The same bytes as :func:`render_document_reference`, without redoing the
+    template's share of the work for every document (see the module docstring).
+    """
+    data = _read(template)
+    compiled = _compiled(data)
+    rendered = None
+    if compiled is not None:
+        try:
+            rendered = compiled.render(context, properties or CoreProperties(), strict)
+        except Exception:  # noqa: BLE001 - the reference path below says what is wrong, as it always has
+            rendered = None
+    if rendered is None:
+        return _render_reference(data, display_path(template), context, properties, strict)
+    if compiled.digest in _TRUSTED:
+        return rendered
+    return _checked_against_reference(compiled, rendered, data, display_path(template), context, properties, strict)
+
+
+def render_document_reference(
+    template: Path,
+    context: dict,
+    properties: CoreProperties | None = None,
+    *,
+    strict: bool = False,
+) -> bytes:
+    """The rendered document, made the plain docxtpl way: the definition of the right bytes."""
+    return _render_reference(_read(template), display_path(template), context, properties, strict)
+
+
+def _render_reference(data: bytes, label: str, context: dict, properties, strict: bool) -> bytes:
+    docx = _open_bytes(data, label)
     env = environment()
     with _reported_as_render_error(label):
         docx.render(context, jinja_env=env)
@@ -74,10 +136,38 @@ def render_document(
 
 def undefined_names(template: Path, context: dict) -> list[str]:
     """Top-level names the template uses that neither the context nor Jinja defines."""
+    data = _read(template)
+    compiled = _compiled(data)
+    names = compiled.variables() if compiled is not None else None
+    if names is not None:
+        return sorted(names - set(context) - set(environment().globals))
     label = display_path(template)
-    docx = _open(template, label)
+    docx = _open_bytes(data, label)
     with _reported_as_render_error(label):
         return _unknown_names(docx, environment(), context)
+
+
+def shares_context(template: Path) -> bool:
+    """Whether rendering ``template`` leaves its context as it was, so one context can serve several documents.
+
+    False when the template calls a method that changes a list, dict or set
+    (``append``, ``update``…), or cannot be read, or is not one the fast path handles.
+    """
+    try:
+        compiled = _compiled(Path(template).read_bytes())
+    except OSError:
+        return False
+    return compiled is not None and not compiled.mutates
+
+
+def trust(digests) -> None:
+    """Template digests whose fast rendering has been compared with the reference (by this renderer)."""
+    _TRUSTED.update(digests)
+
+
+def trusted() -> set[str]:
+    """The template digests whose fast rendering has been compared with the reference in this process."""
+    return set(_TRUSTED)
 
 
 @lru_cache(maxsize=1)
@@ -85,8 +175,24 @@ def environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(autoescape=True, undefined=ChainableUndefined, finalize=_printable)
     env.filters.update({name: _blank_when_missing(f) for name, f in PRESENT_FILTERS.items()})
     # The Markdown filters make a paragraph even of nothing: a table cell needs one.
-    env.filters.update(markdown.FILTERS)
+    env.filters.update({name: _remembering(f) for name, f in markdown.FILTERS.items()})
     return env
+
+
+def _remembering(function):
+    """``function`` remembering what it made of text: a narrative is often placed in several documents.
+
+    Only for plain ``str`` arguments, whose equality means the same text.
+    """
+    remembered = lru_cache(maxsize=512)(function)
+
+    @wraps(function)
+    def filter_(value, *args, **kwargs):
+        if type(value) is str and all(type(a) is str for a in (*args, *kwargs.values())):
+            return remembered(value, *args, **kwargs)
+        return function(value, *args, **kwargs)
+
+    return filter_
 
 
 def _printable(value):
@@ -135,13 +241,16 @@ class _PartError(Exception):
         self.where = where
 
 
-def _open(template: Path, label: str) -> _CheckedTemplate:
+def _read(template: Path) -> bytes:
     try:
-        data = Path(template).read_bytes()
+        return Path(template).read_bytes()
     except FileNotFoundError:
-        raise RenderError(f"找不到模板文件 {label}") from None
+        raise RenderError(f"找不到模板文件 {display_path(template)}") from None
     except OSError as exc:
-        raise RenderError(f"无法读取模板文件 {label}：{exc.strerror or exc}") from None
+        raise RenderError(f"无法读取模板文件 {display_path(template)}：{exc.strerror or exc}") from None
+
+
+def _open_bytes(data: bytes, label: str) -> _CheckedTemplate:
     docx = _CheckedTemplate(io.BytesIO(data))
     try:
         docx.init_docx()
@@ -218,7 +327,8 @@ def _tag_in(source: str, lineno: int | None) -> str:
     return found if len(found) <= 120 else found[:117] + "…"
 
 
-def _check_rendered(xml: str, part) -> None:
+def _check_rendered(xml: str, part):
+    """The rendered part parsed strictly; a _PartError when it is not XML or has paragraphs inside a run."""
     try:
         tree = etree.fromstring(xml.encode("utf-8"), _STRICT_PARSER)
     except etree.XMLSyntaxError as exc:
@@ -231,6 +341,401 @@ def _check_rendered(xml: str, part) -> None:
             part,
             f"附近文字：{text}",
         )
+    return tree
+
+
+# ---------------------------------------------------------------- the fast path
+
+# The core properties DocxTemplate.render_properties renders as templates, in its order.
+PROPERTY_NAMES = ("author", "comments", "identifier", "language", "subject", "title")
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+# Methods by which a template could change its context (jinja2.sandbox's list of them).
+MUTATING = frozenset(
+    "append appendleft extend extendleft insert pop popleft popitem remove reverse rotate sort "
+    "clear update setdefault add discard difference_update intersection_update "
+    "symmetric_difference_update".split()
+)
+# Rendered XML longer than this is left to the reference path (lxml's limits without huge_tree).
+LARGEST_PART = 4_000_000
+CACHED_TEMPLATES = 16
+
+_COMPILED: dict[str, "_Compiled | None"] = {}
+_TRUSTED: set[str] = set()
+_LOCK = threading.Lock()
+_PARAGRAPH_ON_ITS_LINE = re.compile(r"<w:p([ >])")
+# A listing character (tab, bell, newline, form feed) that DocxTemplate.resolve_listing could turn into
+# markup: one after a <w:t> start tag before the next </w:t>, or inside such a tag. Without a match,
+# every <w:t>…</w:t> span resolve_listing looks at is free of them and it returns the XML as it was.
+_LISTING_IN_TEXT = re.compile(r"<w:t(?:>| [^>]*>)(?:(?!</w:t>).)*?[\t\a\n\f]|<w:t [^>]*[\t\a\n\f]", re.S)
+MAX_TEMPLATE_DEPTH = 100
+
+
+def _compiled(data: bytes) -> "_Compiled | None":
+    """The compiled form of the template ``data``; None when only the reference path can render it."""
+    digest = hashlib.sha256(data).hexdigest()
+    with _LOCK:
+        if digest in _COMPILED:
+            return _COMPILED[digest]
+    try:
+        compiled = _Compiled(data, digest)
+    except Exception:  # noqa: BLE001 - a broken template: the reference path says what is wrong
+        compiled = None
+    with _LOCK:
+        while len(_COMPILED) >= CACHED_TEMPLATES:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[digest] = compiled
+    return compiled
+
+
+def _checked_against_reference(compiled, rendered: bytes, data, label, context, properties, strict) -> bytes:
+    """The reference rendering of the first document of a template; the fast path is kept only if it agrees."""
+    try:
+        reference = _render_reference(data, label, context, properties, strict)
+    except Exception:
+        _disable(compiled)
+        raise
+    if reference == rendered:
+        _TRUSTED.add(compiled.digest)
+    else:
+        _disable(compiled)
+    return reference
+
+
+def _disable(compiled) -> None:
+    with _LOCK:
+        _COMPILED[compiled.digest] = None
+
+
+class _Unsupported(Exception):
+    """A template feature the fast path leaves to the reference path."""
+
+
+class _Compiled:
+    """What rendering needs from one template, prepared once (see the module docstring)."""
+
+    def __init__(self, data: bytes, digest: str):
+        self.digest = digest
+        tpl = _CheckedTemplate(io.BytesIO(data))
+        tpl.init_docx()
+        document = tpl.docx
+        opc = document.part.package
+        if any(part.content_type == FOOTNOTES for part in opc.iter_parts()):
+            raise _Unsupported("footnotes")
+        env = environment()
+
+        # the body: patched and compiled as DocxTemplate.build_xml does
+        body = tpl.patch_xml(tpl.get_xml())
+        self._sources = [body]
+        self._body = env.from_string(_PARAGRAPH_ON_ITS_LINE.sub(r"\n<w:p\1", body))
+        root = document.element
+        if _depth(root.body) > MAX_TEMPLATE_DEPTH:
+            raise _Unsupported("deeply nested")  # lxml's default limits could apply to the rendered XML
+        self._body_index = root.index(root.body)
+        self._document_name = _entry_name(document.part)
+        self._splice = _Splice(root, self._body_index, body)
+
+        # headers, then footers, as DocxTemplate.render does them; a part without tags is made once
+        self._headers_footers = []
+        for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI):
+            for _key, part in tpl.get_headers_footers(uri):
+                xml = tpl.get_part_xml(part)
+                patched = tpl.patch_xml(xml)
+                self._sources.append(patched)
+                name = _entry_name(part)
+                if any(name == other for other, _, _ in self._headers_footers):
+                    raise _Unsupported("one part used twice")
+                encoding = tpl.get_headers_footers_encoding(xml)
+                source = _PARAGRAPH_ON_ITS_LINE.sub(r"\n<w:p\1", patched)
+                template = env.from_string(source)
+                made = self._header_footer(template, {}, encoding) if _constant(env, source) else None
+                self._headers_footers.append((name, encoding, made or template))
+
+        # the document properties DocxTemplate.render_properties renders (creating the part if missing)
+        core = document.core_properties
+        texts = [getattr(core, name) for name in PROPERTY_NAMES]
+        self._properties = [env.from_string(text) for text in texts]
+        self._constant_properties = (
+            tuple(template.render({}) for template in self._properties) if all(_constant(env, t) for t in texts) else None
+        )
+        core_part = opc.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
+        self._core_name = _entry_name(core_part)
+        self._core_xml = core_part.blob
+
+        # every other part as the reference writes it: saved by python-docx, normalised, deflated
+        saved = io.BytesIO()
+        document.save(saved)
+        parts = package.read_parts(saved.getvalue())
+        self._dynamic = {self._document_name, self._core_name, *(name for name, _, _ in self._headers_footers)}
+        core_name, _app_name = package.property_parts(parts)
+        if core_name != self._core_name or not self._dynamic <= set(parts):
+            raise _Unsupported("unexpected package layout")
+        package.normalise(parts, CoreProperties())
+        self._order = package.entry_order(parts)
+        self._ready = {name: package.deflate(data) for name, data in parts.items() if name not in self._dynamic}
+
+        self.mutates = any(_mutates(env.parse(source)) for source in [*self._sources, *texts])
+        self._variables = None
+        self._cores: dict = {}
+
+    def render(self, context: dict, properties: CoreProperties, strict: bool) -> bytes | None:
+        """The document's bytes, or None to leave it to the reference path."""
+        if strict and sorted(self.variables() - set(context) - set(environment().globals)):
+            return None  # the reference path raises the error naming them
+        xml = self._render_part(self._body, context)
+        if xml is None:
+            return None
+        fresh = {self._document_name: self._document(xml)}
+        for name, encoding, template in self._headers_footers:
+            fresh[name] = template if isinstance(template, bytes) else self._header_footer(template, context, encoding)
+        fresh[self._core_name] = self._core(context, properties)
+        return package.zip_parts(self._order, self._ready, fresh)
+
+    def _document(self, xml: str) -> bytes:
+        """word/document.xml with the rendered body, as DocxTemplate.render and python-docx make it."""
+        docpr = _docxtpl_unchanged("fix_docpr_ids")
+        if _docxtpl_unchanged("fix_tables") and docpr:
+            root = self._splice.parse(xml)
+            if root is not None:
+                body = root[self._body_index]
+                _fix_tables(body)
+                _fix_docpr_ids(body)
+                return serialize_part_xml(root)
+        tree = _check_rendered(xml, None)
+        if _docxtpl_unchanged("fix_tables"):
+            _fix_tables(tree)
+        else:
+            tree = DocxTemplate.fix_tables(None, xml)
+        DocxTemplate.fix_docpr_ids(SimpleNamespace(docx_ids_index=1000), tree)
+        root = self._splice.skeleton()
+        root.replace(root[self._body_index], tree)
+        return serialize_part_xml(root)
+
+    def _header_footer(self, template, context: dict, encoding: str) -> bytes:
+        """A header or footer part, as DocxTemplate.map_headers_footers_xml and python-docx make it."""
+        xml = self._render_part(template, context)
+        if xml is None:
+            raise _Unsupported("part too large")
+        _check_rendered(xml, None)
+        return serialize_part_xml(parse_xml(xml.encode(encoding)))
+
+    @staticmethod
+    def _render_part(template, context: dict) -> str | None:
+        """What DocxTemplate.render_xml_part makes of a part."""
+        xml = template.render(context)
+        if len(xml) > LARGEST_PART:
+            return None
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # re.sub(r"\n<w:p([ >])", r"<w:p\1", …)
+        if "{_" in xml or "_}" in xml:
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(c in xml for c in "\n\t\a\f") and _LISTING_IN_TEXT.search(xml):  # else resolve_listing changes nothing
+            xml = _resolve_listing(xml)
+        return xml
+
+    def _core(self, context: dict, properties: CoreProperties) -> bytes:
+        """docProps/core.xml with the properties rendered, as DocxTemplate.render_properties leaves it, normalised."""
+        values = self._constant_properties or tuple(template.render(context) for template in self._properties)
+        rendered = self._cores.get(values)
+        if rendered is None:
+            element = parse_xml(self._core_xml)
+            core = DocxCoreProperties(element)
+            for name, value in zip(PROPERTY_NAMES, values):
+                setattr(core, name, value)
+            rendered = serialize_part_xml(element)
+            if len(self._cores) > 64:
+                self._cores.clear()
+            self._cores[values] = rendered
+        return package.core_xml(rendered, properties)
+
+    def variables(self) -> set | None:
+        """Every name the template uses that it does not set itself (None when Jinja cannot parse it)."""
+        if self._variables is None:
+            try:
+                self._variables = meta.find_undeclared_variables(environment().parse("".join(self._sources)))
+            except TemplateError:
+                return None
+        return self._variables
+
+
+class _Splice:
+    """The document part around the body, as text, to parse a rendered body in its place.
+
+    DocxTemplate.render parses the rendered body on its own and moves it into
+    the document element, which drops the namespace declarations the document
+    element already makes; serialising gives the document part. Here the
+    rendered body, its start tag replaced by the one that move leaves (found
+    once, by doing the move with an empty body), is put between the document
+    part's text before and after the body and parsed once: the same elements,
+    so the same bytes, without the move.
+    """
+
+    MARK = "<!--perfdoc: the body goes here-->"
+
+    def __init__(self, root, index: int, body: str):
+        self._root = copy.deepcopy(root)
+        placeholder = self._root[index]
+        for child in list(placeholder):
+            placeholder.remove(child)
+        self._index = index
+        start = re.match(r"<w:body\b[^>]*>", body)
+        self._start = start.group(0) if start and "{" not in start.group(0) else None
+        self._before = self._after = None
+        if self._start is not None:
+            empty = etree.fromstring(self._start + self.MARK + "</w:body>")
+            skeleton = self.skeleton()
+            skeleton.replace(skeleton[index], empty)
+            text = etree.tostring(skeleton, encoding="unicode")
+            if text.count(self.MARK) == 1:
+                self._before, self._after = text.split(self.MARK)
+
+    def skeleton(self):
+        """A copy of the document element with an empty body."""
+        return copy.deepcopy(self._root)
+
+    def parse(self, xml: str):
+        """The document element with ``xml`` (a rendered body) as its body, checked as _check_rendered checks;
+        None when ``xml`` does not start and end as the template's body does."""
+        if self._before is None or not xml.startswith(self._start) or not xml.endswith("</w:body>"):
+            return None
+        inner = xml[len(self._start) : len(xml) - len("</w:body>")]
+        return _check_rendered(self._before + inner + self._after, None)
+
+
+def _constant(env, source: str) -> bool:
+    """Whether a template is only text, so that it renders the same whatever the context."""
+    try:
+        tree = env.parse(source)
+    except TemplateError:
+        return False
+    return all(
+        isinstance(node, nodes.Output) and all(isinstance(child, nodes.TemplateData) for child in node.nodes)
+        for node in tree.body
+    )
+
+
+def _fix_docpr_ids(body) -> None:
+    """DocxTemplate.fix_docpr_ids on a body in its document: the drawings' ids numbered from 1001."""
+    for number, element in enumerate(body.iter(f"{{{docx_ns.nsmap['wp']}}}docPr"), 1001):
+        element.attrib["id"] = str(number)
+
+
+def _depth(element) -> int:
+    deepest = depth = 0
+    for event, _ in etree.iterwalk(element, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+# DocxTemplate.fix_tables, fix_docpr_ids and resolve_listing of docxtpl 0.20, whose sources have these
+# digests. The fast path does what they do more quickly (_fix_tables, _fix_docpr_ids, _resolve_listing);
+# with any other docxtpl it calls docxtpl's own.
+_DOCXTPL_SOURCES = {
+    "fix_tables": "da467aabccf452e47567fa088649de9f6f21e04fe4ae4c2706906a352c3f7a58",
+    "fix_docpr_ids": "3a606189fb525cb9caa6c3747c695a5273b43c362ebc6d21536b20aa68408aca",
+    "resolve_listing": "20441608d64f33fd8c5964aff475aa9972d071bf282c6c42b9db4be0091d7bca",
+}
+# The paragraphs DocxTemplate.resolve_listing looks at, found as it finds them.
+_LISTING_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.S)
+_LISTING_CHARACTER = re.compile("[\t\a\n\f]")
+
+
+@lru_cache(maxsize=None)
+def _docxtpl_unchanged(name: str) -> bool:
+    import inspect
+
+    try:
+        source = inspect.getsource(getattr(DocxTemplate, name))
+    except (OSError, TypeError):
+        return False
+    return hashlib.sha256(source.encode()).hexdigest() == _DOCXTPL_SOURCES[name]
+
+
+def _resolve_listing(xml: str) -> str:
+    """DocxTemplate.resolve_listing, run only on the paragraphs that have a listing character.
+
+    It rewrites each paragraph it finds on its own and leaves one without such
+    a character as it was, so the result is the same.
+    """
+    if not _docxtpl_unchanged("resolve_listing"):
+        return DocxTemplate.resolve_listing(None, xml)
+    pieces, last = [], 0
+    for match in _LISTING_PARAGRAPH.finditer(xml):
+        if _LISTING_CHARACTER.search(xml, match.start(), match.end()):
+            pieces.append(xml[last : match.start()])
+            pieces.append(DocxTemplate.resolve_listing(None, match.group(0)))
+            last = match.end()
+    pieces.append(xml[last:])
+    return "".join(pieces)
+
+
+def _fix_tables(tree) -> None:
+    """What DocxTemplate.fix_tables does to the parsed tree: gridCol widths for rows with more or fewer cells.
+
+    The same steps, except that a row's width in grid columns (its cells, each
+    counting its first tcPr's first gridSpan, else 1) is summed from one XPath
+    query per table instead of two ``find`` calls per cell.
+    """
+    ns = "{" + tree.nsmap["w"] + "}"
+    for t in tree.iter(ns + "tbl"):
+        tblGrid = t.find(ns + "tblGrid")
+        columns = tblGrid.findall(ns + "gridCol")
+        rows = list(t.iter(ns + "tr"))
+        counts = [sum(1 for _ in r.iterchildren(ns + "tc")) for r in rows]
+        to_add = max([0, *(count - len(columns) for count in counts)])
+        if to_add > 0:
+            width = 0.0
+            new_average = None
+            for c in columns:
+                if c.get(ns + "w") is not None:
+                    width += float(c.get(ns + "w"))
+            if width > 0:
+                old_average = width / len(columns)
+                new_average = width / (len(columns) + to_add)
+                for c in columns:
+                    c.set(ns + "w", str(int(float(c.get(ns + "w")) * new_average / old_average)))
+                for i in range(to_add):
+                    etree.SubElement(tblGrid, ns + "gridCol", {ns + "w": str(int(new_average))})
+        columns = tblGrid.findall(ns + "gridCol")
+        columns_len = len(columns)
+        widths = dict(zip(rows, counts))
+        spans = t.xpath(".//w:tr/w:tc/w:tcPr[1]/w:gridSpan[1]", namespaces={"w": ns[1:-1]})
+        for grid_span in spans:
+            row = grid_span.getparent().getparent().getparent()
+            widths[row] += int(grid_span.get(ns + "val")) - 1
+        cells_len_max = max([0, *widths.values()])
+        to_remove = columns_len - cells_len_max
+        if to_remove > 0:
+            removed_width = 0.0
+            for c in columns[-to_remove:]:
+                removed_width += float(c.get(ns + "w"))
+                tblGrid.remove(c)
+            columns_left = tblGrid.findall(ns + "gridCol")
+            extra_space = 0
+            if len(columns_left) > 0:
+                extra_space = removed_width / len(columns_left)
+                extra_space = int(extra_space)
+            for c in columns_left:
+                c.set(ns + "w", str(int(float(c.get(ns + "w")) + extra_space)))
+
+
+def _entry_name(part) -> str:
+    return str(part.partname).lstrip("/")
+
+
+def _mutates(tree) -> bool:
+    """Whether a template could change the data it renders: only by calling a method reached by name.
+
+    Calls of a name, or of an attribute that is not one of :data:`MUTATING`, are safe;
+    anything else called (``x[key](…)``, ``(x|attr(…))(…)``) counts as a change.
+    """
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Call)):
+        if isinstance(node, nodes.Getattr) and node.attr in MUTATING:
+            return True
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and node.arg.value in MUTATING:
+            return True
+        if isinstance(node, nodes.Call) and not isinstance(node.node, (nodes.Name, nodes.Getattr)):
+            return True
+    return False
 
 
 def display_path(path: Path) -> str:

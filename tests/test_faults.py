@@ -1,0 +1,798 @@
+"""Faults during ``perfdoc build``: nothing a user had is lost, nothing half-written is left.
+
+* killed with SIGKILL at any moment, every output is absent, its previous good
+  version or the new complete one; manifest.json is always valid JSON;
+* a source that fails validation never touches its previous documents;
+* two builds at once on one build/ folder leave it complete and consistent;
+* an unwritable folder, a full disk or an unreadable file give a clear Chinese
+  message, exit status 1, no traceback and no partial files.
+
+The builds run as subprocesses in a temporary copy of sources/ and templates/,
+with the working folder there so that templates/ is found as in real use.
+
+INTEGRATION: ``perfdoc build`` does not take :mod:`perfdoc.buildlock` yet.
+Tests marked ``needs_lock_integration`` check what the lock gives (stale temp
+files removed by the next build, concurrent builds serialised, a clear message
+when the folder stays locked) and are expected to fail (strict xfail) until
+``build_command`` in perfdoc/build.py wraps the build::
+
+    from .buildlock import build_lock, lock_timeout
+    ...
+    with build_lock(Path(out), lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):
+        outcome = build(files, Path(out), ...)
+
+Tests marked ``needs_writes_integration`` check that the reason of a failed
+write is said in Chinese (磁盘空间不足, 没有写入权限…); they need
+perfdoc/writes.py to format the OSError with ``buildlock.describe_os_error(exc)``
+instead of ``exc.strerror or exc`` (both places).
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import hashlib
+import inspect
+import io
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+import perfdoc.build
+import perfdoc.writes
+from perfdoc.buildlock import (
+    LOCK_NAME,
+    build_lock,
+    describe_os_error,
+    lock_timeout,
+    remove_stale_temp_files,
+    stale_temp_files,
+)
+from perfdoc.cli import main
+from perfdoc.errors import UserError
+from perfdoc.render.extract import document_text
+
+REPO = Path(__file__).resolve().parent.parent
+MARK = "版本标记"
+BROKEN_SOURCE = "sources/guangzhou/广州市天河区总工会/2022.yaml"
+BROKEN_OUTPUTS = ("guangzhou/广州市天河区总工会/2022/自评表.docx", "guangzhou/广州市天河区总工会/2022/自评报告.docx")
+
+BUILD_LOCKS = "build_lock" in inspect.getsource(perfdoc.build)
+WRITES_EXPLAIN = "describe_os_error" in inspect.getsource(perfdoc.writes)
+needs_lock_integration = pytest.mark.xfail(
+    not BUILD_LOCKS,
+    strict=True,
+    reason="INTEGRATION: perfdoc build must run inside buildlock.build_lock (see the module docstring)",
+)
+needs_writes_integration = pytest.mark.xfail(
+    not WRITES_EXPLAIN,
+    strict=True,
+    reason="INTEGRATION: writes.py must describe OSErrors with buildlock.describe_os_error",
+)
+
+# Runs perfdoc with os.replace (every atomic rename) hooked: SIGKILL itself at the N-th
+# rename, or at the N-th fsync (temp file written, not renamed), or pause before the
+# first rename until a file appears.
+HOOKED = r"""
+import os, signal, sys, time
+from pathlib import Path
+mode, n = os.environ["FAULT_MODE"], int(os.environ.get("FAULT_AT", "1"))
+calls = {"replace": 0, "fsync": 0}
+real_replace, real_fsync = os.replace, os.fsync
+def replace(src, dst, *args, **kwargs):
+    calls["replace"] += 1
+    if mode == "kill-at-replace" and calls["replace"] == n:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if mode == "pause" and calls["replace"] == 1:
+        Path(os.environ["FAULT_PAUSED"]).touch()
+        while not Path(os.environ["FAULT_RELEASE"]).exists():
+            time.sleep(0.02)
+    return real_replace(src, dst, *args, **kwargs)
+def fsync(fd):
+    calls["fsync"] += 1
+    if mode == "kill-at-fsync" and calls["fsync"] == n:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_fsync(fd)
+os.replace, os.fsync = replace, fsync
+from perfdoc.cli import main
+sys.argv = ["perfdoc", *sys.argv[1:]]
+main()
+"""
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def make_workspace(root: Path) -> Path:
+    shutil.copytree(REPO / "sources", root / "sources")
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "tmp").mkdir()
+    return root
+
+
+def environment(root: Path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PERFDOC_TEMPLATES"}
+    env.update(TMPDIR=str(root / "tmp"), PYTHONPATH=str(REPO), **extra)
+    return env
+
+
+def perfdoc(root: Path, *args: str, timeout: float = 600, **extra) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "perfdoc.cli", *args],
+        cwd=root,
+        env=environment(root, **extra),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def start(root: Path, *args: str, hooked: bool = False, **extra) -> subprocess.Popen:
+    command = [sys.executable, "-c", HOOKED, *args] if hooked else [sys.executable, "-m", "perfdoc.cli", *args]
+    return subprocess.Popen(
+        command,
+        cwd=root,
+        env=environment(root, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: workers and LibreOffice die with it
+    )
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate(timeout=60)
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    build = root / "build"
+    return {p.relative_to(build).as_posix(): p.read_bytes() for p in sorted(build.rglob("*")) if p.suffix in (".docx", ".pdf")}
+
+
+def temp_files(root: Path) -> list[Path]:
+    build = root / "build"
+    return sorted(p for p in build.rglob("*") if p.is_file() and p.name.endswith(".tmp")) if build.is_dir() else []
+
+
+def docx_text(data: bytes) -> str:
+    """The text of a complete .docx; fails the test if the file is not one."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert package.testzip() is None
+    docx.Document(io.BytesIO(data))  # python-docx reopens it
+    return document_text(data)
+
+
+def assert_pdf_complete(data: bytes) -> None:
+    assert data.startswith(b"%PDF-")
+    assert b"%%EOF" in data[-1024:]
+
+
+def manifest(root: Path) -> dict:
+    path = root / "build" / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))  # always valid JSON
+    assert isinstance(data, dict) and isinstance(data.get("outputs"), dict)
+    return data["outputs"]
+
+
+def assert_consistent(root: Path) -> dict:
+    """After a complete build: every output complete and listed with its digest."""
+    produced = outputs(root)
+    listed = manifest(root)
+    documents = {k: v for k, v in produced.items() if k.endswith(".docx")}
+    assert set(listed) == set(documents)
+    for key, data in documents.items():
+        docx_text(data)
+        assert listed[key]["output"] == hashlib.sha256(data).hexdigest(), key
+    for key, data in produced.items():
+        if key.endswith(".pdf"):
+            assert_pdf_complete(data)
+    return produced
+
+
+def mark_templates(root: Path, version: int) -> None:
+    """Give every template a last paragraph ``版本标记 N`` so each build's documents differ."""
+    for template in sorted((root / "templates").glob("*/*.docx")):
+        document = docx.Document(template)
+        last = [p for p in document.paragraphs if p.text.startswith(MARK)]
+        if last:
+            last[-1].text = f"{MARK} {version}"
+        else:
+            document.add_paragraph(f"{MARK} {version}")
+        document.save(template)
+
+
+def versions_in(text: str) -> set[int]:
+    return {int(line.split()[1]) for line in text.splitlines() if line.startswith(MARK + " ")}
+
+
+def expected_documents(root: Path) -> int:
+    """How many documents a build of everything makes (built once more, elsewhere)."""
+    done = perfdoc(root, "build", "--jobs", "1", "--out", "planned")
+    assert done.returncode == 0, done.stderr
+    count = len(list((root / "planned").rglob("*.docx")))
+    shutil.rmtree(root / "planned")
+    return count
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return make_workspace(tmp_path)
+
+
+@pytest.fixture
+def built(workspace):
+    """A workspace with a complete first build (version 0)."""
+    mark_templates(workspace, 0)
+    done = perfdoc(workspace, "build", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert_consistent(workspace)
+    return workspace
+
+
+# ------------------------------------------------------------------ SIGKILL
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigkill_at_random_moments_leaves_old_or_new_complete_outputs(built, jobs):
+    rng = random.Random(20240601 + int(jobs))
+    total = len(outputs(built))
+    killed_with_temp_files = 0
+    for version in range(1, 7):
+        mark_templates(built, version)
+        process = start(built, "build", "--jobs", jobs, "--force")
+        time.sleep(rng.uniform(0.05, 1.6))
+        kill_group(process)
+        produced = outputs(built)
+        assert len(produced) == total  # nothing removed
+        for key, data in produced.items():
+            seen = versions_in(docx_text(data))
+            assert len(seen) == 1 and seen <= set(range(version + 1)), key
+        manifest(built)
+        killed_with_temp_files += bool(temp_files(built))
+    mark_templates(built, 99)
+    done = perfdoc(built, "build", "--jobs", jobs)
+    assert done.returncode == 0, done.stderr
+    for key, data in assert_consistent(built).items():
+        assert versions_in(docx_text(data)) == {99}, key
+
+
+@pytest.mark.parametrize("hook", ["kill-at-fsync", "kill-at-replace"])
+@pytest.mark.parametrize("at", [1, 4, 10])
+def test_killed_between_writing_and_renaming_keeps_the_previous_version(built, hook, at):
+    before = outputs(built)
+    before_manifest = (built / "build" / "manifest.json").read_bytes()
+    mark_templates(built, 1)
+    process = start(built, "build", "--jobs", "1", hooked=True, FAULT_MODE=hook, FAULT_AT=str(at))
+    process.communicate(timeout=300)
+    assert process.returncode == -signal.SIGKILL, (
+        f"the build made fewer than {at} calls of os.{hook.split('-')[-1]}: each document should be written to a "
+        "temp file, fsynced (else a crash of the machine can leave an empty document) and renamed"
+    )
+    after = outputs(built)
+    assert set(after) == set(before)
+    changed = {key for key in after if after[key] != before[key]}
+    # at most the renames before the fatal one went through; the rest kept their old bytes
+    assert len(changed) <= at - 1
+    for key in changed:
+        assert versions_in(docx_text(after[key])) == {1}
+    manifest(built)
+    if at == 1:  # killed at the very first write: nothing on disk changed
+        assert (built / "build" / "manifest.json").read_bytes() == before_manifest
+    assert len(temp_files(built)) <= 1  # at most the one being written
+
+
+@needs_lock_integration
+def test_the_next_build_removes_temp_files_a_killed_build_left(built):
+    mark_templates(built, 1)
+    for at in (5, 2):  # the second killed build already holds the lock, so it may clean up the first's
+        process = start(built, "build", "--jobs", "1", "--force", hooked=True, FAULT_MODE="kill-at-replace", FAULT_AT=str(at))
+        process.communicate(timeout=300)
+        assert process.returncode == -signal.SIGKILL
+    assert temp_files(built)
+    done = perfdoc(built, "build", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert temp_files(built) == []
+    for key, data in assert_consistent(built).items():
+        assert versions_in(docx_text(data)) == {1}, key
+
+
+@pytest.mark.libreoffice
+def test_sigkill_during_pdf_conversion(built):
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("LibreOffice is not installed")
+    done = perfdoc(built, "build", "--jobs", "1", "--pdf")
+    assert done.returncode == 0, done.stderr
+    rng = random.Random(7)
+    for version in (1, 2):
+        mark_templates(built, version)
+        process = start(built, "build", "--jobs", "1", "--pdf")
+        time.sleep(rng.uniform(1.0, 4.0))
+        kill_group(process)
+        for key, data in outputs(built).items():
+            if key.endswith(".pdf"):
+                assert_pdf_complete(data)
+            else:
+                docx_text(data)
+        manifest(built)
+    done = perfdoc(built, "build", "--jobs", "1", "--pdf")
+    assert done.returncode == 0, done.stderr
+    produced = assert_consistent(built)
+    assert sum(key.endswith(".pdf") for key in produced) == sum(key.endswith(".docx") for key in produced)
+
+
+# ------------------------------------------------------------------ refused sources
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        ("调整后预算: 655.55", "调整后预算: 999.99"),  # PD201: disagrees with its parts
+        ("年度: 2022", "年度: 2022\n年度: 2023"),  # PD004: duplicate key
+        ("预算:\n", "预算: [\n"),  # PD001: not YAML at all
+        ("年初预算: 643.45", "年初预算: 六百四十三"),  # PD104
+    ],
+    ids=["arithmetic", "duplicate-key", "syntax", "bad-amount"],
+)
+@pytest.mark.parametrize("force", [False, True], ids=["", "force"])
+def test_a_source_that_fails_validation_keeps_its_previous_documents(built, breakage, force):
+    mark_templates(built, 1)  # every document would change if rendered
+    before = outputs(built)
+    stamps = {key: (built / "build" / key).stat().st_mtime_ns for key in BROKEN_OUTPUTS}
+    entries = {key: manifest(built)[key] for key in BROKEN_OUTPUTS}
+    source = built / BROKEN_SOURCE
+    text = source.read_text(encoding="utf-8")
+    assert breakage[0] in text
+    source.write_text(text.replace(breakage[0], breakage[1], 1), encoding="utf-8")
+    done = perfdoc(built, "build", "--jobs", "1", *(["--force"] if force else []))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
+    assert BROKEN_SOURCE in done.stderr and "未生成" in done.stderr
+    after = outputs(built)
+    for key in BROKEN_OUTPUTS:
+        assert after[key] == before[key], key
+        assert (built / "build" / key).stat().st_mtime_ns == stamps[key]
+        assert manifest(built)[key] == entries[key]
+    others = [key for key in after if key.endswith(".docx") and key not in BROKEN_OUTPUTS]
+    assert others and all(versions_in(docx_text(after[key])) == {1} for key in others)
+    assert temp_files(built) == []
+
+
+def test_render_of_a_failing_source_writes_nothing(built):
+    source = built / BROKEN_SOURCE
+    source.write_text(source.read_text(encoding="utf-8").replace("调整后预算: 655.55", "调整后预算: 999.99"), encoding="utf-8")
+    before = outputs(built)
+    done = perfdoc(built, "render", BROKEN_SOURCE, "--doc", "自评表")
+    assert done.returncode == 1 and "PD201" in done.stderr
+    assert outputs(built) == before
+    target = built / "单独.docx"
+    done = perfdoc(built, "render", BROKEN_SOURCE, "--doc", "自评表", "-o", str(target))
+    assert done.returncode == 1 and not target.exists()
+
+
+# ------------------------------------------------------------------ the lock
+
+
+def test_lock_is_exclusive_and_times_out_with_a_chinese_message(tmp_path):
+    out = tmp_path / "build"
+    with build_lock(out, timeout=5) as lock_file:
+        assert lock_file == out / LOCK_NAME and lock_file.exists()
+        with pytest.raises(UserError) as caught:
+            with build_lock(out, timeout=0.2):
+                pytest.fail("a second holder got the lock")
+        message = str(caught.value)
+        assert "另一个 perfdoc build 正在写入" in message and str(out) in message and "0.2 秒" in message
+    with build_lock(out, timeout=0):  # released: free again at once
+        pass
+
+
+def test_lock_is_released_when_the_block_raises(tmp_path):
+    out = tmp_path / "build"
+    with pytest.raises(RuntimeError):
+        with build_lock(out, timeout=1):
+            raise RuntimeError("boom")
+    with build_lock(out, timeout=0):
+        pass
+
+
+def test_a_waiting_build_is_told_once_and_gets_the_lock_when_it_is_free(tmp_path):
+    out = tmp_path / "build"
+    told: list[str] = []
+    acquired = threading.Event()
+
+    def second():
+        with build_lock(out, timeout=120, on_wait=told.append):
+            acquired.set()
+
+    with build_lock(out, timeout=1):
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        deadline = time.monotonic() + 60
+        while not told and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(told) == 1 and "等待其结束" in told[0]
+        assert not acquired.is_set()
+    waiter.join(timeout=120)
+    assert acquired.is_set() and len(told) == 1
+
+
+def test_lock_held_by_a_killed_process_is_free_again(tmp_path):
+    out = tmp_path / "build"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from perfdoc.buildlock import build_lock\n"
+         "with build_lock(Path(sys.argv[1]), 5):\n    print('held', flush=True); time.sleep(600)", str(out)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(UserError):
+            with build_lock(out, timeout=0.1):
+                pass
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=60)
+    with build_lock(out, timeout=5):
+        pass
+
+
+def test_lock_on_an_output_folder_blocked_by_a_file(tmp_path):
+    blocker = tmp_path / "build"
+    blocker.write_text("不是文件夹", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        with build_lock(blocker / "子文件夹", timeout=1):
+            pass
+    assert "无法使用输出文件夹" in str(caught.value) and "同名的文件" in str(caught.value)
+    assert blocker.read_text(encoding="utf-8") == "不是文件夹"
+
+
+def test_taking_the_lock_removes_only_stale_temp_files(tmp_path):
+    out = tmp_path / "build"
+    folder = out / "guangzhou" / "部门" / "2022"
+    folder.mkdir(parents=True)
+    stale = [folder / ".自评表.docx.ab12_x9z.tmp", out / ".manifest.json.k3j4h5g6.tmp"]
+    kept = [folder / "自评表.docx", folder / "说明.tmp", out / ".hidden.tmp", out / "manifest.json", folder / ".x.docx.TOOLONG12.tmp"]
+    for path in stale + kept:
+        path.write_bytes(b"x")
+    assert stale_temp_files(out) == sorted(stale)
+    with build_lock(out, timeout=1):
+        assert all(not p.exists() for p in stale)
+    assert all(p.exists() for p in kept)
+    assert remove_stale_temp_files(out) == [] and remove_stale_temp_files(tmp_path / "none") == []
+    with build_lock(out, timeout=1, clean=False):
+        pass
+
+
+def test_lock_timeout_from_the_environment(monkeypatch):
+    for raw, expected in [("2.5", 2.5), ("0", 0.0), ("", 600.0), ("abc", 600.0), ("-1", 600.0), ("nan", 600.0), ("inf", 600.0)]:
+        monkeypatch.setenv("PERFDOC_LOCK_TIMEOUT", raw)
+        assert lock_timeout() == expected, raw
+
+
+def test_os_errors_are_described_in_chinese():
+    assert describe_os_error(OSError(errno.ENOSPC, "No space left on device")) == "磁盘空间不足（No space left on device）"
+    assert describe_os_error(PermissionError(errno.EACCES, "Permission denied")).startswith("没有写入权限")
+    assert describe_os_error(OSError(errno.EROFS, "Read-only file system")).startswith("磁盘或文件夹是只读的")
+    assert describe_os_error(OSError(12345, "odd")) == "odd"
+
+
+# ------------------------------------------------------------------ two builds at once
+
+
+def test_two_concurrent_builds_of_everything_leave_a_complete_build(built):
+    mark_templates(built, 1)
+    first = start(built, "build", "--jobs", "1", "--force")
+    second = start(built, "build", "--jobs", "2", "--force")
+    for process in (first, second):
+        _out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err
+        assert "Traceback" not in err
+    produced = assert_consistent(built)
+    assert len(produced) == expected_documents(built)
+    assert all(versions_in(docx_text(data)) == {1} for data in produced.values())
+    assert temp_files(built) == []
+
+
+@needs_lock_integration
+def test_two_concurrent_builds_of_different_sources_keep_every_manifest_entry(workspace):
+    # The first build is held just before its first write, after it has read the
+    # manifest; the second runs meanwhile. Without the lock the first then writes
+    # its stale manifest over the second's entries.
+    paused, release = workspace / "paused", workspace / "release"
+    second = None
+    first = start(
+        workspace, "build", "--jobs", "1", "sources/guangzhou", hooked=True,
+        FAULT_MODE="pause", FAULT_PAUSED=str(paused), FAULT_RELEASE=str(release),
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not paused.exists() and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert paused.exists(), first.communicate()[1]
+        second = start(workspace, "build", "--jobs", "1", "sources/hunan-linxiang", "sources/hunan-yiyang")
+        deadline = time.monotonic() + 120
+        while second.poll() is None and time.monotonic() < deadline:
+            if _lock_is_held(workspace / "build"):
+                break  # the second build is made to wait: let the first go on
+            time.sleep(0.05)
+    finally:
+        release.touch()
+    for process in (first, second):
+        _out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err
+    assert "Traceback" not in err
+    produced = assert_consistent(workspace)
+    assert {key.split("/")[0] for key in produced} == {"guangzhou", "hunan-linxiang", "hunan-yiyang"}
+    assert len(produced) == expected_documents(workspace)
+
+
+def _lock_is_held(out: Path) -> bool:
+    import fcntl
+
+    lock = out / LOCK_NAME
+    if not lock.exists():
+        return False
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+@needs_lock_integration
+def test_a_build_that_cannot_get_the_lock_says_so_and_writes_nothing(built):
+    before = outputs(built)
+    mark_templates(built, 1)
+    with build_lock(built / "build", timeout=1):
+        done = perfdoc(built, "build", "--jobs", "1", "--force", PERFDOC_LOCK_TIMEOUT="0.3")
+    assert done.returncode == 1
+    assert "另一个 perfdoc build 正在写入" in done.stderr and "Traceback" not in done.stderr
+    assert outputs(built) == before
+
+
+# ------------------------------------------------------------------ unwritable, full, unreadable
+
+
+def run_in_process(root: Path, monkeypatch, *args: str):
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("PERFDOC_TEMPLATES", raising=False)
+    return CliRunner().invoke(main, list(args))
+
+
+def assert_clean_failure(result, *expected: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)  # reported, not raised
+    assert "Traceback" not in result.output and "内部错误" not in result.output
+    for text in expected:
+        assert text in result.output, result.output
+
+
+def test_a_file_in_the_way_of_an_output_folder(workspace, monkeypatch):
+    (workspace / "build").mkdir()
+    (workspace / "build" / "hunan-yiyang").write_text("挡路的文件", encoding="utf-8")
+    result = run_in_process(workspace, monkeypatch, "build", "--jobs", "1")
+    assert_clean_failure(result, "无法写入", "hunan-yiyang")
+    assert (workspace / "build" / "hunan-yiyang").read_text(encoding="utf-8") == "挡路的文件"
+    assert temp_files(workspace) == []
+    for data in outputs(workspace).values():
+        docx_text(data)
+
+
+def test_an_output_folder_under_a_file(workspace):
+    (workspace / "文件").write_text("x", encoding="utf-8")
+    done = perfdoc(workspace, "build", "--jobs", "1", "--out", "文件/build")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
+    assert "文件/build" in done.stderr
+    done = perfdoc(workspace, "build", "--jobs", "1", "--out", "文件")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_manifest_path_taken_by_a_folder(built, monkeypatch):
+    manifest_path = built / "build" / "manifest.json"
+    manifest_path.unlink()
+    manifest_path.mkdir()
+    mark_templates(built, 1)
+    result = run_in_process(built, monkeypatch, "build", "--jobs", "1")
+    assert_clean_failure(result, "无法写入", "manifest.json")
+    assert temp_files(built) == []
+    for data in outputs(built).values():
+        docx_text(data)
+
+
+def _refuse_replace(error: OSError):
+    real = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if "build" in Path(dst).parts:
+            raise error
+        return real(src, dst, *args, **kwargs)
+
+    return replace
+
+
+@pytest.mark.parametrize(
+    "error",
+    [PermissionError(errno.EACCES, "Permission denied"), OSError(errno.EROFS, "Read-only file system")],
+    ids=["permission", "read-only"],
+)
+def test_an_unwritable_build_folder(built, monkeypatch, error):
+    before = outputs(built)
+    manifest_before = (built / "build" / "manifest.json").read_bytes()
+    mark_templates(built, 1)
+    monkeypatch.setattr(os, "replace", _refuse_replace(error))
+    result = run_in_process(built, monkeypatch, "build", "--jobs", "1")
+    assert_clean_failure(result, "无法写入", "build/")
+    assert outputs(built) == before
+    assert (built / "build" / "manifest.json").read_bytes() == manifest_before
+    assert temp_files(built) == []
+
+
+@needs_writes_integration
+def test_an_unwritable_build_folder_is_explained_in_chinese(built, monkeypatch):
+    mark_templates(built, 1)
+    monkeypatch.setattr(os, "replace", _refuse_replace(PermissionError(errno.EACCES, "Permission denied")))
+    result = run_in_process(built, monkeypatch, "build", "--jobs", "1")
+    assert_clean_failure(result, "没有写入权限")
+
+
+class _DiskFull(io.RawIOBase):
+    """A file on a disk that fills up after ``room`` bytes: writes that much, then ENOSPC."""
+
+    def __init__(self, handle, room: int):
+        self._handle = handle
+        self._room = room
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        data = bytes(data)
+        if len(data) > self._room:
+            self._handle.write(data[: self._room])
+            self._handle.flush()
+            self._room = 0
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self._room -= len(data)
+        return self._handle.write(data)
+
+    def fileno(self):
+        return self._handle.fileno()
+
+    def flush(self):
+        self._handle.flush()
+
+    def close(self):
+        if not self.closed:
+            super().close()  # flushes through self.flush first
+            self._handle.close()
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+
+@contextmanager
+def disk_full(monkeypatch, inside: Path, room: int = 1000):
+    """Every file opened for writing under ``inside`` hits ENOSPC after ``room`` bytes."""
+    inside = inside.resolve()
+    real_fdopen, real_open = os.fdopen, builtins.open
+
+    def under(path) -> bool:
+        try:
+            return inside in Path(path).resolve().parents
+        except (OSError, TypeError, ValueError):
+            return False
+
+    def writing(mode) -> bool:
+        return any(flag in str(mode) for flag in "wax+")
+
+    def fdopen(fd, mode="r", *args, **kwargs):
+        handle = real_fdopen(fd, mode, *args, **kwargs)
+        if writing(mode) and under(os.readlink(f"/proc/self/fd/{fd}")):
+            return _DiskFull(handle, room)
+        return handle
+
+    def open_(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        if writing(mode) and not isinstance(file, int) and under(file):
+            return _DiskFull(handle, room)
+        return handle
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    monkeypatch.setattr(builtins, "open", open_)
+    monkeypatch.setattr(io, "open", open_)
+    yield
+
+
+def test_a_full_disk(built, monkeypatch):
+    before = outputs(built)
+    manifest_before = (built / "build" / "manifest.json").read_bytes()
+    mark_templates(built, 1)
+    with disk_full(monkeypatch, built / "build"):
+        result = run_in_process(built, monkeypatch, "build", "--jobs", "1")
+    assert_clean_failure(result, "无法写入", "build/")
+    assert outputs(built) == before
+    assert (built / "build" / "manifest.json").read_bytes() == manifest_before
+    assert temp_files(built) == []
+
+
+def test_a_full_disk_on_a_first_build_leaves_no_partial_file(workspace, monkeypatch):
+    with disk_full(monkeypatch, workspace / "build", room=0):
+        result = run_in_process(workspace, monkeypatch, "build", "--jobs", "1")
+    assert_clean_failure(result, "无法写入")
+    assert outputs(workspace) == {} and temp_files(workspace) == []
+    assert not (workspace / "build" / "manifest.json").exists()
+
+
+@needs_writes_integration
+def test_a_full_disk_is_explained_in_chinese(built, monkeypatch):
+    mark_templates(built, 1)
+    with disk_full(monkeypatch, built / "build"):
+        result = run_in_process(built, monkeypatch, "build", "--jobs", "1")
+    assert_clean_failure(result, "磁盘空间不足")
+
+
+def test_full_disk_in_render(built, monkeypatch):
+    before = outputs(built)
+    mark_templates(built, 1)
+    with disk_full(monkeypatch, built / "build"):
+        result = run_in_process(built, monkeypatch, "render", BROKEN_SOURCE, "--doc", "自评表")
+    assert_clean_failure(result, "无法写入")
+    assert outputs(built) == before and temp_files(built) == []
+
+
+def _unreadable(monkeypatch, name: str):
+    """Reading any file called ``name`` fails as if its permissions forbade it."""
+    real_read, real_open = Path.read_bytes, builtins.open
+
+    def refuse(path):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    def read_bytes(self):
+        return refuse(self) if self.name == name else real_read(self)
+
+    def open_(file, *args, **kwargs):
+        if not isinstance(file, int) and Path(file).name == name:
+            refuse(file)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(builtins, "open", open_)
+    monkeypatch.setattr(io, "open", open_)
+
+
+def test_an_unreadable_source(built, monkeypatch):
+    before = outputs(built)
+    _unreadable(monkeypatch, "2021.yaml")
+    result = run_in_process(built, monkeypatch, "build", "--jobs", "1", "--force")
+    assert_clean_failure(result, "2021.yaml", "无法读取文件")
+    assert {k: v for k, v in outputs(built).items() if "2021" in k} == {k: v for k, v in before.items() if "2021" in k}
+    assert temp_files(built) == []
+
+
+def test_an_unreadable_template(built, monkeypatch):
+    _unreadable(monkeypatch, "项目支出绩效评价报告.docx")
+    result = run_in_process(built, monkeypatch, "build", "--jobs", "1", "--force")
+    assert_clean_failure(result, "项目支出绩效评价报告.docx")
+    assert "无法读取模板文件" in result.output or "找不到模板文件" in result.output
+    assert temp_files(built) == []

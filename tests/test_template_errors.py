@@ -1,0 +1,434 @@
+"""Faults in .docx templates: each is reported with the template, the place in it, and the tag or name.
+
+The place is said the way Word shows it (``第 12 段``, ``第 3 个表格第 2 行第 1 列``,
+``页眉（word/header1.xml）第 1 段``), found by :mod:`perfdoc.render.diagnose`.
+
+INTEGRATION: ``engine.render_document`` does not add the place yet. The
+combined behaviour these tests require is ``render_document`` run inside
+``diagnose.located(template)`` (see :func:`render`); the tests marked
+``needs_engine_integration`` / ``needs_build_integration`` check that the
+engine and ``perfdoc build`` do it themselves, and are expected to fail
+(strict xfail) until they do. The lines to add:
+
+* perfdoc/render/engine.py, a decorator on ``render_document`` (and on
+  ``undefined_names``, ``render_document_reference`` where they exist)::
+
+      @diagnose.locating                   # from . import diagnose
+      def render_document(template, context, ...):
+
+* perfdoc/build.py, in ``template_warnings``::
+
+      ...引用了不存在的名称（显示为空白）：{'、'.join(names_with_places(template, unknown))}
+      # from .render.diagnose import names_with_places
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+import perfdoc.build
+import perfdoc.render.engine
+from perfdoc.errors import RenderError
+from perfdoc.render.diagnose import (
+    explain,
+    located,
+    locate,
+    names_with_places,
+    normalise,
+    places,
+    tag_problems,
+    where,
+)
+from perfdoc.render.engine import render_document, undefined_names
+from perfdoc.render.extract import document_lines
+
+REPO = Path(__file__).resolve().parent.parent
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+
+CONTEXT = {
+    "部门": {"名称": "测试部门"},
+    "年度": 2022,
+    "叙述": {"存在问题": "1. 第一条\n2. 第二条"},
+    "x": "文字",
+}
+
+ENGINE_LOCATES = "diagnose" in inspect.getsource(perfdoc.render.engine)
+BUILD_LOCATES = "names_with_places" in inspect.getsource(perfdoc.build)
+needs_engine_integration = pytest.mark.xfail(
+    not ENGINE_LOCATES,
+    strict=True,
+    reason="INTEGRATION: engine.render_document must be decorated with diagnose.locating",
+)
+needs_build_integration = pytest.mark.xfail(
+    not BUILD_LOCATES,
+    strict=True,
+    reason="INTEGRATION: build.template_warnings must list names with diagnose.names_with_places",
+)
+
+
+def render(template: Path, context: dict = CONTEXT, **kwargs) -> bytes:
+    # INTEGRATION: engine.render_document should do this itself (see the module docstring).
+    with located(template):
+        return render_document(template, context, **kwargs)
+
+
+def make(path: Path, *paragraphs, cells=None, header: str = "", footer: str = "", before_table: int = 0) -> Path:
+    """A template; a paragraph given as a tuple is written as one run per item (odd items bold)."""
+    document = docx.Document()
+    for text in paragraphs:
+        paragraph = document.add_paragraph()
+        for index, piece in enumerate((text,) if isinstance(text, str) else text):
+            paragraph.add_run(piece).bold = bool(index % 2)
+    for _ in range(before_table):
+        table = document.add_table(rows=1, cols=1)
+        table.cell(0, 0).text = "前表"
+    if cells:
+        table = document.add_table(rows=len(cells), cols=len(cells[0]))
+        for row, texts in zip(table.rows, cells):
+            for cell, text in zip(row.cells, texts):
+                paragraph = cell.paragraphs[0]
+                for index, piece in enumerate((text,) if isinstance(text, str) else text):
+                    paragraph.add_run(piece).bold = bool(index % 2)
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
+    if footer:
+        document.sections[0].footer.paragraphs[0].text = footer
+    document.save(path)
+    return path
+
+
+def error_of(template: Path, context: dict = CONTEXT, **kwargs) -> str:
+    with pytest.raises(RenderError) as caught:
+        render(template, context, **kwargs)
+    return str(caught.value)
+
+
+# ------------------------------------------------------------------ split runs
+
+
+def test_a_tag_split_across_runs_renders_as_if_typed_in_one(tmp_path):
+    template = make(
+        tmp_path / "分段.docx",
+        ("{{ 部", "门.名", "称 }}", "的报告"),
+        ("{", "{ 年度 }", "}年"),  # split between the two braces
+        ("{{p 叙述.存", "在问题|段落(", "\"PDBody\") }}"),
+        ("{%p if 部门.名", "称 %}"),
+        "有名称",
+        ("{%p en", "dif %}"),
+        cells=[[("单位：{{ 部门", ".名称 }}", "。")]],
+    )
+    lines = document_lines(render(template), blank=False)
+    assert lines == ["测试部门的报告", "2022年", "1. 第一条", "2. 第二条", "有名称", "单位：测试部门。"]
+    assert not any("{" in line or "}" in line for line in lines)
+
+
+def test_split_paragraph_tag_in_a_cell_keeps_its_style(tmp_path):
+    template = make(tmp_path / "格.docx", cells=[[("{{p 叙述.存在问题", "|段落(\"PDTableText\") }}")]])
+    with zipfile.ZipFile(io.BytesIO(render(template))) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    styles = [s.get(f"{{{W}}}val") for s in body.iterfind(".//w:tc/w:p/w:pPr/w:pStyle", NS)]
+    assert styles == ["PDTableText", "PDTableText"]
+
+
+def test_a_split_tag_is_found_whole(tmp_path):
+    template = make(tmp_path / "分段.docx", "前", ("{{ 部", "门.名", "称 }}"))
+    assert where(template, "{{ 部门.名称 }}") == "第 2 段"
+    assert where(template, "部门") == "第 2 段"
+
+
+# ------------------------------------------------------------------ curly quotes
+
+
+def test_curly_quotes_inside_a_tag_work_as_straight_quotes(tmp_path):
+    # Word's AutoFormat turns "PDTableText" into “PDTableText” as it is typed.
+    template = make(
+        tmp_path / "引号.docx",
+        "{{ 部门.名称|default(“无”) }}{{ 部门.编码|default(‘无编码’) }}",
+        cells=[["{{p 叙述.存在问题|段落(“PDTableText”) }}"]],
+    )
+    data = render(template)
+    lines = document_lines(data, blank=False)
+    assert lines == ["测试部门无编码", "1. 第一条", "2. 第二条"]
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    assert [s.get(f"{{{W}}}val") for s in body.iterfind(".//w:tc/w:p/w:pStyle", NS)] == []
+    assert {s.get(f"{{{W}}}val") for s in body.iterfind(".//w:tc/w:p/w:pPr/w:pStyle", NS)} == {"PDTableText"}
+    assert tag_problems(template) == []
+
+
+def test_curly_quoted_paragraph_filter_in_running_text_names_paragraph_and_tag(tmp_path):
+    template = make(tmp_path / "行中.docx", "第一段", "问题：{{ x|段落(“PDBody”) }}")
+    message = error_of(template)
+    assert "行中.docx" in message
+    assert "第 2 段" in message
+    assert '{{ x|段落("PDBody") }}' in message
+    assert "{{p" in message
+
+
+def test_full_width_brackets_and_quotes_are_named_with_the_fix(tmp_path):
+    template = make(tmp_path / "全角.docx", "正文", cells=[["左", "右"], ["甲", "{{p 叙述.存在问题|段落（＂PDBody＂） }}"]])
+    message = error_of(template)
+    assert "全角.docx" in message and "语法错误" in message
+    assert "第 1 个表格第 2 行第 2 列" in message
+    assert "段落（＂PDBody＂）" in message
+    assert "全角" in message and "“（”改为“(”" in message and "“＂”改为“\"”" in message
+
+
+# ------------------------------------------------------------------ undefined names
+
+
+def test_an_undefined_name_renders_blank_and_is_listed_with_its_place(tmp_path):
+    template = make(tmp_path / "未定义.docx", "前", "后", cells=[["a", "b"], ["c", "金额 {{ 预箅.合计|万元 }}"]])
+    assert document_lines(render(template), blank=False) == ["前", "后", "a", "b", "c", "金额 "]
+    assert undefined_names(template, CONTEXT) == ["预箅"]
+    assert names_with_places(template, ["预箅"]) == ["预箅（第 1 个表格第 2 行第 2 列）"]
+
+
+def test_strict_rendering_names_template_place_and_name(tmp_path):
+    template = make(tmp_path / "严格.docx", "一", "二", "{{ 部门.名称 }}{{ 预箅.合计 }}")
+    message = error_of(template, strict=True)
+    assert "严格.docx" in message
+    assert "预箅（第 3 段）" in message
+
+
+def test_a_name_is_matched_as_a_variable_not_as_text(tmp_path):
+    template = make(tmp_path / "名.docx", "预箅这两个字不是标签", "{% for 项 in 预箅 %}{{ 项 }}{% endfor %}", "{{ 预箅x }}")
+    assert where(template, "预箅") == "第 2 段"
+
+
+# ------------------------------------------------------------------ missing and broken files
+
+
+def test_missing_template_is_named(tmp_path):
+    message = error_of(tmp_path / "格式" / "不存在.docx")
+    assert "找不到模板文件" in message and "不存在.docx" in message
+
+
+def test_a_template_that_is_not_a_zip_is_named(tmp_path):
+    path = tmp_path / "不是压缩包.docx"
+    path.write_bytes(b"PK\x03\x04 but not really a zip file")
+    message = error_of(path)
+    assert "不是压缩包.docx" in message and "不是有效的 Word" in message
+    assert places(path) == [] and tag_problems(path) == [] and where(path, "{{ x }}") == ""
+
+
+def test_a_template_whose_document_part_is_not_xml_is_named(tmp_path):
+    good = make(tmp_path / "好.docx", "{{ 部门.名称 }}")
+    bad = tmp_path / "坏.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, b"<w:document" if item.filename == "word/document.xml" else data)
+    message = error_of(bad)
+    assert "坏.docx" in message
+
+
+# ------------------------------------------------------------------ Jinja syntax errors
+
+
+def test_syntax_error_in_a_body_paragraph(tmp_path):
+    template = make(tmp_path / "语法.docx", "标题", "正文", "金额 {{ 预算.调整后预算|万元( }}", "之后")
+    message = error_of(template)
+    assert "语法.docx" in message and "语法错误" in message
+    assert "第 3 段" in message
+    assert "{{ 预算.调整后预算|万元( }}" in message
+
+
+def test_syntax_error_in_a_table_cell_names_table_row_and_column(tmp_path):
+    template = make(
+        tmp_path / "表格.docx",
+        "标题",
+        before_table=2,
+        cells=[["项目", "金额"], ["合计", "{{ 预算.调整后预算 + }}"], ["备注", ""]],
+    )
+    message = error_of(template)
+    assert "表格.docx" in message
+    assert "第 3 个表格第 2 行第 2 列" in message
+    assert "{{ 预算.调整后预算 + }}" in message
+
+
+def test_unclosed_brace_in_one_cell_is_found_although_jinja_reads_on_into_the_next(tmp_path):
+    template = make(tmp_path / "括号.docx", cells=[["a", "b"], ["{{ 部门.名称 }", "{{ 年度 }}"]])
+    message = error_of(template)
+    assert "第 1 个表格第 2 行第 1 列“{{ 部门.名称 }”" in message
+    assert "没有闭合" in message
+    assert "第 1 个表格第 2 行第 2 列" not in message  # the neighbour is fine
+
+
+def test_unclosed_for_names_the_opening_tag_not_the_end_of_the_document(tmp_path):
+    template = make(tmp_path / "循环.docx", "前", cells=[["{%tr for 行 in 列表 %}"], ["{{ 行 }}"]])
+    message = error_of(template)
+    assert "循环.docx" in message
+    assert "第 1 个表格第 1 行第 1 列“{%tr for 行 in 列表 %}”：缺少对应的 {% endfor %}" in message
+
+
+def test_stray_end_tag(tmp_path):
+    template = make(tmp_path / "多余.docx", "{%p if 年度 %}", "有", "{%p endif %}", "{%p endfor %}")
+    message = error_of(template)
+    assert "第 4 段“{%p endfor %}”：多出的 {% endfor %}" in message
+
+
+def test_misspelled_filter(tmp_path):
+    template = make(tmp_path / "过滤器.docx", "一", "{{ 年度|万圆 }}")
+    message = error_of(template)
+    assert "第 2 段" in message and "{{ 年度|万圆 }}" in message and "万圆" in message
+
+
+def test_syntax_error_in_the_header_names_the_header(tmp_path):
+    template = make(tmp_path / "页眉.docx", "正文", header="{{ 年度 + }}")
+    message = error_of(template)
+    assert "页眉.docx（word/header1.xml）" in message
+    assert "页眉（word/header1.xml）第 1 段" in message and "{{ 年度 + }}" in message
+
+
+def test_error_in_the_footer_names_the_footer(tmp_path):
+    template = make(tmp_path / "页脚.docx", "正文", footer="第 {{ 年度|万圆 }} 页")
+    message = error_of(template)
+    assert "页脚（word/footer1.xml）第 1 段" in message
+
+
+def test_runtime_error_names_the_tag_and_its_place(tmp_path):
+    template = make(tmp_path / "运行.docx", "一", "二", cells=[["{{ 没有.金额 + 1 }}"]])
+    message = error_of(template)
+    assert "运行.docx" in message and "{{ 没有.金额 + 1 }}" in message
+    assert "第 1 个表格第 1 行第 1 列" in message
+
+
+def test_places_in_nested_tables_and_text_boxes_are_spelled_out(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("前")
+    outer = document.add_table(rows=2, cols=2)
+    outer.cell(1, 1).paragraphs[0].text = "外"
+    inner = outer.cell(1, 1).add_table(rows=1, cols=2)
+    inner.cell(0, 1).text = "{{ 内层 }}"
+    path = tmp_path / "嵌套.docx"
+    document.save(path)
+    assert where(path, "内层") == "第 1 个表格第 2 行第 2 列中的第 1 个表格第 1 行第 2 列"
+    assert where(path, "外") == "第 1 个表格第 2 行第 2 列第 1 段"
+
+
+# ------------------------------------------------------------------ the real templates
+
+
+@pytest.mark.parametrize("template", sorted((REPO / "templates").glob("*/*.docx")), ids=lambda p: p.name)
+def test_real_templates_have_no_tag_problems_and_every_tag_has_a_place(template):
+    assert tag_problems(template) == []
+    paragraphs = places(template)
+    assert paragraphs
+    tagged = [p for p in paragraphs if "{{" in p.text or "{%" in p.text]
+    assert tagged
+    for paragraph in tagged:
+        assert paragraph.phrase
+        assert locate(template, paragraph.text.strip()), paragraph
+
+
+def test_explain_is_idempotent_and_never_raises(tmp_path):
+    template = make(tmp_path / "x.docx", "{{ 年度 + }}")
+    message = "模板 x.docx 有语法错误：…；出错的标签：{{ 年度 + }}"
+    once = explain(message, template)
+    assert once != message and "第 1 段" in once
+    assert explain(once, template) == once
+    assert explain(message, tmp_path / "没有.docx") == message
+    assert explain(message, b"not a zip") == message
+
+
+def test_normalise_reads_tags_as_jinja_does():
+    assert normalise("{%tr for x in “y” %}") == '{% for x in "y" %}'
+    assert normalise("{{p  a|段落 }}") == "{{ a|段落 }}"
+    assert normalise("{{a}}") == "{{ a }}"
+
+
+# ------------------------------------------------------------------ integration
+
+
+@needs_engine_integration
+def test_engine_says_where_a_syntax_error_is(tmp_path):
+    template = make(tmp_path / "语法.docx", "一", "{{ 年度 + }}")
+    with pytest.raises(RenderError, match="第 2 段"):
+        render_document(template, CONTEXT)
+
+
+@needs_engine_integration
+def test_engine_strict_says_where_an_unknown_name_is(tmp_path):
+    template = make(tmp_path / "严格.docx", "一", "{{ 预箅 }}")
+    with pytest.raises(RenderError, match="预箅（第 2 段）"):
+        render_document(template, CONTEXT, strict=True)
+
+
+def _workspace(root: Path, template_paragraphs) -> Path:
+    from test_build import make_workspace, make_template
+
+    make_workspace(root)
+    make_template(root / "templates" / "testfmt" / "表.docx", *template_paragraphs)
+    return root
+
+
+def _build(root: Path):
+    import os
+
+    env = {**os.environ, "PERFDOC_TEMPLATES": str(root / "templates")}
+    return subprocess.run(
+        [sys.executable, "-m", "perfdoc.cli", "build", "--jobs", "1"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_build_with_a_broken_template_names_it_and_still_makes_the_others(tmp_path):
+    root = _workspace(tmp_path, ["{{ 部门.名称 }}", "{{ 年度 + }}"])
+    done = _build(root)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
+    assert "templates/testfmt/表.docx" in done.stderr and "{{ 年度 + }}" in done.stderr
+    assert sorted(p.name for p in (root / "build").rglob("*.docx")) == ["报告.docx", "报告.docx"]
+
+
+@pytest.mark.xfail(
+    not (ENGINE_LOCATES or "diagnose" in inspect.getsource(perfdoc.build)),
+    strict=True,
+    reason="INTEGRATION: render_document must be decorated with diagnose.locating",
+)
+def test_build_says_where_a_broken_tag_is(tmp_path):
+    root = _workspace(tmp_path, ["{{ 部门.名称 }}", "{{ 年度 + }}"])
+    done = _build(root)
+    assert "第 2 段" in done.stderr
+
+
+def test_build_with_a_missing_or_broken_template_file(tmp_path):
+    root = _workspace(tmp_path, ["{{ 部门.名称 }}"])
+    (root / "templates" / "testfmt" / "表.docx").unlink()
+    (root / "templates" / "testfmt" / "报告.docx").write_text("不是 Word 文件", encoding="utf-8")
+    done = _build(root)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
+    assert "找不到模板文件 templates/testfmt/表.docx" in done.stderr
+    assert "templates/testfmt/报告.docx 不是有效的 Word" in done.stderr
+    assert not list((root / "build").rglob("*.docx"))
+
+
+@needs_build_integration
+def test_build_warning_says_where_an_unknown_name_is(tmp_path):
+    root = _workspace(tmp_path, ["{{ 部门.名称 }}", "{{ 预箅.合计 }}"])
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert "templates/testfmt/表.docx" in done.stderr and "预箅（第 2 段）" in done.stderr
+
+
+def test_a_tag_closed_with_the_wrong_brace(tmp_path):
+    template = make(tmp_path / "结尾.docx", "一", "{%p if 年度 }}", "有", "{%p endif %}")
+    message = error_of(template)
+    assert "结尾.docx" in message
+    assert "第 2 段“{%p if 年度 }}”" in message and "结尾写成了 }}" in message
