@@ -709,7 +709,11 @@ def build_command(paths, out, pdf, jobs, force):
 
         soffice()  # say at once, not after rendering, that PDFs cannot be made
     progress = _ProgressBar() if sys.stderr.isatty() else None
-    outcome = build(files, Path(out), jobs=jobs or default_jobs(), force=force, pdf=pdf, progress=progress)
+    from .buildlock import build_lock, lock_timeout
+
+    # One build at a time per output folder: the manifest is read, merged and rewritten.
+    with build_lock(Path(out), lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):
+        outcome = build(files, Path(out), jobs=jobs or default_jobs(), force=force, pdf=pdf, progress=progress)
     for message in outcome.messages:
         click.echo(message, err=True)
     if outcome.pdfs:

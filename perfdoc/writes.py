@@ -9,6 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .buildlock import describe_os_error
 from .errors import UserError
 
 
@@ -18,7 +19,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise UserError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        raise UserError(f"无法写入 {path}：{describe_os_error(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -30,7 +31,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             os.unlink(tmp)
         except OSError:
             pass
-        raise UserError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        raise UserError(f"无法写入 {path}：{describe_os_error(exc)}") from None
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
