@@ -1015,14 +1015,24 @@ STRATEGIES = {
 # ============================================================== reducing a finding to a small reproducer
 
 
-def reduce(finding: Finding, workdir: Path, budget: int = 400) -> Example:
-    """A smaller input with the same signature: lines, then characters, removed greedily."""
+def reduce(finding: Finding, workdir: Path, budget: int = 400, seconds: float = 120) -> Example:
+    """A smaller input with the same signature: lines, then characters, removed greedily.
+
+    At most ``budget`` trials and about ``seconds`` of work; slow examples and memory
+    exhaustion are reported as found (each trial would cost the time limit).
+    """
     example = finding.example
     runs = 0
+    deadline = time.monotonic() + seconds
+    if finding.signature.startswith("slow") or "MemoryError" in finding.signature:
+        return example
 
     def same(candidate: bytes) -> bool:
         nonlocal runs
         runs += 1
+        if time.monotonic() > deadline:
+            runs = budget
+            return False
         trial = Example(candidate, example.filename, example.format, example.expected, example.kind)
         return any(f.signature == finding.signature for f in guarded(trial, workdir, seconds=LIMITS["seconds"]))
 
@@ -1103,6 +1113,9 @@ def report(stats: Stats, findings: list[Finding], out: Path | None, workdir: Pat
           f"refused with errors: {stats.with_errors}; rendered sources: {stats.rendered_sources}; "
           f"documents: {stats.documents}; amount checks: {stats.amounts_checked}; {seconds:.0f} s")
     print(f"findings: {len(findings)} ({len(distinct)} distinct)")
+    for signature, group in sorted(distinct.items()):
+        print(f"    {len(group):>5} × {signature}")
+    sys.stdout.flush()
     if out is not None and distinct:
         out.mkdir(parents=True, exist_ok=True)
     for number, (signature, group) in enumerate(sorted(distinct.items()), 1):

@@ -47,6 +47,7 @@ AGENCIES = (
 )
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉婷倩雪琳晨阳俊峰颖欣怡宇浩然子轩梓涵"
+OFFICES = ("办公室", "财务科", "政策法规科", "规划发展科", "行政审批科", "综合执法队", "宣传教育科", "组织人事科")
 POSTS = ("党组成员、分管财务副局长", "财务科科长", "办公室主任", "财务科副科长", "规划财务股股长", "会计", "审计监督科科长", "综合股股长")
 INSTITUTIONS = ("机关", "所属事业单位")
 LEVELS = {
@@ -166,7 +167,7 @@ def department_year(fmt: str, name: str, year: int, rng: random.Random, pool: Po
         "上年实有人数": staff_last,
         "离退休人数": rng.randint(0, 30),
         "职能职责": rng.sample(pool.duties, min(len(pool.duties), rng.randint(4, 7))),
-        "内设机构": [f"{office}" for office in rng.sample(("办公室", "财务科", "政策法规科", "规划发展科", "行政审批科", "综合执法队", "宣传教育科", "组织人事科"), 4)],
+        "内设机构": rng.sample(OFFICES, 4),
         "下属单位": [f"{name[:-1] if name.endswith(('局', '会')) else name}{unit}" for unit in rng.sample(("服务中心", "事务中心", "信息中心", "培训中心"), 2)],
         "人员变动": moves,
     }

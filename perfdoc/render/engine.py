@@ -76,6 +76,7 @@ from .package import CoreProperties, reproducible
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TAG_RE = re.compile(r"{[{%#].*?[}%#]}", re.S)
 _STRICT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+_W_T = f"{{{W}}}t"
 
 # What a template mistake raises while Jinja runs it (e.g. adding text to a number).
 TEMPLATE_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError)
@@ -172,7 +173,7 @@ def trusted() -> set[str]:
 
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=True, undefined=ChainableUndefined, finalize=_printable)
+    env = _Sandbox(autoescape=True, undefined=ChainableUndefined, finalize=_printable)
     env.filters.update({name: _blank_when_missing(f) for name, f in PRESENT_FILTERS.items()})
     # The Markdown filters make a paragraph even of nothing: a table cell needs one.
     env.filters.update({name: _remembering(f) for name, f in markdown.FILTERS.items()})
@@ -195,11 +196,87 @@ def _remembering(function):
     return filter_
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, quicker at the two things templates do most, with the same results.
+
+    * ``a.b`` of a plain dict: Jinja first looks for an attribute ``b``,
+      whose absence costs an exception, then for the key; a dict's attributes
+      are those of :class:`dict`, so for any other name the key is looked up
+      at once.
+    * The verdict on an attribute (:func:`jinja2.sandbox.is_internal_attribute`)
+      depends on the object's type and the attribute's name only, and is
+      remembered.
+
+    Both hold for the Jinja whose sources have the digests below; with
+    another Jinja the sandbox is used as it is.
+    """
+
+    JUDGED_BY = "050ab301ddb2b53a77afa2ddbe8ceec259e6de350848025ee04e3e4549b609e8"
+    LOOKED_UP_BY = "d5022b42a9425c440cc875fc2732e75c3d45db95c6da81254f0bc0b55e353017"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._verdicts: dict = {} if _jinja_judges_by_type(self.JUDGED_BY) else None
+        self._dict_keys_first = _jinja_getattr_is(self.LOOKED_UP_BY)
+
+    def getattr(self, obj, attribute):
+        if self._dict_keys_first and type(obj) is dict and type(attribute) is str and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        kind = type(obj)
+        if self._verdicts is None or obj.__class__ is not kind:
+            return super().is_safe_attribute(obj, attr, value)
+        verdict = self._verdicts.get((kind, attr))
+        if verdict is None:
+            verdict = super().is_safe_attribute(obj, attr, value)
+            if len(self._verdicts) < 10_000:
+                self._verdicts[(kind, attr)] = verdict
+        return verdict
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+@lru_cache(maxsize=None)
+def _jinja_getattr_is(digest: str) -> bool:
+    import inspect
+
+    from jinja2 import sandbox
+
+    try:
+        source = inspect.getsource(sandbox.SandboxedEnvironment.getattr)
+    except (OSError, TypeError):
+        return False
+    return hashlib.sha256(source.encode()).hexdigest() == digest
+
+
+@lru_cache(maxsize=None)
+def _jinja_judges_by_type(digest: str) -> bool:
+    import inspect
+
+    from jinja2 import sandbox
+
+    try:
+        source = inspect.getsource(sandbox.SandboxedEnvironment.is_safe_attribute) + inspect.getsource(
+            sandbox.is_internal_attribute
+        )
+    except (OSError, TypeError):
+        return False
+    return hashlib.sha256(source.encode()).hexdigest() == digest
+
+
 def _printable(value):
     """What ``{{ … }}`` prints: nothing for missing values, text XML can hold."""
     if value is None or isinstance(value, Undefined):
         return ""
     if isinstance(value, Markup):
+        return value
+    if type(value) is str and value.isprintable():  # no character xml_text would drop
         return value
     return markdown.xml_text(value)
 
@@ -327,15 +404,20 @@ def _tag_in(source: str, lineno: int | None) -> str:
     return found if len(found) <= 120 else found[:117] + "…"
 
 
-def _check_rendered(xml: str, part):
-    """The rendered part parsed strictly; a _PartError when it is not XML or has paragraphs inside a run."""
+def _check_rendered(xml: str, part, *, encoded: bool = True):
+    """The rendered part parsed strictly; a _PartError when it is not XML or has paragraphs inside a run.
+
+    ``encoded=False`` parses the text as it is rather than its UTF-8 bytes: the
+    same tree, and the same refusal of what cannot be encoded.
+    """
     try:
-        tree = etree.fromstring(xml.encode("utf-8"), _STRICT_PARSER)
+        tree = etree.fromstring(xml.encode("utf-8") if encoded else xml, _STRICT_PARSER)
     except etree.XMLSyntaxError as exc:
         raise _PartError(ValueError(f"生成的 XML 无效（{exc}）"), part, "") from None
-    misplaced = tree.xpath("//w:t[*]", namespaces={"w": W})
-    if misplaced:
-        text = "".join(misplaced[0].itertext()).strip()[:40]
+    # the first w:t with an element inside (//w:t[*]), found without XPath
+    misplaced = next((t for t in tree.iter(_W_T) if len(t) and t.find("*") is not None), None)
+    if misplaced is not None:
+        text = "".join(misplaced.itertext()).strip()[:40]
         raise _PartError(
             ValueError("整段内容（如“段落”过滤器的结果）被放进了一行文字中，这类标签应写作 {{p …}}，“行内”写作 {{r …}}"),
             part,
@@ -348,6 +430,9 @@ def _check_rendered(xml: str, part):
 
 # The core properties DocxTemplate.render_properties renders as templates, in its order.
 PROPERTY_NAMES = ("author", "comments", "identifier", "language", "subject", "title")
+assert PROPERTY_NAMES[-1] == "title"
+# Characters lxml refuses in text (and some it takes): a title with one is set the reference way.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # Methods by which a template could change its context (jinja2.sandbox's list of them).
 MUTATING = frozenset(
@@ -448,15 +533,15 @@ class _Compiled:
                 source = _PARAGRAPH_ON_ITS_LINE.sub(r"\n<w:p\1", patched)
                 template = env.from_string(source)
                 made = self._header_footer(template, {}, encoding) if _constant(env, source) else None
-                self._headers_footers.append((name, encoding, made or template))
+                self._headers_footers.append((name, encoding, package.deflate(made) if made else template))
 
         # the document properties DocxTemplate.render_properties renders (creating the part if missing)
         core = document.core_properties
         texts = [getattr(core, name) for name in PROPERTY_NAMES]
-        self._properties = [env.from_string(text) for text in texts]
-        self._constant_properties = (
-            tuple(template.render({}) for template in self._properties) if all(_constant(env, t) for t in texts) else None
-        )
+        # a property without tags is rendered once: a str, else the compiled template
+        self._properties = [
+            env.from_string(text).render({}) if _constant(env, text) else env.from_string(text) for text in texts
+        ]
         core_part = opc.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
         self._core_name = _entry_name(core_part)
         self._core_xml = core_part.blob
@@ -476,6 +561,7 @@ class _Compiled:
         self.mutates = any(_mutates(env.parse(source)) for source in [*self._sources, *texts])
         self._variables = None
         self._cores: dict = {}
+        self._finished: dict = {}
 
     def render(self, context: dict, properties: CoreProperties, strict: bool) -> bytes | None:
         """The document's bytes, or None to leave it to the reference path."""
@@ -486,7 +572,7 @@ class _Compiled:
             return None
         fresh = {self._document_name: self._document(xml)}
         for name, encoding, template in self._headers_footers:
-            fresh[name] = template if isinstance(template, bytes) else self._header_footer(template, context, encoding)
+            fresh[name] = template if isinstance(template, package.Deflated) else self._header_footer(template, context, encoding)
         fresh[self._core_name] = self._core(context, properties)
         return package.zip_parts(self._order, self._ready, fresh)
 
@@ -531,10 +617,20 @@ class _Compiled:
             xml = _resolve_listing(xml)
         return xml
 
-    def _core(self, context: dict, properties: CoreProperties) -> bytes:
-        """docProps/core.xml with the properties rendered, as DocxTemplate.render_properties leaves it, normalised."""
-        values = self._constant_properties or tuple(template.render(context) for template in self._properties)
-        rendered = self._cores.get(values)
+    def _core(self, context: dict, properties: CoreProperties) -> package.Deflated:
+        """docProps/core.xml with the properties rendered, as DocxTemplate.render_properties leaves it, normalised.
+
+        The rendered title does not reach the document (normalising sets the title
+        from ``properties``): when python-docx takes it without complaint (at most
+        255 characters, all of them XML's), any title gives the same bytes.
+        """
+        values = tuple(made if isinstance(made, str) else made.render(context) for made in self._properties)
+        title = values[PROPERTY_NAMES.index("title")]
+        key = values if len(title) > 255 or _NOT_IN_XML.search(title) else values[:-1]
+        finished = self._finished.get((key, properties))
+        if finished is not None:
+            return finished
+        rendered = self._cores.get(key)
         if rendered is None:
             element = parse_xml(self._core_xml)
             core = DocxCoreProperties(element)
@@ -543,8 +639,12 @@ class _Compiled:
             rendered = serialize_part_xml(element)
             if len(self._cores) > 64:
                 self._cores.clear()
-            self._cores[values] = rendered
-        return package.core_xml(rendered, properties)
+            self._cores[key] = rendered
+        finished = package.deflate(package.core_xml(rendered, properties))
+        if len(self._finished) > 1024:  # documents of one date and title: many departments report on one day
+            self._finished.clear()
+        self._finished[(key, properties)] = finished
+        return finished
 
     def variables(self) -> set | None:
         """Every name the template uses that it does not set itself (None when Jinja cannot parse it)."""
@@ -597,7 +697,7 @@ class _Splice:
         if self._before is None or not xml.startswith(self._start) or not xml.endswith("</w:body>"):
             return None
         inner = xml[len(self._start) : len(xml) - len("</w:body>")]
-        return _check_rendered(self._before + inner + self._after, None)
+        return _check_rendered(self._before + inner + self._after, None, encoded=False)
 
 
 def _constant(env, source: str) -> bool:

@@ -200,6 +200,10 @@ def deflate(data: bytes) -> Deflated:
     return Deflated(data, zlib.crc32(data), compressor.compress(data) + compressor.flush())
 
 
+def _deflated(data) -> Deflated:
+    return data if isinstance(data, Deflated) else deflate(data)
+
+
 # What zipfile writes for these entries: version 2.0, no data descriptor, no extra field.
 _VERSION = 20
 _UTF8_NAME = 0x800
@@ -208,12 +212,13 @@ _DOS_TIME = ZIP_TIME[3] << 11 | ZIP_TIME[4] << 5 | ZIP_TIME[5] // 2
 _DOS_DATE = (ZIP_TIME[0] - 1980) << 9 | ZIP_TIME[1] << 5 | ZIP_TIME[2]
 
 
-def zip_parts(order: list[str], ready: dict[str, Deflated], fresh: dict[str, bytes]) -> bytes:
-    """The package of ``order``'s entries, taken from ``ready`` (already deflated) or ``fresh``.
+def zip_parts(order: list[str], ready: dict[str, Deflated], fresh: dict[str, "bytes | Deflated"]) -> bytes:
+    """The package of ``order``'s entries, taken from ``ready`` (already deflated) or ``fresh`` (deflated here
+    unless it already is).
 
     Byte-identical to ``_zip`` of the same parts.
     """
-    entries = [ready[name] if name in ready else deflate(fresh[name]) for name in order]
+    entries = [ready[name] if name in ready else _deflated(fresh[name]) for name in order]
     total = sum(len(entry.compressed) + len(entry.data) for entry in entries)
     if not _writer_matches_zipfile() or total > _LIMIT or len(order) > 0xFFFF:
         return _zip({name: entry.data for name, entry in zip(order, entries)})
