@@ -49,23 +49,26 @@ def main():
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="输出格式")
 @click.option("--strict", is_flag=True, help="有警告时也以状态 1 退出")
-def validate(paths, output_format, strict):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
+def validate(paths, output_format, strict, jobs):
     """校验数据文件（默认 sources/ 下全部），一次列出所有问题。"""
+    from .parallel import default_jobs
     from .report import as_json, format_text, summary
-    from .validate import check_file, find_sources
+    from .validate import check_files, find_sources
 
     files = find_sources(paths or ["sources"])
     if not files:
         raise click.UsageError("没有找到任何 .yaml 数据文件")
     diagnostics, texts = [], {}
-    for path in files:
-        result = check_file(path)
+    for result in check_files(files, jobs or default_jobs()):
         diagnostics.extend(result.diagnostics)
-        if result.context is not None:
-            texts[str(path)] = result.context.source.text
-        elif path.is_file():
+        if not result.diagnostics:
+            continue
+        if result.text is not None:
+            texts[result.path] = result.text
+        else:
             try:
-                texts[str(path)] = path.read_text(encoding="utf-8-sig")
+                texts[result.path] = Path(result.path).read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 pass
     errors = sum(1 for d in diagnostics if d.is_error)

@@ -9,7 +9,6 @@ one, the stated figure is used downstream: it is the more precise of the two
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -132,22 +131,35 @@ def _assign(tree, path: tuple, value) -> None:
     node[path[-1]] = value
 
 
+def _copy_tree(node):
+    """A copy of the model's dicts and lists; the values in it (numbers, text, dates) are immutable."""
+    if type(node) is dict:
+        return {key: _copy_tree(value) for key, value in node.items()}
+    if type(node) is list:
+        return [_copy_tree(value) for value in node]
+    return node
+
+
 class _Calculator:
     def __init__(self, model: dict):
         self.model = model
-        self.values = copy.deepcopy(model)
+        self.values = _copy_tree(model)
         self.derivations: dict = {}
         self.computed: set = set()
         self.zeros: set = set()  # inputs known to be exactly zero though not written
+        self._input_terms: dict = {}
 
     def term(self, path: tuple) -> Term | None:
         if path in self.derivations:
             return self.derivations[path].term()
+        known = self._input_terms.get(path)
+        if known is not None:
+            return known
         value = lookup(self.model, path)
-        if isinstance(value, Percent):
-            return Term(path, value, Interval.of_written(value))
-        if isinstance(value, Decimal):
-            return Term(path, value, Interval.of_written(value, AMOUNT_MIN_DECIMALS))
+        if isinstance(value, Decimal):  # an input: the model does not change, so neither does its term
+            interval = Interval.of_written(value) if isinstance(value, Percent) else Interval.of_written(value, AMOUNT_MIN_DECIMALS)
+            self._input_terms[path] = Term(path, value, interval)
+            return self._input_terms[path]
         if path in self.zeros:
             return Term(path, Decimal(0), Interval.exact(Decimal(0)))
         return None

@@ -18,14 +18,18 @@ def default_unit(data) -> str:
     return unit if unit in ("万元", "元") else "万元"
 
 
-def build_model(data) -> dict:
-    """Parse ``data`` (as loaded) into the typed model. Never raises for bad data."""
+def build_model(data, problems: list | None = None) -> dict:
+    """Parse ``data`` (as loaded) into the typed model. Never raises for bad data.
+
+    ``problems`` collects ``(path, field, message)`` for each value that does not
+    parse, in the order of the file, for the rules to report.
+    """
     if not isinstance(data, dict):
         return {}
-    return _convert(data, SOURCE_SCHEMA, default_unit(data)) or {}
+    return _convert(data, SOURCE_SCHEMA, default_unit(data), (), problems if problems is not None else []) or {}
 
 
-def _convert(value, schema: Field, unit: str):
+def _convert(value, schema: Field, unit: str, path: tuple, problems: list):
     if schema.kind == "map":
         if not isinstance(value, dict):
             return None
@@ -34,7 +38,7 @@ def _convert(value, schema: Field, unit: str):
             child = schema.item if schema.open else schema.fields.get(key)
             if child is None:
                 continue  # unknown key: reported by the schema rules
-            converted = _convert(item, child, unit)
+            converted = _convert(item, child, unit, path + (key,), problems)
             if converted is not None:
                 out[key] = converted
         return out
@@ -43,11 +47,14 @@ def _convert(value, schema: Field, unit: str):
             return None
         # Failed items keep their place so that indices still match the file.
         empty = {} if schema.item.kind == "map" else None
-        items = [_convert(item, schema.item, unit) for item in value]
+        items = [_convert(item, schema.item, unit, path + (index,), problems) for index, item in enumerate(value)]
         return [empty if item is None else item for item in items]
     if schema.kind in SCALAR_KINDS:
+        if isinstance(value, (dict, list)):
+            return None  # a container where a value belongs: PD103 reports it
         try:
             return parse_value(schema.kind, value, default_unit=unit, signed=schema.signed, choices=schema.choices)
-        except ValueProblem:
+        except ValueProblem as exc:
+            problems.append((path, schema, str(exc)))
             return None
     return None

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .compute import Figures, compute
 from .errors import Diagnostic, FormatError, Severity, SourceSyntaxError
 from .formats import load_format
 from .loader import Source, load_path
 from .model import build_model
+from .parallel import in_order
 from .rules import Context, all_rules
 
 
@@ -24,6 +26,7 @@ class Checked:
     path: str
     diagnostics: list = field(default_factory=list)
     context: Context | None = None
+    kept_text: str | None = None  # the text, when the context is not sent along (see without_context)
 
     @property
     def errors(self) -> list:
@@ -36,11 +39,21 @@ class Checked:
     def ok(self, strict: bool = False) -> bool:
         return not self.errors and not (strict and self.warnings)
 
+    @property
+    def text(self) -> str | None:
+        """The source's text as read, when it could be read as YAML."""
+        return self.context.source.text if self.context is not None else self.kept_text
+
+    def without_context(self) -> "Checked":
+        """The diagnostics, and the text where there are any: what a report needs, cheap to send between processes."""
+        return Checked(self.path, self.diagnostics, kept_text=self.text if self.diagnostics else None)
+
 
 def analyse(source: Source, previous: "Context | None" = None) -> Context:
     """Build the rule context (model, figures, format) for a loaded source."""
     data = source.data if isinstance(source.data, dict) else {}
-    model = build_model(data)
+    problems: list = []
+    model = build_model(data, problems)
     fmt = None
     name = model.get("格式")
     if isinstance(name, str):
@@ -49,7 +62,9 @@ def analyse(source: Source, previous: "Context | None" = None) -> Context:
         except FormatError:
             fmt = None  # PD108 reports it
     figures: Figures = compute(model, fmt)
-    return Context(source=source, data=source.data, model=model, figures=figures, format=fmt, previous=previous)
+    return Context(
+        source=source, data=source.data, model=model, figures=figures, format=fmt, previous=previous, value_problems=problems
+    )
 
 
 def run_rules(ctx: Context) -> list[Diagnostic]:
@@ -84,7 +99,12 @@ def previous_year_path(path: Path, data) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def check_file(path: str | Path, with_previous: bool = True) -> Checked:
+def check_file(path: str | Path, with_previous: bool = True, analysed: dict | None = None) -> Checked:
+    """Validate one source file (and read last year's beside it, for the cross-year rules).
+
+    ``analysed`` maps paths to the contexts of files already checked in this run, so
+    that last year's file is not read twice; this file's context is added to it.
+    """
     path = Path(path)
     result = Checked(str(path))
     try:
@@ -95,12 +115,16 @@ def check_file(path: str | Path, with_previous: bool = True) -> Checked:
     previous = None
     if with_previous:
         prev_path = previous_year_path(path, source.data)
-        if prev_path is not None:
+        if prev_path is not None and analysed is not None and prev_path in analysed:
+            previous = analysed[prev_path]
+        elif prev_path is not None:
             try:
                 previous = analyse(load_path(prev_path))
             except SourceSyntaxError:
                 previous = None  # last year's own errors are reported when it is checked
     ctx = analyse(source, previous)
+    if analysed is not None:
+        analysed[path] = ctx
     result.context = ctx
     result.diagnostics = sorted(source.load_diagnostics + run_rules(ctx), key=Diagnostic.sort_key)
     return result
@@ -121,6 +145,30 @@ def check_text(text: str, path: str = "<text>", previous_text: str | None = None
     result.context = ctx
     result.diagnostics = sorted(source.load_diagnostics + run_rules(ctx), key=Diagnostic.sort_key)
     return result
+
+
+def check_files(paths: list[Path], jobs: int = 1) -> Iterator[Checked]:
+    """:func:`check_file` for each path, in order, over up to ``jobs`` processes.
+
+    The results carry no context (it stays in the worker), only the diagnostics and
+    the text of a file that has any, to show its lines.
+    """
+    folders: dict[Path, list[Path]] = {}
+    for path in paths:  # the years of one department together: last year is then read once
+        folders.setdefault(Path(path).parent, []).append(Path(path))
+    for results in in_order(check_folder, list(folders.values()), jobs):
+        yield from results
+
+
+def check_folder(paths: list[Path]) -> list[Checked]:
+    """The files of one folder (one department's years), oldest first, returned in the given order."""
+    analysed: dict = {}
+    results = {path: check_file(path, analysed=analysed) for path in sorted(paths, key=_year_order)}
+    return [results[path].without_context() for path in paths]
+
+
+def _year_order(path: Path):
+    return (not path.stem.isdigit(), int(path.stem) if path.stem.isdigit() else 0, path.name)
 
 
 def find_sources(paths) -> list[Path]:

@@ -41,7 +41,14 @@ class Context:
     figures: object  # compute.Figures
     format: object | None  # formats.Format, None when unknown
     previous: object | None = None  # previous year's Context, when its file exists
-    extras: dict = field(default_factory=dict)
+    value_problems: list = field(default_factory=list)  # (path, field, message) of values that do not parse
+    memo: dict = field(default_factory=dict, repr=False)
+
+    def once(self, key: str, make: Callable[[], object]):
+        """``make()``, worked out once per source however many rules ask for it."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
 
 @dataclass(frozen=True)

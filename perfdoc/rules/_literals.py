@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..narrative import strip_references
-from ._text import locate, text_values
+from ._text import text_values
 
 _LITERAL_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万|元|%|％)")
 
@@ -25,14 +25,19 @@ def literal_numbers(text: str):
         yield Literal(match.group(0), Decimal(match.group(1)), unit)
 
 
-def literals_in_texts(ctx):
-    """Yield ``(path, literal, location)`` for every literal number in the file's texts.
+def literals_in_texts(ctx) -> list:
+    """``(path, literal, occurrence)`` for every literal number in the file's texts, where
+    ``occurrence`` counts the same literal earlier in that text (for :func:`._text.locate`).
 
     Figure references are blanked out first: only what the user typed counts.
     """
+    return ctx.once("literals", lambda: list(_literals_in_texts(ctx)))
+
+
+def _literals_in_texts(ctx):
     for path, _kind, text in text_values(ctx):
         seen: dict = {}
         for literal in literal_numbers(strip_references(text)):
             occurrence = seen.get(literal.text, 0)
             seen[literal.text] = occurrence + 1
-            yield path, literal, locate(ctx.source, path, literal.text, occurrence)
+            yield path, literal, occurrence

@@ -7,13 +7,12 @@ from decimal import Decimal
 from ..compute import iter_leaves
 from ..errors import Location
 from ..numbers import Amount, Percent
-from ..schema import SOURCE_SCHEMA, iter_fields
+from ._walk import fields
 
 
 def text_values(ctx, kinds=("markdown", "text")):
     """Yield ``(path, kind, text)`` for every string value of the given kinds."""
-    data = ctx.data if isinstance(ctx.data, dict) else {}
-    for path, field, value in iter_fields(data, SOURCE_SCHEMA):
+    for path, field, value in fields(ctx):
         if field.kind in kinds and isinstance(value, str):
             yield path, field.kind, value
 
@@ -54,8 +53,12 @@ def line_in_value(source, path: tuple, line_in_text: int) -> Location | None:
     return Location(number, col)
 
 
-def known_figures(values) -> tuple[list, list]:
+def known_figures(ctx) -> tuple[list, list]:
     """All non-zero amounts and percentages in the figure tree, with their paths."""
+    return ctx.once("known_figures", lambda: _known_figures(ctx.figures.values))
+
+
+def _known_figures(values) -> tuple[list, list]:
     amounts, rates = [], []
     for path, node in iter_leaves(values):
         if isinstance(node, Percent):

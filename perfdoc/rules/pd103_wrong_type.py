@@ -18,9 +18,8 @@
 from __future__ import annotations
 
 from ..numbers import type_name
-from ..schema import SOURCE_SCHEMA, iter_fields
 from . import Finding, rule
-from ._walk import scalar_problems
+from ._walk import fields, scalar_problems
 
 _CONTAINER = {"map": ("映射（键: 值）", dict), "list": ("列表（- 开头的各项）", list)}
 
@@ -30,7 +29,7 @@ def check(ctx):
     if not isinstance(ctx.data, dict):
         yield Finding((), f"文件顶层应为映射（键: 值），实际为{type_name(ctx.data)}")
         return
-    for path, field, value in iter_fields(ctx.data, SOURCE_SCHEMA):
+    for path, field, value in fields(ctx):
         if field.kind in _CONTAINER:
             label, expected = _CONTAINER[field.kind]
             if not isinstance(value, expected) and not field.derived:

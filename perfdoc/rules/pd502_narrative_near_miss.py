@@ -32,15 +32,16 @@ from ..numbers import decimals, round_half_up
 from ..schema import dotted, reference
 from . import Finding, rule
 from ._literals import literals_in_texts
-from ._text import known_figures
+from ._text import known_figures, locate
 
 
 @rule("PD502", "narrative-near-miss", severity=Severity.WARNING)
 def check(ctx):
-    amounts, rates = known_figures(ctx.figures.values)
-    for path, literal, location in literals_in_texts(ctx):
-        pool = rates if literal.unit == "%" else amounts if literal.unit in ("万元", "万") else None
-        guess = _near_miss(literal.value, pool) if pool else None
+    amounts, rates = known_figures(ctx)
+    pools = {"%": _Pool(rates), "万元": _Pool(amounts), "万": _Pool(amounts)}
+    for path, literal, occurrence in literals_in_texts(ctx):
+        pool = pools.get(literal.unit)
+        guess = pool.near_miss(literal.value) if pool else None
         if guess is not None:
             figure_path, figure = guess
             shown = f"{round_half_up(figure, max(decimals(literal.value), 2))}"
@@ -48,25 +49,43 @@ def check(ctx):
                 path,
                 f"“{literal.text}”与 {dotted(figure_path)} 的 {shown}{literal.unit} 仅差一位，可能是笔误",
                 hint=f"可改为引用 {{{{ {reference(figure_path)} }}}}",
-                location=location,
+                location=locate(ctx.source, path, literal.text, occurrence),
             )
 
 
-def _near_miss(value: Decimal, pool):
-    places = decimals(value)
-    if any(round_half_up(f, places) == value for _, f in pool):
-        return None  # it is a known figure, as rounded in the text
-    digits = _digits(value, places)
-    if len(digits.lstrip("0")) < 3:
-        return None  # too short to tell a typo from another number
-    for path, figure in pool:
-        candidate = _digits(round_half_up(figure, places), places)
-        if _one_edit(digits, candidate):
-            return path, figure
-        for shift in (-4, -2, -1, 1, 2, 4):  # shifted decimal point, including 元/万元 slips
-            if figure.scaleb(shift) == value:
+class _Pool:
+    """Known figures, rounded to a literal's decimals once for all literals with that many."""
+
+    def __init__(self, figures: list):
+        self.figures = figures
+        self._first_index: dict = {}
+        for index, (_, figure) in enumerate(figures):
+            self._first_index.setdefault(figure, index)
+        self._rounded: dict = {}  # decimals → (set of rounded values, [(path, figure, digits)])
+
+    def near_miss(self, value: Decimal):
+        if not self.figures:
+            return None
+        places = decimals(value)
+        if places not in self._rounded:
+            rounded = [(path, figure, round_half_up(figure, places)) for path, figure in self.figures]
+            self._rounded[places] = (
+                {shown for _, _, shown in rounded},
+                [(path, figure, _digits(shown, places)) for path, figure, shown in rounded],
+            )
+        known, candidates = self._rounded[places]
+        if value in known:
+            return None  # it is a known figure, as rounded in the text
+        digits = _digits(value, places)
+        if len(digits.lstrip("0")) < 3:
+            return None  # too short to tell a typo from another number
+        # the first figure that the value is with its decimal point shifted, including 元/万元 slips
+        shifted = [self._first_index.get(value.scaleb(-shift)) for shift in (-4, -2, -1, 1, 2, 4)]
+        last = min((index for index in shifted if index is not None), default=len(candidates))
+        for path, figure, candidate in candidates[:last]:
+            if _one_edit(digits, candidate):
                 return path, figure
-    return None
+        return self.figures[last] if last < len(candidates) else None
 
 
 def _digits(value: Decimal, places: int) -> str:

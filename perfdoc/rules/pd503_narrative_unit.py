@@ -34,13 +34,13 @@ from ..numbers import WAN
 from ..schema import dotted, reference
 from . import Finding, rule
 from ._literals import literals_in_texts
-from ._text import known_figures
+from ._text import known_figures, locate
 
 
 @rule("PD503", "narrative-unit", severity=Severity.WARNING)
 def check(ctx):
-    amounts, _rates = known_figures(ctx.figures.values)
-    for path, literal, location in literals_in_texts(ctx):
+    amounts, _rates = known_figures(ctx)
+    for path, literal, occurrence in literals_in_texts(ctx):
         if literal.unit != "元":
             continue
         if any(figure == literal.value / WAN for _, figure in amounts):
@@ -51,5 +51,5 @@ def check(ctx):
                 path,
                 f"“{literal.text}”的数字与 {dotted(match)} 的 {literal.value} 万元相同，单位可能应为“万元”",
                 hint=f"可改为引用 {{{{ {reference(match)} }}}}万元",
-                location=location,
+                location=locate(ctx.source, path, literal.text, occurrence),
             )

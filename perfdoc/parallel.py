@@ -1,0 +1,74 @@
+"""Work spread over worker processes, the results coming back in the order of the work.
+
+Used for whole batches (``perfdoc validate`` and ``perfdoc build`` over hundreds of
+sources). A small batch is done in this process: starting a worker costs about
+as much as a few sources.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterable, Iterator
+
+# A worker is started only for at least this many items: below it, the start costs more than it saves.
+ITEMS_PER_WORKER = 8
+# Items handed to each worker ahead of the one being waited for: enough to keep it busy,
+# few enough that results do not pile up.
+QUEUED_PER_WORKER = 4
+
+
+def default_jobs() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def in_order(
+    work: Callable,
+    items: list,
+    jobs: int,
+    setup: Callable | None = None,
+    setup_args: tuple = (),
+) -> Iterator:
+    """``work(item)`` for each item, yielded in the items' order.
+
+    ``work`` and ``setup`` are module-level functions (a worker imports them);
+    ``setup(*setup_args)`` runs once in each process that does work, before any.
+    """
+    if not items:
+        return
+    workers = min(jobs, len(items) // ITEMS_PER_WORKER)
+    if workers <= 1:
+        if setup is not None:
+            setup(*setup_args)
+        yield from map(work, items)
+        return
+    # spawn: a fresh interpreter per worker, safe whatever threads this process runs
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=setup, initargs=setup_args
+    )
+    waiting: Iterable = iter(items)
+    pending: deque = deque()
+    try:
+        for item in waiting:
+            pending.append(pool.submit(work, item))
+            if len(pending) >= workers * QUEUED_PER_WORKER:
+                break
+        while pending:
+            result = pending.popleft().result()
+            following = next(waiting, _NOTHING)
+            if following is not _NOTHING:
+                pending.append(pool.submit(work, following))
+            yield result
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_NOTHING = object()

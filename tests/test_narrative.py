@@ -1,0 +1,93 @@
+"""Figure references in narratives: the quick lookup of plain references gives what Jinja gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from perfdoc.narrative import ENV, NarrativeError, _look_up_plain_references, render_references
+from perfdoc.numbers import Amount, Percent
+from perfdoc.validate import check_file
+
+REPO = Path(__file__).resolve().parent.parent
+
+FIGURES = {
+    "收支合计": {"收入": {"合计": Amount("366.10"), "明细": [Amount("1.5"), Amount("0")]}, "说明": "甲&乙"},
+    "预算": {"执行率": Percent("92.83"), "空": None},
+    "年度": 2022,
+    "items": {"keys": 1},
+    "名单": ["张三", "李四"],
+}
+
+PIECES = [
+    "{{ 收支合计.收入.合计 }}", "{{收支合计.收入.合计|万元}}", "{{ 预算.执行率 | 百分比 }}", "{{ 年度 }}",
+    "{{ 年度|中文数字 }}", "{{ 收支合计.收入.明细[0] }}", "{{ 收支合计.收入.明细[2] }}", "{{ 收支合计.收入.明细[01] }}",
+    "{{ 名单[1] }}", "{{ 名单.1 }}", "{{ 收支合计.说明 }}", "{{ 预算.空 }}", "{{ 预算.空|万元 }}", "{{ items.keys }}",
+    "{{ 不存在 }}", "{{ 预算.不存在 }}", "{{ 年度.年 }}", "{{ 年度 + 1 }}", "{{ 年度|upper }}", "{{ 年度|length }}",
+    "{{- 年度 -}}", "{{ none }}", "{% if 年度 %}有{% endif %}", "{# 注 #}", "{{", "}}", "{", "}", "{%", "%}",
+    "{{{ 年度 }}", "{{ 年度 }}}", "\r\n", "\n", "\r", " ", "万元", "１２", "&", "<b>", "\\", "'", '"',
+]
+
+
+def _jinja(text: str, context: dict):
+    """What Jinja makes of ``text``: the text, or the exception's type."""
+    try:
+        return ENV.from_string(text).render(context)
+    except Exception as exc:  # noqa: BLE001 - compared by type
+        return type(exc)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=8))
+def test_plain_lookup_agrees_with_jinja(pieces):
+    text = "".join(pieces)
+    looked_up = _look_up_plain_references(text, FIGURES)
+    if looked_up is not None:
+        assert looked_up == _jinja(text, FIGURES), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["收入{{ 收支合计.收入.合计 }}万元", "{{收支合计.收入.合计|万元}}", "{{ 名单[1] }}、{{ 预算.执行率 | 百分比 }}\n", "{{ 年度 }}}"],
+)
+def test_plain_references_are_looked_up_without_jinja(text):
+    assert _look_up_plain_references(text, FIGURES) is not None
+    assert render_references(text, FIGURES) == _jinja(text, FIGURES)
+
+
+@pytest.mark.parametrize(
+    "text", ["{{ 不存在 }}", "{{ 年度 + 1 }}", "{{ 名单[5] }}", "{{ items.keys }}", "{% if 年度 %}有{% endif %}", "{{{ 年度 }}"]
+)
+def test_anything_else_is_left_to_jinja(text):
+    assert _look_up_plain_references(text, FIGURES) is None
+
+
+def test_a_missing_name_is_still_explained():
+    with pytest.raises(NarrativeError, match="预算.不存在|不存在"):
+        render_references("第一行\n{{ 预算.不存在 }}", FIGURES)
+
+
+def test_every_example_narrative_renders_as_jinja_renders_it():
+    seen = 0
+    for path in sorted((REPO / "sources").rglob("*.yaml")):
+        checked = check_file(path)
+        values = checked.context.figures.values
+        for text in _texts(checked.context.data):
+            if "{{" in text:
+                seen += 1
+                assert render_references(text, values) == _jinja(text, values), (path, text)
+    assert seen >= 10
+
+
+def _texts(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _texts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _texts(value)
