@@ -37,6 +37,10 @@ How a build goes, fast:
 
 Messages are grouped per source, in source order: a source's errors (or its
 warnings notice) together with the failures of its documents.
+
+A build holds its output folder's lock (:mod:`perfdoc.buildlock`) throughout;
+``perfdoc render`` takes the same lock to write its document into ``build/``
+or into another folder a build has used.
 """
 
 from __future__ import annotations
@@ -630,7 +634,10 @@ def template_warnings(pairs) -> list[str]:
 
 
 def _unknown_names_warning(template, label: str, unknown: list) -> str:
-    return f"警告：模板 {label} 引用了不存在的名称（显示为空白）：{'、'.join(unknown)}"
+    """The warning for names a template uses that its context lacks, each with where the template uses it."""
+    from .render.diagnose import names_with_places
+
+    return f"警告：模板 {label} 引用了不存在的名称（显示为空白）：{'、'.join(names_with_places(template, unknown))}"
 
 
 def make_pdfs(tasks: list[Task], manifest: dict, outcome: Outcome) -> None:
@@ -723,6 +730,17 @@ def build_command(paths, out, pdf, jobs, force):
     sys.exit(1 if outcome.failed else 0)
 
 
+def _build_folder_of(target: Path) -> Path | None:
+    """The build output folder ``target`` is in: ``build/`` or a folder a build has locked; None if neither."""
+    from .buildlock import LOCK_NAME
+
+    default = DEFAULT_OUT.resolve()
+    for folder in Path(target).resolve().parents:
+        if folder == default or (folder / LOCK_NAME).is_file():
+            return folder
+    return None
+
+
 @click.command("render")
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.option("--doc", "document_name", help="文档名称（默认格式的第一个文档）")
@@ -744,7 +762,16 @@ def render_command(source, document_name, output):
     else:
         raise FormatError(f"{fmt.config_path}: 没有列出任何文档")
     target = Path(output) if output else output_path(DEFAULT_OUT, checked, document)
-    atomic_write_bytes(target, render_checked(checked, document))
+    data = render_checked(checked, document)
+    folder = _build_folder_of(target)
+    if folder is None:
+        atomic_write_bytes(target, data)
+    else:
+        from .buildlock import build_lock, lock_timeout
+
+        # perfdoc build may be writing there, and removes the temp files of writes it does not know of
+        with build_lock(folder, lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):
+            atomic_write_bytes(target, data)
     click.echo(f"已生成 {target}")
     for warning in template_warnings([(document.template, checked)]):
         click.echo(warning, err=True)

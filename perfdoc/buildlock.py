@@ -14,6 +14,8 @@ found there was left by a build that was killed between writing its temp file
 and renaming it: ``build_lock`` removes them before the block runs
 (``clean=False`` keeps them).
 
+``perfdoc render`` takes it too, just to write its one document into a build folder.
+
 Typical use, around the whole of a build (reading the manifest, writing the
 documents, writing the manifest)::
 

@@ -38,6 +38,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.tokens import KeyToken, ScalarToken
 
 from .errors import Diagnostic, Location, Severity, SourceSyntaxError
 
@@ -57,8 +59,13 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-# Characters XML 1.0 cannot hold, as pasted from Word (\x0b, \x0c, \x00 …).
-_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Control characters, removed with a warning: those XML 1.0 cannot hold, as pasted from Word (\x0b, \x0c,
+# \x00 …), and DEL and the C1 controls, which the reference reader refuses without a position. NEL (\x85) too:
+# the reference reader takes it for a line break (folding "甲\x85乙" to "甲 乙", breaking a block scalar) where
+# positions count only \n, and in Chinese text it is a mis-decoded "…" (cp1252 0x85), never a line break.
+_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Spaces that are not YAML's: the full-width space and the no-break space, pasted from Word or WPS.
+_ODD_SPACES = {"\u3000": "全角空格“　”（U+3000）", "\xa0": "不间断空格（U+00A0）"}
 
 
 class Source:
@@ -184,6 +191,10 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise SourceSyntaxError("键必须是简单文本", _location(key_node), code="PD001")
             key = str(key_node.value)
+            if key[:1] in _ODD_SPACES and key_node.style is None:
+                # "　　名称: x" reads as a key with two full-width spaces, not as an indented key
+                start = key_node.start_mark
+                raise _odd_indentation(_reader_lines(self.source.text)[start.line], start.line, start.column)
             if key in result:
                 first = self.source.key_positions[path + (key,)]
                 self.source.load_diagnostics.append(
@@ -295,11 +306,22 @@ def _load_reference(text: str, path: str, notes: list) -> Source:
     try:
         node = _compose(text)
     except MarkedYAMLError as exc:
+        explained = _explain(text, exc)
+        if explained is not None:
+            raise explained from None
         mark = exc.problem_mark or exc.context_mark
         location = Location(mark.line + 1, mark.column + 1) if mark else None
         raise SourceSyntaxError(f"YAML 语法错误：{_translate(exc)}", location, code="PD001") from None
+    except ReaderError as exc:  # a character YAML does not allow (a lone surrogate): the others are removed above
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise SourceSyntaxError(
+            f"YAML 语法错误：第 {line} 行有 YAML 不允许的字符 U+{exc.character:04X}，请删除", Location(line, col), code="PD001"
+        ) from None
     except YAMLError as exc:
-        raise SourceSyntaxError(f"YAML 语法错误：{exc}", None, code="PD001") from None
+        first = str(exc).strip().splitlines()[:1]
+        detail = f"（{first[0]}）" if first else ""
+        raise SourceSyntaxError(f"YAML 语法错误：文件无法按 YAML 读取{detail}，请检查写法", None, code="PD001") from None
     except RecursionError:
         raise SourceSyntaxError("嵌套层级过深，已拒绝读取", Location(1, 1), code="PD003") from None
     if node is None:
@@ -362,7 +384,7 @@ def _fast_read(text: str):
         composer.dispose()
     if node is None or composer.explicit:
         return _DECLINED
-    builder = _FastBuilder()
+    builder = _FastBuilder(odd_spaces=any(space in text for space in _ODD_SPACES))
     try:
         data = builder.build(node, 0)
     except (_Declined, RecursionError):
@@ -433,9 +455,10 @@ def _implicit_tags(first: str) -> tuple:
 class _FastBuilder:
     """Plain values from a libyaml node tree, declining whatever the reference reader would remark on."""
 
-    def __init__(self):
+    def __init__(self, odd_spaces: bool = True):
         self.count = 0
         self._seen: set = set()
+        self.odd_spaces = odd_spaces  # whether the text has any of _ODD_SPACES, which a key may start with
         # libyaml and ruamel.yaml place the marks of an empty plain scalar (``key:`` with nothing after it)
         # differently, and the end of a collection that ends the file without a line break: otherwise,
         # for the text the happy path accepts, their marks are the same.
@@ -456,8 +479,8 @@ class _FastBuilder:
                     raise _Declined
                 self._seen.add(id(key_node))
                 key = str(key_node.value)
-                if key in result:
-                    raise _Declined  # a duplicate key, reported by the reference reader
+                if key in result or (self.odd_spaces and key[:1] in _ODD_SPACES):
+                    raise _Declined  # a duplicate key, or one indented with odd spaces: the reference reader reports it
                 result[key] = self.build(value_node, depth + 1)
             return result
         if isinstance(node, _pyyaml.SequenceNode):
@@ -511,6 +534,95 @@ _TRANSLATIONS = [
     ("while scanning a quoted scalar", "引号未闭合"),
     ("found character that cannot start any token", "出现了不能作为开头的字符"),
 ]
+
+
+# ---------------------------------------------------------------- what was meant (error path only)
+
+# A key written with a full-width colon: the rest of a line, from where a key may start, up to the colon.
+_FULLWIDTH_KEY = re.compile(r"([^\s:#'\"\[\]{}：][^:#：]{0,39}?)\s*：")
+_KEY_START = re.compile(r"[ ]*(?:-[ ]+)*")  # what may come before a key on its line
+
+
+def _explain(text: str, exc: MarkedYAMLError) -> SourceSyntaxError | None:
+    """The likely cause of a syntax error pasted from Word or WPS, at its own position, or None.
+
+    ruamel.yaml reports a full-width colon or a full-width or no-break space used as indentation
+    where it stops understanding the text, often on the next line. The line where the offending
+    scalar starts (a key without its colon, or one indented too little or too much) and the line
+    of the error are looked at for either.
+    """
+    if "：" not in text and not any(space in text for space in _ODD_SPACES):
+        return None  # neither: no need to scan the text again
+    lines = _reader_lines(text)
+    starts = []  # (line, column) where a scalar the error is about starts: a key, as far as the reader knows
+    if exc.context_mark is not None and "simple key" in str(exc.context or ""):
+        starts.append((exc.context_mark.line, exc.context_mark.column))
+    odd_key = None
+    if exc.problem_mark is not None:
+        scalar, odd_key = _scan(text, exc.problem_mark.index)
+        if scalar is not None:
+            starts.append(scalar)
+    candidates = [line for line, _ in starts]
+    if exc.problem_mark is not None:
+        candidates.append(exc.problem_mark.line)
+    for line in candidates:
+        if line < len(lines):
+            indent = len(_KEY_START.match(lines[line]).group())
+            if lines[line][indent : indent + 1] in _ODD_SPACES:
+                return _odd_indentation(lines[line], line, indent)
+    for line, column in starts:
+        if line < len(lines) and len(_KEY_START.match(lines[line]).group()) == column:
+            match = _FULLWIDTH_KEY.match(lines[line], column)
+            if match:
+                colon = match.end() - 1
+                return SourceSyntaxError(
+                    f"YAML 语法错误：第 {line + 1} 行的键“{match.group(1)}”后面用了全角冒号“：”，"
+                    f"YAML 需要半角冒号“:”加空格，请改为“{match.group(1)}: ”",
+                    Location(line + 1, colon + 1, line + 1, colon + 2),
+                    code="PD001",
+                )
+    if odd_key is not None:  # an indentation error found further on, caused by a key indented with odd spaces
+        return _odd_indentation(lines[odd_key[0]], *odd_key)
+    return None
+
+
+def _reader_lines(text: str) -> list[str]:
+    """The lines of ``text`` as ruamel.yaml's marks count them."""
+    return _READER_LINE_BREAK.split(text)
+
+
+_READER_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _scan(text: str, index: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(line, column) of the last plain scalar ruamel.yaml's scanner reads before ``index``, and of
+    the first plain key starting with one of _ODD_SPACES."""
+    last = odd_key = None
+    previous = None
+    try:
+        for token in YAML(typ="safe", pure=True).scan(text):
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, ScalarToken) and token.plain:
+                last = (token.start_mark.line, token.start_mark.column)
+                if odd_key is None and isinstance(previous, KeyToken) and token.value[:1] in _ODD_SPACES:
+                    odd_key = last
+            previous = token
+    except YAMLError:
+        pass
+    return last, odd_key
+
+
+def _odd_indentation(line_text: str, line: int, column: int) -> SourceSyntaxError:
+    """Line ``line`` (0-based) is indented with a full-width or no-break space at ``column``."""
+    end = column
+    while end < len(line_text) and line_text[end] in " \u3000\xa0":
+        end += 1
+    return SourceSyntaxError(
+        f"YAML 语法错误：第 {line + 1} 行的缩进用了{_ODD_SPACES[line_text[column]]}，YAML 只认普通空格，请改为普通空格",
+        Location(line + 1, column + 1, line + 1, end + 1),
+        code="PD001",
+    )
 
 
 def _translate(exc: MarkedYAMLError) -> str:

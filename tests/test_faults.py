@@ -10,21 +10,11 @@
 The builds run as subprocesses in a temporary copy of sources/ and templates/,
 with the working folder there so that templates/ is found as in real use.
 
-INTEGRATION: ``perfdoc build`` does not take :mod:`perfdoc.buildlock` yet.
-Tests marked ``needs_lock_integration`` check what the lock gives (stale temp
-files removed by the next build, concurrent builds serialised, a clear message
-when the folder stays locked) and are expected to fail (strict xfail) until
-``build_command`` in perfdoc/build.py wraps the build::
-
-    from .buildlock import build_lock, lock_timeout
-    ...
-    with build_lock(Path(out), lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):
-        outcome = build(files, Path(out), ...)
-
-Tests marked ``needs_writes_integration`` check that the reason of a failed
-write is said in Chinese (磁盘空间不足, 没有写入权限…); they need
-perfdoc/writes.py to format the OSError with ``buildlock.describe_os_error(exc)``
-instead of ``exc.strerror or exc`` (both places).
+One build at a time writes into a build/ folder (:mod:`perfdoc.buildlock`),
+and ``perfdoc render`` writing into one waits for it too: the lock's holder
+removes the temp files of interrupted writes, concurrent builds are
+serialised, and a folder that stays locked is reported clearly. The reason a
+write failed is said in Chinese (磁盘空间不足, 没有写入权限…).
 """
 
 from __future__ import annotations
@@ -32,7 +22,6 @@ from __future__ import annotations
 import builtins
 import errno
 import hashlib
-import inspect
 import io
 import json
 import os
@@ -51,8 +40,6 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-import perfdoc.build
-import perfdoc.writes
 from perfdoc.buildlock import (
     LOCK_NAME,
     build_lock,
@@ -69,19 +56,6 @@ REPO = Path(__file__).resolve().parent.parent
 MARK = "版本标记"
 BROKEN_SOURCE = "sources/guangzhou/广州市天河区总工会/2022.yaml"
 BROKEN_OUTPUTS = ("guangzhou/广州市天河区总工会/2022/自评表.docx", "guangzhou/广州市天河区总工会/2022/自评报告.docx")
-
-BUILD_LOCKS = "build_lock" in inspect.getsource(perfdoc.build)
-WRITES_EXPLAIN = "describe_os_error" in inspect.getsource(perfdoc.writes)
-needs_lock_integration = pytest.mark.xfail(
-    not BUILD_LOCKS,
-    strict=True,
-    reason="INTEGRATION: perfdoc build must run inside buildlock.build_lock (see the module docstring)",
-)
-needs_writes_integration = pytest.mark.xfail(
-    not WRITES_EXPLAIN,
-    strict=True,
-    reason="INTEGRATION: writes.py must describe OSErrors with buildlock.describe_os_error",
-)
 
 # Runs perfdoc with os.replace (every atomic rename) hooked: SIGKILL itself at the N-th
 # rename, or at the N-th fsync (temp file written, not renamed), or pause before the
@@ -298,7 +272,6 @@ def test_killed_between_writing_and_renaming_keeps_the_previous_version(built, h
     assert len(temp_files(built)) <= 1  # at most the one being written
 
 
-@needs_lock_integration
 def test_the_next_build_removes_temp_files_a_killed_build_left(built):
     mark_templates(built, 1)
     for at in (5, 2):  # the second killed build already holds the lock, so it may clean up the first's
@@ -510,7 +483,6 @@ def test_two_concurrent_builds_of_everything_leave_a_complete_build(built):
     assert temp_files(built) == []
 
 
-@needs_lock_integration
 def test_two_concurrent_builds_of_different_sources_keep_every_manifest_entry(workspace):
     # The first build is held just before its first write, after it has read the
     # manifest; the second runs meanwhile. Without the lock the first then writes
@@ -559,7 +531,6 @@ def _lock_is_held(out: Path) -> bool:
     return False
 
 
-@needs_lock_integration
 def test_a_build_that_cannot_get_the_lock_says_so_and_writes_nothing(built):
     before = outputs(built)
     mark_templates(built, 1)
@@ -568,6 +539,46 @@ def test_a_build_that_cannot_get_the_lock_says_so_and_writes_nothing(built):
     assert done.returncode == 1
     assert "另一个 perfdoc build 正在写入" in done.stderr and "Traceback" not in done.stderr
     assert outputs(built) == before
+
+
+def test_render_into_build_waits_for_the_lock_and_says_so_when_it_stays_taken(built):
+    target = built / "build" / BROKEN_OUTPUTS[0]
+    before = target.read_bytes()
+    mark_templates(built, 1)
+    with build_lock(built / "build", timeout=1):
+        done = perfdoc(built, "render", BROKEN_SOURCE, "--doc", "自评表", PERFDOC_LOCK_TIMEOUT="0.3")
+        assert done.returncode == 1
+        assert "另一个 perfdoc build 正在写入" in done.stderr and "Traceback" not in done.stderr
+        assert target.read_bytes() == before
+        # -o into a folder that no build uses is not held up
+        done = perfdoc(built, "render", BROKEN_SOURCE, "--doc", "自评表", "-o", "elsewhere/自评表.docx",
+                       PERFDOC_LOCK_TIMEOUT="0.3")
+        assert done.returncode == 0, done.stderr
+    assert versions_in(docx_text((built / "elsewhere" / "自评表.docx").read_bytes())) == {1}
+
+
+def test_render_into_a_build_folder_waits_until_the_build_is_done(built):
+    stale = built / "build" / "guangzhou" / ".自评表.docx.abcd1234.tmp"
+    stale.write_bytes(b"left by a killed build")
+    mark_templates(built, 1)
+    with build_lock(built / "build", timeout=1, clean=False):
+        render = start(built, "render", BROKEN_SOURCE, "--doc", "自评表", "-o", "build/单独/自评表.docx")
+        told = render.stderr.readline()  # blocks until it waits for the lock, or ends
+        assert "另一个 perfdoc build 正在写入" in told
+        assert not (built / "build" / "单独" / "自评表.docx").exists()
+    _out, err = render.communicate(timeout=300)
+    assert render.returncode == 0, err
+    assert versions_in(docx_text((built / "build" / "单独" / "自评表.docx").read_bytes())) == {1}
+    assert not stale.exists()  # removed by the lock's new holder, as a build would
+
+
+def test_render_into_a_locked_folder_other_than_build(workspace):
+    done = perfdoc(workspace, "build", "--jobs", "1", "sources/guangzhou", "--out", "出")
+    assert done.returncode == 0, done.stderr
+    with build_lock(workspace / "出", timeout=1):
+        done = perfdoc(workspace, "render", BROKEN_SOURCE, "-o", "出/新/报告.docx", PERFDOC_LOCK_TIMEOUT="0.3")
+    assert done.returncode == 1 and "另一个 perfdoc build 正在写入" in done.stderr
+    assert not (workspace / "出" / "新" / "报告.docx").exists()
 
 
 # ------------------------------------------------------------------ unwritable, full, unreadable
@@ -648,7 +659,6 @@ def test_an_unwritable_build_folder(built, monkeypatch, error):
     assert temp_files(built) == []
 
 
-@needs_writes_integration
 def test_an_unwritable_build_folder_is_explained_in_chinese(built, monkeypatch):
     mark_templates(built, 1)
     monkeypatch.setattr(os, "replace", _refuse_replace(PermissionError(errno.EACCES, "Permission denied")))
@@ -744,7 +754,6 @@ def test_a_full_disk_on_a_first_build_leaves_no_partial_file(workspace, monkeypa
     assert not (workspace / "build" / "manifest.json").exists()
 
 
-@needs_writes_integration
 def test_a_full_disk_is_explained_in_chinese(built, monkeypatch):
     mark_templates(built, 1)
     with disk_full(monkeypatch, built / "build"):

@@ -40,14 +40,7 @@ settings.register_profile(
 CI = settings.get_profile("ci")
 
 # signature prefix → the bug it stands for (see the strict xfail tests below)
-DEL_C1 = "unlocated PD001 YAML语法错误：unacceptable"
-KNOWN = {
-    DEL_C1: (
-        "perfdoc/loader.py: DEL (U+007F) and C1 control characters (U+0080–U+009F, except U+0085) are neither "
-        "removed like the other control characters nor located: ruamel's ReaderError is not a MarkedYAMLError, "
-        "so PD001 has no line and column and an English message"
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -200,12 +193,18 @@ def test_yaml_emitter_round_trips():
 # ------------------------------------------------------------------ findings of the fuzzing
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: " + KNOWN[DEL_C1])
-@pytest.mark.parametrize("character", ["\x7f", "\x80", "\x93", "\x9f"])
-def test_known_del_and_c1_control_characters_are_removed_or_located(workdir, character):
+@pytest.mark.parametrize("character", ["\x7f", "\x80", "\x85", "\x93", "\x9f"])
+def test_del_and_c1_control_characters_are_removed_with_a_located_warning(workdir, character):
     data = f"格式: guangzhou\n年度: 2022\n部门:\n  名称: 甲{character}乙\n".encode()
     findings = fuzz.exercise(fuzz.Example(data, "2022.yaml", "guangzhou", kind="text"), workdir)
     assert findings == []
+    from perfdoc.validate import check_file
+
+    checked = check_file(workdir / "sources" / "guangzhou" / "部门" / "2022.yaml")
+    (warning,) = [d for d in checked.diagnostics if d.code == "PD005"]
+    assert (warning.location.line, warning.location.col) == (4, 8)
+    assert f"U+{ord(character):04X}" in warning.message
+    assert checked.context.source.data["部门"]["名称"] == "甲乙"
 
 
 def test_a_format_name_too_long_for_a_file_name_is_pd108_not_a_crash(workdir):

@@ -17,7 +17,7 @@ from perfdoc.validate import check_file
 
 HOSTILE = Path(__file__).parent / "hostile"
 
-# file → (exit status, codes that must be reported)
+# file → (exit status, codes that must be reported[, "line:col: code" of findings that must be reported there])
 EXPECTED = {
     "empty.yaml": (1, {"PD001"}),
     "only_comment.yaml": (1, {"PD001"}),
@@ -33,6 +33,7 @@ EXPECTED = {
     "wrong_types.yaml": (1, {"PD101", "PD104", "PD105", "PD107"}),
     "too_many_decimals_yuan.yaml": (1, {"PD104"}),
     "control_chars.yaml": (0, {"PD005"}),
+    "c1_control_chars.yaml": (0, {"PD005"}, {"5:9: PD005", "7:12: PD005", "7:20: PD005", "9:7: PD005"}),
     "injection.yaml": (1, {"PD501"}),
     "punctuation.yaml": (0, set()),
     "gbk.yaml": (1, {"PD002"}),
@@ -40,9 +41,15 @@ EXPECTED = {
     "utf16.yaml": (1, {"PD002"}),
     "bom.yaml": (0, set()),
     "binary.yaml": (1, {"PD002"}),
-    "fullwidth_indent.yaml": (1, {"PD101"}),
-    "nbsp_indent.yaml": (1, {"PD101"}),
-    "fullwidth_colon.yaml": (1, {"PD001"}),
+    "fullwidth_indent.yaml": (1, {"PD001"}, {"5:1: PD001"}),
+    "fullwidth_indent_text.yaml": (1, {"PD001"}, {"8:1: PD001"}),
+    "fullwidth_indent_nested.yaml": (1, {"PD001"}, {"6:1: PD001"}),
+    "nbsp_indent.yaml": (1, {"PD001"}, {"5:1: PD001"}),
+    "nbsp_indent_nested.yaml": (1, {"PD001"}, {"6:4: PD001"}),
+    "fullwidth_colon.yaml": (1, {"PD001"}, {"3:3: PD001"}),
+    "fullwidth_colon_nested.yaml": (1, {"PD001"}, {"6:5: PD001"}),
+    "fullwidth_colon_first_key.yaml": (1, {"PD001"}, {"5:5: PD001"}),
+    "fullwidth_colon_list.yaml": (1, {"PD001"}, {"8:9: PD001"}),
     "fullwidth_digits.yaml": (0, set()),
     "crlf.yaml": (0, set()),
     "cr_only.yaml": (0, set()),
@@ -55,7 +62,7 @@ def test_every_corpus_file_has_an_expectation():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_file(name):
-    status, codes = EXPECTED[name]
+    status, codes, *located = EXPECTED[name]
     result = CliRunner().invoke(main, ["validate", str(HOSTILE / name)], catch_exceptions=False)
     assert result.exit_code == status, result.output
     reported = {line.split(": ")[1].split(" ")[0] for line in result.output.splitlines() if ": PD" in line}
@@ -64,6 +71,8 @@ def test_hostile_file(name):
         if ": PD" in line and "PD109" not in line:
             assert f"{HOSTILE / name}:" in line
             assert line.split(": ", 1)[0].count(":") == 2, "every finding carries line and column"
+    for where in located[0] if located else ():
+        assert f"{HOSTILE / name}:{where} " in result.output, result.output
 
 
 def test_no_traceback_for_the_whole_corpus():
@@ -82,6 +91,20 @@ def test_injection_every_reference_is_refused():
     result = check_file(HOSTILE / "injection.yaml")
     refused = {d.path[-1] for d in result.diagnostics if d.code == "PD501"}
     assert refused == {"自评结论", "存在问题", "改进措施"}
+
+
+@pytest.mark.parametrize(
+    "name, fix",
+    [
+        ("fullwidth_colon.yaml", "第 3 行的键“年度”后面用了全角冒号“：”，YAML 需要半角冒号“:”加空格，请改为“年度: ”"),
+        ("fullwidth_colon_first_key.yaml", "第 5 行的键“名称”后面用了全角冒号“：”"),
+        ("fullwidth_indent.yaml", "第 5 行的缩进用了全角空格“　”（U+3000），YAML 只认普通空格，请改为普通空格"),
+        ("nbsp_indent_nested.yaml", "第 6 行的缩进用了不间断空格（U+00A0），YAML 只认普通空格，请改为普通空格"),
+    ],
+)
+def test_pasted_punctuation_and_spaces_are_named_with_the_fix(name, fix):
+    (diag,) = check_file(HOSTILE / name).diagnostics
+    assert diag.code == "PD001" and fix in diag.message
 
 
 def test_gbk_message_says_how_to_fix():

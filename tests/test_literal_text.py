@@ -161,12 +161,8 @@ def test_braces_in_plain_text_fields_are_printed_as_typed(tmp_path):
             assert text[match.end() : match.end() + len(payload)] == payload, name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (perfdoc/render/engine.py): docxtpl turns '{_{', '}_}', '{_%', '%_}' in rendered XML into "
-    "'{{', '}}', '{%', '%}', so such text in any value is printed altered",
-)
 def test_docxtpl_escape_sequences_in_values_are_printed_as_typed(tmp_path):
+    """docxtpl's own escapes (``{_{`` for ``{{``…) are for template authors, not for values."""
     relative = SOURCES[1]
     source = tmp_path / relative
     payload = "{_{ }_} {_% %_}"
@@ -177,12 +173,8 @@ def test_docxtpl_escape_sequences_in_values_are_printed_as_typed(tmp_path):
             assert text[match.end() : match.end() + len(payload)] == payload
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING (perfdoc/render/markdown.py): narratives decode HTML entities (CommonMark), "
-    "so '&amp;' typed in a narrative is printed as '&'",
-)
 def test_entity_like_text_in_narratives_is_printed_as_typed(tmp_path):
+    """Narratives are typed text, not HTML: ``&amp;`` is printed as ``&amp;``."""
     relative = SOURCES[1]
     source = tmp_path / relative
     payload = "&amp; &lt;b&gt; &#169;"

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from perfdoc.errors import SourceSyntaxError
-from perfdoc.loader import load_path, load_text
+from perfdoc.loader import load_path, load_text, load_text_reference
 
 
 def test_numbers_are_decimal_from_text_and_positions_are_kept():
@@ -63,3 +63,108 @@ def test_syntax_errors_carry_a_location(text):
     with pytest.raises(SourceSyntaxError) as exc:
         load_text(text)
     assert exc.value.code == "PD001" and exc.value.location is not None
+
+
+@pytest.mark.parametrize("character", ["\x7f", "\x80", "\x85", "\x9f"])
+def test_del_and_c1_controls_are_stripped_with_a_located_warning(character):
+    source = load_text(f"a: 1\nb: 甲{character}乙\nc: |\n  丙{character}\n")
+    assert source.data == {"a": 1, "b": "甲乙", "c": "丙\n"}
+    assert [(d.code, d.location.line, d.location.col) for d in source.load_diagnostics] == [("PD005", 2, 5), ("PD005", 4, 4)]
+
+
+def test_escaped_c1_controls_are_stripped_from_the_value():
+    source = load_text('a: "甲\\x80乙\\N"\n')
+    assert source.data["a"] == "甲乙" and source.load_diagnostics[0].code == "PD005"
+
+
+def test_a_character_yaml_refuses_is_located_in_chinese():
+    with pytest.raises(SourceSyntaxError) as exc:
+        load_text("a: 1\nb: 甲\ud800\n")
+    assert exc.value.code == "PD001" and (exc.value.location.line, exc.value.location.col) == (2, 5)
+    assert "U+D800" in exc.value.message and "unacceptable" not in exc.value.message
+
+
+def test_an_unmarked_yaml_error_still_has_a_chinese_message(monkeypatch):
+    import perfdoc.loader
+    from ruamel.yaml.error import YAMLError
+
+    def broken(text):
+        raise YAMLError("something odd")
+
+    monkeypatch.setattr(perfdoc.loader, "_compose", broken)
+    with pytest.raises(SourceSyntaxError) as exc:
+        load_text_reference("a: 1\n")
+    assert exc.value.code == "PD001" and exc.value.message.startswith("YAML 语法错误：文件无法按 YAML 读取")
+
+
+FULLWIDTH_COLON = "第 {line} 行的键“{key}”后面用了全角冒号“：”，YAML 需要半角冒号“:”加空格，请改为“{key}: ”"
+
+
+@pytest.mark.parametrize(
+    "text, line, col, key",
+    [
+        ("格式: x\n年度：2022\n部门:\n  名称: 甲\n", 2, 3, "年度"),  # was reported on line 3
+        ("格式: x\n年度： 2022\n", 2, 3, "年度"),
+        ("格式: x\n年度：2022", 2, 3, "年度"),
+        ("格式：x\n年度: 2022\n", 1, 3, "格式"),
+        ("部门：\n  名称: 甲\n", 1, 3, "部门"),
+        ("部门:\n  名称: 甲\n  简称： 乙\n  联系人: 丙\n", 3, 5, "简称"),
+        ("部门:\n  名称：甲\n  简称: 乙\n", 2, 5, "名称"),
+        ("项目:\n  - 名称: 甲\n    金额：5\n  - 名称: 乙\n", 3, 7, "金额"),
+        ("项目:\n  - 名称：甲\n    金额: 5\n", 2, 7, "名称"),
+        ("格式: x\r年度：2022\r部门: 1\r", 2, 3, "年度"),
+    ],
+)
+def test_a_full_width_colon_after_a_key_is_named_on_its_line(text, line, col, key):
+    for load in (load_text, load_text_reference):
+        with pytest.raises(SourceSyntaxError) as exc:
+            load(text)
+        assert exc.value.code == "PD001"
+        assert exc.value.message == "YAML 语法错误：" + FULLWIDTH_COLON.format(line=line, key=key)
+        assert (exc.value.location.line, exc.value.location.col) == (line, col)
+
+
+@pytest.mark.parametrize(
+    "text, line, col, space",
+    [
+        ("部门:\n\u3000\u3000名称: 甲\n", 2, 1, "全角空格“　”（U+3000）"),  # was read as the key "　　名称"
+        ("部门:\n  名称: 甲\n  \u3000简称: 乙\n", 3, 3, "全角空格“　”（U+3000）"),
+        ("项目:\n\u3000\u3000- 名称: 甲\n", 2, 1, "全角空格“　”（U+3000）"),
+        ("部门:\n\xa0\xa0名称: 甲\n", 2, 1, "不间断空格（U+00A0）"),
+        ("部门:\n  名称: 甲\n\xa0\xa0简称: 乙\n  联系人: 丙\n", 3, 1, "不间断空格（U+00A0）"),
+        ("部门:\n  名称: 甲\n   \xa0简称: 乙\n", 3, 4, "不间断空格（U+00A0）"),
+        ("部门:\n    名称: 甲\n  \u3000简称: 乙\n", 3, 3, "全角空格“　”（U+3000）"),
+        ("叙述:\n  存在问题: 甲\n\u3000\u3000乙\n", 3, 1, "全角空格“　”（U+3000）"),
+        ("存在问题:\n\u3000\u3000甲乙\n", 2, 1, "全角空格“　”（U+3000）"),
+        ("部门:\r\u3000\u3000名称: 甲\r", 2, 1, "全角空格“　”（U+3000）"),
+        ("部门:\n  名称: 甲\n\u3000职能: \n    - 乙\n  人数: 3\n", 3, 1, "全角空格“　”（U+3000）"),  # was line 5
+    ],
+)
+def test_indentation_with_full_width_or_no_break_spaces_is_named_on_its_line(text, line, col, space):
+    for load in (load_text, load_text_reference):
+        with pytest.raises(SourceSyntaxError) as exc:
+            load(text)
+        assert exc.value.code == "PD001"
+        assert exc.value.message == f"YAML 语法错误：第 {line} 行的缩进用了{space}，YAML 只认普通空格，请改为普通空格"
+        assert (exc.value.location.line, exc.value.location.col) == (line, col)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "叙述:\n  存在问题: |\n    \u3000\u3000本年度指标设置有待细化。\n",  # a paragraph's first-line indent
+        "叙述:\n  存在问题:\n    \u3000\u3000本年度指标设置有待细化。\n",
+        "叙述:\n  存在问题: 一是：指标\n",
+        "叙述:\n  存在问题:\n    一是：指标\n",
+        "\"\u3000名称\": 甲\n",  # quoted: meant
+        "部门: {名称：甲}\n",
+    ],
+)
+def test_full_width_colons_and_spaces_in_text_are_kept(text):
+    assert load_text(text).data == load_text_reference(text).data
+
+
+def test_a_colon_in_text_is_not_blamed_on_a_full_width_colon_before_it():
+    with pytest.raises(SourceSyntaxError) as exc:
+        load_text("叙述:\n  存在问题: 本年度\n    一是：指标\n    二是: 部分\n")
+    assert "全角" not in exc.value.message and exc.value.location.line == 4

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from perfdoc.errors import RenderError, UserError
-from perfdoc.render.engine import render_document, undefined_names
+from perfdoc.render.engine import render_document, render_document_reference, undefined_names
 from perfdoc.render.extract import document_lines, document_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -66,6 +66,37 @@ def test_missing_data_renders_blank(tmp_path):
 def test_values_are_escaped_and_cleaned(tmp_path):
     context = {"名称": 'A&B <公司> "甲"\x01\x0c乙'}
     assert render_lines(tmp_path, "{{ 名称 }}", context=context) == ['A&B <公司> "甲"乙']
+
+
+def test_docxtpl_escapes_in_values_are_printed_as_typed_by_both_renderers(tmp_path):
+    # docxtpl turns {_{ }_} {_% %_} of the rendered XML into {{ }} {% %}: values must not be
+    context = {
+        "一": "{_{ }_} {_% %_}",
+        "左": "{",  # a pair made of two values side by side
+        "右": "_{",
+        "数": 1234,
+        "名": "a_b_",
+        "叙述": "甲{_{乙\n\n丙%_}丁",
+    }
+    template = make_template(
+        tmp_path / "t.docx", "{{ 一 }}", "{{ 左 }}{{ 右 }}|{{ 数 }}_{{ 左 }}", "{{ 名 }}", "{{p 叙述|段落 }}", "{_{ 模板 }_}"
+    )
+    fast = render_document(template, context)
+    assert fast == render_document_reference(template, context)
+    assert document_lines(fast, blank=False) == [
+        "{_{ }_} {_% %_}", "{_{|1234_{", "a_b_", "甲{_{乙", "丙%_}丁", "{{ 模板 }}"  # the template's own stay docxtpl's
+    ]
+    with zipfile.ZipFile(io.BytesIO(fast)) as package:
+        xml = package.read("word/document.xml").decode()
+    assert "&#95;" not in xml and "{_{ }_} {_% %_}" in xml  # the same bytes as an underscore
+
+
+def test_entities_in_narratives_are_printed_as_typed(tmp_path):
+    context = {"叙述": "A &amp; B &lt;b&gt; &#169; &copy; \\*不是强调\\* **粗**"}
+    template = make_template(tmp_path / "t.docx", "{{p 叙述|段落 }}")
+    assert document_lines(render_document(template, context), blank=False) == [
+        "A &amp; B &lt;b&gt; &#169; &copy; *不是强调* 粗"
+    ]
 
 
 def test_paragraph_filter_replaces_the_template_paragraph(tmp_path):

@@ -1,30 +1,13 @@
 """Faults in .docx templates: each is reported with the template, the place in it, and the tag or name.
 
 The place is said the way Word shows it (``第 12 段``, ``第 3 个表格第 2 行第 1 列``,
-``页眉（word/header1.xml）第 1 段``), found by :mod:`perfdoc.render.diagnose`.
-
-INTEGRATION: ``engine.render_document`` does not add the place yet. The
-combined behaviour these tests require is ``render_document`` run inside
-``diagnose.located(template)`` (see :func:`render`); the tests marked
-``needs_engine_integration`` / ``needs_build_integration`` check that the
-engine and ``perfdoc build`` do it themselves, and are expected to fail
-(strict xfail) until they do. The lines to add:
-
-* perfdoc/render/engine.py, a decorator on ``render_document`` (and on
-  ``undefined_names``, ``render_document_reference`` where they exist)::
-
-      @diagnose.locating                   # from . import diagnose
-      def render_document(template, context, ...):
-
-* perfdoc/build.py, in ``template_warnings``::
-
-      ...引用了不存在的名称（显示为空白）：{'、'.join(names_with_places(template, unknown))}
-      # from .render.diagnose import names_with_places
+``页眉（word/header1.xml）第 1 段``), found by :mod:`perfdoc.render.diagnose`:
+``render_document`` says it in its errors, and ``perfdoc build`` in its
+warning about names a template uses that its data lacks.
 """
 
 from __future__ import annotations
 
-import inspect
 import io
 import subprocess
 import sys
@@ -35,20 +18,18 @@ import docx
 import pytest
 from lxml import etree
 
-import perfdoc.build
-import perfdoc.render.engine
 from perfdoc.errors import RenderError
 from perfdoc.render.diagnose import (
     explain,
-    located,
     locate,
+    located,
     names_with_places,
     normalise,
     places,
     tag_problems,
     where,
 )
-from perfdoc.render.engine import render_document, undefined_names
+from perfdoc.render.engine import render_document, render_document_reference, undefined_names
 from perfdoc.render.extract import document_lines
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,24 +43,9 @@ CONTEXT = {
     "x": "文字",
 }
 
-ENGINE_LOCATES = "diagnose" in inspect.getsource(perfdoc.render.engine)
-BUILD_LOCATES = "names_with_places" in inspect.getsource(perfdoc.build)
-needs_engine_integration = pytest.mark.xfail(
-    not ENGINE_LOCATES,
-    strict=True,
-    reason="INTEGRATION: engine.render_document must be decorated with diagnose.locating",
-)
-needs_build_integration = pytest.mark.xfail(
-    not BUILD_LOCATES,
-    strict=True,
-    reason="INTEGRATION: build.template_warnings must list names with diagnose.names_with_places",
-)
-
 
 def render(template: Path, context: dict = CONTEXT, **kwargs) -> bytes:
-    # INTEGRATION: engine.render_document should do this itself (see the module docstring).
-    with located(template):
-        return render_document(template, context, **kwargs)
+    return render_document(template, context, **kwargs)
 
 
 def make(path: Path, *paragraphs, cells=None, header: str = "", footer: str = "", before_table: int = 0) -> Path:
@@ -348,21 +314,43 @@ def test_normalise_reads_tags_as_jinja_does():
     assert normalise("{{a}}") == "{{ a }}"
 
 
-# ------------------------------------------------------------------ integration
+# ------------------------------------------------------------------ the engine and perfdoc build
 
 
-@needs_engine_integration
 def test_engine_says_where_a_syntax_error_is(tmp_path):
     template = make(tmp_path / "语法.docx", "一", "{{ 年度 + }}")
     with pytest.raises(RenderError, match="第 2 段"):
         render_document(template, CONTEXT)
 
 
-@needs_engine_integration
 def test_engine_strict_says_where_an_unknown_name_is(tmp_path):
     template = make(tmp_path / "严格.docx", "一", "{{ 预箅 }}")
     with pytest.raises(RenderError, match="预箅（第 2 段）"):
         render_document(template, CONTEXT, strict=True)
+
+
+def test_reference_renderer_and_undefined_names_say_where_a_syntax_error_is(tmp_path):
+    template = make(tmp_path / "语法.docx", "一", "二", cells=[["{{ 年度 + }}"]])
+    with pytest.raises(RenderError, match="第 1 个表格第 1 行第 1 列"):
+        render_document_reference(template, CONTEXT)
+    with pytest.raises(RenderError, match="第 1 个表格第 1 行第 1 列"):
+        undefined_names(template, CONTEXT)
+
+
+def test_located_adds_the_place_to_an_error_raised_in_its_block(tmp_path):
+    template = make(tmp_path / "块.docx", "一", "{{ 年度|万圆 }}")
+    with pytest.raises(RenderError, match="第 2 段"):
+        with located(template):
+            raise RenderError(f"模板 {template.name} 有语法错误：…；出错的标签：{{{{ 年度|万圆 }}}}")
+
+
+def test_an_error_without_a_place_to_add_is_raised_unchanged(tmp_path):
+    template = make(tmp_path / "无.docx", "一")
+    error = RenderError("模板 无.docx 无法渲染：别的问题")
+    with pytest.raises(RenderError) as caught:
+        with located(template):
+            raise error
+    assert caught.value is error
 
 
 def _workspace(root: Path, template_paragraphs) -> Path:
@@ -396,11 +384,6 @@ def test_build_with_a_broken_template_names_it_and_still_makes_the_others(tmp_pa
     assert sorted(p.name for p in (root / "build").rglob("*.docx")) == ["报告.docx", "报告.docx"]
 
 
-@pytest.mark.xfail(
-    not (ENGINE_LOCATES or "diagnose" in inspect.getsource(perfdoc.build)),
-    strict=True,
-    reason="INTEGRATION: render_document must be decorated with diagnose.locating",
-)
 def test_build_says_where_a_broken_tag_is(tmp_path):
     root = _workspace(tmp_path, ["{{ 部门.名称 }}", "{{ 年度 + }}"])
     done = _build(root)
@@ -419,7 +402,6 @@ def test_build_with_a_missing_or_broken_template_file(tmp_path):
     assert not list((root / "build").rglob("*.docx"))
 
 
-@needs_build_integration
 def test_build_warning_says_where_an_unknown_name_is(tmp_path):
     root = _workspace(tmp_path, ["{{ 部门.名称 }}", "{{ 预箅.合计 }}"])
     done = _build(root)

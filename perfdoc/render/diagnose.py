@@ -40,7 +40,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import RenderError
-from .extract import HIDDEN, P, TBL, TC, TR, TXBX, WRAPPERS, _main_part_name, _w
+from .extract import TAG_BREAKS, _main_part_name, _w, paragraphs
 
 # Parts docxtpl renders besides the main document.
 _EXTRA_PART_RE = re.compile(r"^word/(header|footer)(\d*)\.xml$")
@@ -109,10 +109,10 @@ def _places(data: bytes) -> tuple:
                 if name == main:
                     body = root.find(_w("body"))
                     if body is not None:
-                        _walk_blocks(body, name, "", found)
+                        found.extend(_part_places(body, name, ""))
                 else:
                     kind = _EXTRA_PART_RE.match(name).group(1)
-                    _walk_blocks(root, name, f"{_PART_WORDS[kind]}（{name}）", found)
+                    found.extend(_part_places(root, name, f"{_PART_WORDS[kind]}（{name}）"))
             return tuple(found)
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
         return ()
@@ -127,62 +127,27 @@ def _read(template) -> bytes:
         return b""
 
 
-def _walk_blocks(container, part: str, prefix: str, found: list, in_cell: bool = False) -> None:
-    """Paragraphs and tables of a body, cell, header or text box, numbered as Word shows them."""
-    blocks = list(_blocks(container))
-    paragraph_count = sum(1 for block in blocks if block.tag == P)
-    paragraphs = tables = 0
-    for block in blocks:
-        if block.tag == P:
-            paragraphs += 1
-            if in_cell and paragraph_count == 1:
-                phrase = prefix
-            else:
-                phrase = f"{prefix}第 {paragraphs} 段"
-            found.append(Place(part, phrase, _paragraph_text(block)))
-            for number, box in enumerate(block.iter(TXBX), 1):
-                _walk_blocks(box, part, f"{phrase}中的文本框{number if number > 1 else ''}", found)
-        else:  # a table
-            tables += 1
-            joiner = "中的" if prefix else ""
-            for row_number, row in enumerate(_within(block, TR), 1):
-                for col_number, cell in enumerate(_within(row, TC), 1):
-                    cell_prefix = f"{prefix}{joiner}第 {tables} 个表格第 {row_number} 行第 {col_number} 列"
-                    _walk_blocks(cell, part, cell_prefix, found, in_cell=True)
+def _part_places(container, part: str, prefix: str) -> list[Place]:
+    """The paragraphs of a body, header or footer, each with its phrase."""
+    return [Place(part, _phrase(prefix, steps), text) for text, steps in paragraphs(container, breaks=TAG_BREAKS)]
 
 
-def _blocks(container):
-    for child in container:
-        if child.tag in (P, TBL):
-            yield child
-        elif child.tag in WRAPPERS:
-            yield from _blocks(child)
-
-
-def _within(container, tag):
-    for child in container:
-        if child.tag == tag:
-            yield child
-        elif child.tag in WRAPPERS:
-            yield from _within(child, tag)
-
-
-def _paragraph_text(paragraph) -> str:
-    parts: list[str] = []
-    _collect(paragraph, parts)
-    return "".join(parts)
-
-
-def _collect(element, parts: list[str]) -> None:
-    for child in element:
-        if child.tag == _w("t"):
-            parts.append(child.text or "")
-        elif child.tag == _w("tab"):
-            parts.append("\t")
-        elif child.tag in HIDDEN or child.tag == TXBX:
+def _phrase(prefix: str, steps) -> str:
+    """``第 3 个表格第 2 行第 1 列第 2 段`` for the steps to a paragraph; a cell's only paragraph is the cell."""
+    phrase, in_cell = prefix, False
+    for step in steps:
+        if step.kind == "cell":
+            joiner = "中的" if phrase else ""
+            phrase += f"{joiner}第 {step.number} 个表格第 {step.row} 行第 {step.column} 列"
+            in_cell = True
             continue
-        elif len(child):
-            _collect(child, parts)
+        if step.kind == "paragraph":
+            if not (in_cell and step.of == 1):
+                phrase += f"第 {step.number} 段"
+        else:  # a text box
+            phrase += f"中的文本框{step.number if step.number > 1 else ''}"
+        in_cell = False
+    return phrase
 
 
 # ------------------------------------------------------------------ finding a tag or a name
@@ -512,12 +477,15 @@ def locating(function):
     """Decorator for a function whose first argument is a template: its RenderErrors say where.
 
     ``@diagnose.locating`` above ``def render_document(template, …)`` is all the engine needs.
+    The template is read only when an error is raised.
     """
 
     @wraps(function)
     def wrapper(template, *args, **kwargs):
-        with located(template):
+        try:
             return function(template, *args, **kwargs)
+        except RenderError as exc:
+            _raise_located(exc, template)
 
     return wrapper
 
@@ -528,7 +496,11 @@ def located(template):
     try:
         yield
     except RenderError as exc:
-        explained = explain(str(exc), template)
-        if explained == str(exc):
-            raise
-        raise RenderError(explained) from None
+        _raise_located(exc, template)
+
+
+def _raise_located(exc: RenderError, template):
+    explained = explain(str(exc), template)
+    if explained == str(exc):
+        raise exc
+    raise RenderError(explained) from None

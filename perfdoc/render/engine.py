@@ -14,7 +14,8 @@ Filters: those of :mod:`perfdoc.present` and the Markdown filters ``段落`` /
 of :mod:`.markdown`.
 
 Every failure is a :class:`~perfdoc.errors.RenderError` whose message names
-the template and, where it can be found, the tag at fault.
+the template and, where they can be found, the tag at fault and its place in
+the template as Word shows it (``第 3 个表格第 2 行第 1 列``, see :mod:`.diagnose`).
 
 Two ways to the same bytes. :func:`render_document_reference` is the plain
 docxtpl way: open the template with python-docx, patch and compile its XML,
@@ -65,11 +66,11 @@ from jinja2 import ChainableUndefined, TemplateSyntaxError, Undefined, Undefined
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..errors import RenderError
 from ..present import FILTERS as PRESENT_FILTERS
-from . import markdown
+from . import diagnose, markdown
 from . import package
 from .package import CoreProperties, reproducible
 
@@ -84,6 +85,7 @@ TEMPLATE_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError)
 PACKAGE_ERRORS = (OpcError, KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile)
 
 
+@diagnose.locating
 def render_document(
     template: Path,
     context: dict,
@@ -111,6 +113,7 @@ def render_document(
     return _checked_against_reference(compiled, rendered, data, display_path(template), context, properties, strict)
 
 
+@diagnose.locating
 def render_document_reference(
     template: Path,
     context: dict,
@@ -135,6 +138,7 @@ def _render_reference(data: bytes, label: str, context: dict, properties, strict
     return reproducible(buffer.getvalue(), properties or CoreProperties())
 
 
+@diagnose.locating
 def undefined_names(template: Path, context: dict) -> list[str]:
     """Top-level names the template uses that neither the context nor Jinja defines."""
     data = _read(template)
@@ -271,14 +275,18 @@ def _jinja_judges_by_type(digest: str) -> bool:
 
 
 def _printable(value):
-    """What ``{{ … }}`` prints: nothing for missing values, text XML can hold."""
+    """What ``{{ … }}`` prints: nothing for missing values, text XML can hold, printed as typed."""
     if value is None or isinstance(value, Undefined):
         return ""
     if isinstance(value, Markup):
         return value
     if type(value) is str and value.isprintable():  # no character xml_text would drop
-        return value
-    return markdown.xml_text(value)
+        text = value
+    else:
+        text = markdown.xml_text(value)
+    if "_" in text:  # rare: only then can docxtpl's {_{ … }_} replacement apply
+        return Markup(markdown.kept_from_docxtpl(str(escape(text))))
+    return text
 
 
 def _blank_when_missing(function):

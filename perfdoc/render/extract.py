@@ -7,6 +7,9 @@ Every paragraph gives one line, wherever it is: in the body, in a table cell,
 in a table nested in a cell, in a text box. Tables are read row by row, cell
 by cell; a vertically merged cell is read once (its continuation cells are
 empty and skipped), a horizontally merged cell is one ``w:tc`` anyway.
+
+:func:`paragraphs` is the one walk over a part's paragraphs, tables, cells and
+text boxes; :mod:`.diagnose` uses it too, to say where in a template a tag is.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -36,7 +40,11 @@ TXBX = _w("txbxContent")
 WRAPPERS = {_w("sdt"), _w("sdtContent"), _w("customXml"), _w("ins"), _w("moveTo")}
 # Subtrees whose text is not part of what a reader sees in the paragraph.
 HIDDEN = {_w("pPr"), _w("rPr"), _w("del"), _w("moveFrom"), _w("instrText"), TXBX, f"{{{MC}}}Fallback"}
-BREAKS = {_w("cr"): "\n", _w("tab"): "\t", _w("ptab"): "\t", _w("noBreakHyphen"): "-"}
+BR = _w("br")
+# What break-like elements read as: for a reader (a text-wrapping w:br is a new line) …
+READER_BREAKS = {BR: "\n", _w("cr"): "\n", _w("tab"): "\t", _w("ptab"): "\t", _w("noBreakHyphen"): "-"}
+# … and inside a template's tags, which docxtpl reads without the elements between the w:t texts.
+TAG_BREAKS = {_w("tab"): "\t"}
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 
@@ -44,9 +52,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_commen
 def document_lines(docx: bytes | str | Path, *, blank: bool = True) -> list[str]:
     """The document's lines in body order; ``blank=False`` drops empty ones."""
     body = _main_part(docx).find(_w("body"))
-    lines: list[str] = []
-    if body is not None:
-        _read_blocks(body, lines)
+    lines = [] if body is None else [text for text, _steps in paragraphs(body, continued_cells=False)]
     return lines if blank else [line for line in lines if line.strip()]
 
 
@@ -78,21 +84,66 @@ def _main_part_name(package: zipfile.ZipFile) -> str:
     return "word/document.xml"
 
 
-def _read_blocks(container, lines: list[str]) -> None:
+# ------------------------------------------------------------------ the walk
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step on the way from a part's top to a paragraph, numbered as Word shows it (from 1).
+
+    ``paragraph``: the ``number``-th of the ``of`` paragraphs of its body, cell or text box;
+    ``cell``: row ``row``, column ``column`` of the ``number``-th table of its container;
+    ``text box``: the ``number``-th text box of a paragraph.
+    """
+
+    kind: str
+    number: int
+    of: int = 0
+    row: int = 0
+    column: int = 0
+
+
+def paragraphs(container, *, breaks=READER_BREAKS, continued_cells: bool = True, steps: tuple = ()):
+    """``(text, steps)`` for every paragraph under ``container``, in reading order.
+
+    Looks through content controls and similar wrappers, into table cells
+    (nested tables too) and into each paragraph's text boxes, which follow the
+    paragraph. ``breaks`` says what a line break, tab… element reads as
+    (:data:`READER_BREAKS` or :data:`TAG_BREAKS`); ``continued_cells=False``
+    skips the continuation cells of a vertical merge, so a merged cell is read once.
+    """
+    blocks = list(_blocks(container))
+    count = sum(1 for block in blocks if block.tag == P)
+    paragraph_number = table_number = 0
+    for block in blocks:
+        if block.tag == P:
+            paragraph_number += 1
+            yield from _paragraph(block, (*steps, Step("paragraph", paragraph_number, count)), breaks, continued_cells)
+            continue
+        table_number += 1
+        for row_number, row in enumerate(_within(block, TR), 1):
+            for column_number, cell in enumerate(_within(row, TC), 1):
+                if continued_cells or not _continues_vertical_merge(cell):
+                    here = (*steps, Step("cell", table_number, row=row_number, column=column_number))
+                    yield from paragraphs(cell, breaks=breaks, continued_cells=continued_cells, steps=here)
+
+
+def _paragraph(paragraph, steps: tuple, breaks, continued_cells: bool):
+    parts: list[str] = []
+    text_boxes: list = []
+    _collect_text(paragraph, parts, text_boxes, breaks)
+    yield "".join(parts), steps
+    for number, box in enumerate(text_boxes, 1):
+        yield from paragraphs(box, breaks=breaks, continued_cells=continued_cells, steps=(*steps, Step("text box", number)))
+
+
+def _blocks(container):
+    """Paragraphs and tables, looking through wrappers."""
     for child in container:
-        if child.tag == P:
-            _read_paragraph(child, lines)
-        elif child.tag == TBL:
-            _read_table(child, lines)
+        if child.tag in (P, TBL):
+            yield child
         elif child.tag in WRAPPERS:
-            _read_blocks(child, lines)
-
-
-def _read_table(table, lines: list[str]) -> None:
-    for row in _within(table, TR):
-        for cell in _within(row, TC):
-            if not _continues_vertical_merge(cell):
-                _read_blocks(cell, lines)
+            yield from _blocks(child)
 
 
 def _within(container, tag):
@@ -109,27 +160,27 @@ def _continues_vertical_merge(cell) -> bool:
     return merge is not None and merge.get(_w("val"), "continue") == "continue"
 
 
-def _read_paragraph(paragraph, lines: list[str]) -> None:
-    parts: list[str] = []
-    text_boxes: list = []
-    _collect_text(paragraph, parts, text_boxes)
-    lines.append("".join(parts))
-    for box in text_boxes:
-        _read_blocks(box, lines)
-
-
-def _collect_text(element, parts: list[str], text_boxes: list) -> None:
+def _collect_text(element, parts: list[str], text_boxes: list, breaks) -> None:
     for child in element:
         tag = child.tag
         if tag == _w("t"):
             parts.append(child.text or "")
-        elif tag == _w("br"):
+        elif tag in breaks:
             # page and column breaks end a page, not a line of text
-            if child.get(_w("type"), "textWrapping") == "textWrapping":
-                parts.append("\n")
-        elif tag in BREAKS:
-            parts.append(BREAKS[tag])
+            if tag != BR or child.get(_w("type"), "textWrapping") == "textWrapping":
+                parts.append(breaks[tag])
         elif tag == TXBX:
             text_boxes.append(child)
         elif tag not in HIDDEN and len(child):
-            _collect_text(child, parts, text_boxes)
+            _collect_text(child, parts, text_boxes, breaks)
+
+
+# Line readers (perfdoc.gitutil reads rows with these).
+
+
+def _read_blocks(container, lines: list[str]) -> None:
+    lines.extend(text for text, _steps in paragraphs(container, continued_cells=False))
+
+
+def _read_paragraph(paragraph, lines: list[str]) -> None:
+    lines.extend(text for text, _steps in _paragraph(paragraph, (), READER_BREAKS, False))

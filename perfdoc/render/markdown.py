@@ -26,8 +26,10 @@ Conventions, relied on by every template's styles.xml:
   ``\\`` at the end of a line) → a line break in the paragraph;
 * a single newline joins the lines without a space, as Chinese text needs
   (a space is kept between two Latin letters or digits);
-* code, HTML, links and images come out as the text that was typed; an
-  indented line is an ordinary paragraph, not code (people indent paragraphs).
+* code, HTML, HTML entities (``&amp;``), links and images come out as the
+  text that was typed; an indented line is an ordinary paragraph, not code
+  (people indent paragraphs). A backslash still escapes a Markdown character
+  (``\\*`` is ``*``).
 
 All text is XML-escaped and characters XML forbids are dropped, so no
 narrative can break the document.
@@ -67,10 +69,24 @@ def xml_text(value) -> str:
     return _XML_ILLEGAL.sub("", "" if value is None else str(value))
 
 
+# docxtpl turns ``{_{ }_} {_% %_}`` in the rendered XML into ``{{ }} {% %}`` (an escape for
+# template authors). An underscore of printed text that could be the middle of such a pair
+# (braces or ``%`` on both sides, or the end of the text, where the neighbour is unknown) is
+# written as a character reference: the same character once the XML is parsed, which
+# docxtpl's replacement does not see.
+_DOCXTPL_MIDDLE = re.compile(r"(?:^|(?<=[{}%]))_(?=[{}%]|$)")
+
+
+def kept_from_docxtpl(escaped: str) -> str:
+    """XML-escaped text whose ``{_{ }_} {_% %_}`` docxtpl leaves as they are."""
+    return _DOCXTPL_MIDDLE.sub("&#95;", escaped) if "_" in escaped else escaped
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    # CommonMark without raw HTML (it stays text) and without indented code.
-    return MarkdownIt("commonmark", {"html": False}).disable("code")
+    # CommonMark without raw HTML (it stays text), without indented code, and without
+    # entities: people type text, so "&amp;" means those five characters.
+    return MarkdownIt("commonmark", {"html": False}).disable(["code", "entity"])
 
 
 def paragraphs(value, 样式: str = BODY_STYLE, 编号: str = NUMBER_PATTERN) -> Markup:
@@ -151,7 +167,7 @@ def _run(text: str, bold: bool = False, italic: bool = False, character_style: s
 
 def _escape_text(text: str) -> str:
     # Element text needs only these three; quotes stay as typed.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return kept_from_docxtpl(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _line_break(character_style: str | None) -> str:
