@@ -240,7 +240,7 @@ def main(argv=None) -> int:
     global CHECKOUT
     CHECKOUT = args.perfdoc.resolve()
 
-    from perfdoc.build import default_jobs
+    from perfdoc.parallel import default_jobs
 
     cores = os.cpu_count() or 1
     jobs = args.jobs or default_jobs()

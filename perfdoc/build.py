@@ -30,7 +30,7 @@ How a build goes, fast:
   rendered by the fast renderer (:func:`perfdoc.render.engine.render_document`).
 * **Sources are spread over** ``--jobs`` **worker processes** (default: the
   cores this process may use) when there are at least
-  :data:`SOURCES_PER_WORKER` for each worker; fewer are done in this process,
+  :data:`perfdoc.parallel.ITEMS_PER_WORKER` for each worker; fewer are done in this process,
   where starting workers would cost more than it saves. Results come back in
   source order and are written here, so messages, the manifest and the bytes
   are those of a build in one process.
@@ -47,19 +47,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import sys
 import time
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, parallel
 from .errors import FormatError, UserError
 from .writes import atomic_write_bytes, atomic_write_text
 
@@ -69,10 +66,6 @@ CACHE_VERSION = 1
 DEFAULT_OUT = Path("build")
 # Libraries whose upgrade can change the bytes of a document.
 RENDERING_LIBRARIES = ("docxtpl", "python-docx", "jinja2", "lxml", "markdown-it-py")
-# A worker process costs about half a second to start; below this many sources each, one process is faster.
-SOURCES_PER_WORKER = 8
-# Sources handed to each worker ahead of the one being written, bounding the documents held in memory.
-QUEUED_PER_WORKER = 4
 EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
 
 
@@ -483,39 +476,9 @@ def _process_in_worker(path: str) -> SourceResult:
 
 def processed(paths: list[Path], out: Path, force: bool, manifest: dict, jobs: int, trusted=()):
     """A :class:`SourceResult` for each path, in order: in this process, or in up to ``jobs`` workers."""
-    if not paths:
-        return
-    workers = min(jobs, len(paths) // SOURCES_PER_WORKER)
-    if workers <= 1:
-        processor = SourceProcessor(str(out), force, manifest, trusted)
-        for path in paths:
-            yield processor(str(path))
-        return
-    # spawn: a fresh interpreter per worker, safe whatever threads this process runs
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(str(out), force, manifest, sorted(trusted)),
+    yield from parallel.in_order(
+        _process_in_worker, [str(path) for path in paths], jobs, _start_worker, (str(out), force, manifest, sorted(trusted))
     )
-    waiting = iter(paths)
-    pending: deque = deque()
-    try:
-        for path in waiting:
-            pending.append(pool.submit(_process_in_worker, str(path)))
-            if len(pending) >= workers * QUEUED_PER_WORKER:
-                break
-        while pending:
-            result = pending.popleft().result()
-            following = next(waiting, None)
-            if following is not None:
-                pending.append(pool.submit(_process_in_worker, str(following)))
-            yield result
-    finally:
-        for future in pending:
-            future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, progress=None) -> Outcome:
@@ -661,14 +624,6 @@ def _pdf_is_current(entry: dict, pdf: Path) -> bool:
     return pdf.is_file() and entry.get("pdf_of") == entry["output"]
 
 
-def default_jobs() -> int:
-    """The number of cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 class _ProgressBar:
     """A rich progress bar on stderr, for people watching a terminal."""
 
@@ -720,7 +675,7 @@ def build_command(paths, out, pdf, jobs, force):
 
     # One build at a time per output folder: the manifest is read, merged and rewritten.
     with build_lock(Path(out), lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):
-        outcome = build(files, Path(out), jobs=jobs or default_jobs(), force=force, pdf=pdf, progress=progress)
+        outcome = build(files, Path(out), jobs=jobs or parallel.default_jobs(), force=force, pdf=pdf, progress=progress)
     for message in outcome.messages:
         click.echo(message, err=True)
     if outcome.pdfs:

@@ -34,6 +34,7 @@ from test_build import BROKEN_TOTAL, make_workspace, write_source
 from test_build import make_template as _make_template
 
 import perfdoc.build
+import perfdoc.parallel
 from perfdoc.build import template_context
 from perfdoc.cli import main
 from perfdoc.errors import RenderError, SourceSyntaxError
@@ -397,7 +398,7 @@ def test_workers_give_the_same_documents_messages_and_manifest(workspace, monkey
     for index in range(6):
         write_source(workspace, f"部门{index}", budget=100 + index, extra=BROKEN_TOTAL if index == 3 else "")
     make_template(workspace / "templates/testfmt/报告.docx", "{{ 部门.名称 }}", "{{ 预箅.合计 }}", "{{p 叙述.存在问题|段落 }}")
-    monkeypatch.setattr(perfdoc.build, "SOURCES_PER_WORKER", 1)
+    monkeypatch.setattr(perfdoc.parallel, "ITEMS_PER_WORKER", 1)
     one = run("build", "--jobs", "1", "--out", "one")
     two = run("build", "--jobs", "2", "--out", "two")
     assert one.exit_code == two.exit_code == 1
