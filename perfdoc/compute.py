@@ -107,15 +107,16 @@ def lookup(tree, path: tuple):
 
 
 def iter_leaves(tree, prefix: tuple = ()):
-    """Yield ``(path, value)`` for every value below dicts and lists of ``tree``."""
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from iter_leaves(value, prefix + (key,))
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            yield from iter_leaves(value, prefix + (index,))
-    else:
-        yield prefix, tree
+    """Yield ``(path, value)`` for every value below dicts and lists of ``tree``, in order."""
+    stack = [(prefix, tree)]  # a stack, not recursion: nested generators cost per level
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((path + (key,), value) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((path + (index,), node[index]) for index in range(len(node) - 1, -1, -1))
+        else:
+            yield path, node
 
 
 def _assign(tree, path: tuple, value) -> None:

@@ -343,10 +343,25 @@ def _compose(text: str):
 _DECLINED = object()  # _fast_data's answer when the reference reader must read the text
 # Text on which libyaml and ruamel.yaml may disagree: tabs, line breaks other than \n and \r\n,
 # characters neither reads, a BOM, directives, document markers, and anchors, tags or complex
-# keys (a token starting with &, ! or ?).
-_DIFFERENT_YAML = re.compile(
-    r"[\t\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]|\r(?!\n)|^%|^---|^\.\.\.|(?:^|[\s\[{,])[&!?]", re.M
-)
+# keys (a token starting with &, ! or ?). Checked in parts (see _may_read_differently): one
+# pattern with all of them costs as much as a tenth of reading the file.
+_DIFFERENT_CHARACTERS = re.compile(r"[\t\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LINE_STARTS = ("%", "---", "...")
+_NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,])[&!?]", re.M)
+
+
+def _may_read_differently(text: str) -> bool:
+    """Whether ``text`` has anything on which libyaml and ruamel.yaml may disagree (see above)."""
+    return bool(
+        _DIFFERENT_CHARACTERS.search(text)
+        or ("\r" in text and _LONE_CR.search(text))
+        or text.startswith(_LINE_STARTS)
+        or any(f"\n{start}" in text for start in _LINE_STARTS)
+        or (("&" in text or "!" in text or "?" in text) and _NODE_PROPERTY.search(text))
+    )
+
+
 # A block scalar header: only |, |-, > and >- at the end of their line, followed by a line with content.
 _BLOCK_HEADER = re.compile(r"(?:^|[\s\[{,])[|>]([^\n]*)(?:\n([^\n]*))?", re.M)
 # libyaml composes nested collections recursively in C (20,000 levels are fine, 40,000 exhaust an 8 MB
@@ -367,7 +382,7 @@ def _fast_data(text: str):
 def _fast_read(text: str):
     """``(data, nodes)`` of ``text`` composed by libyaml, or _DECLINED; ``nodes`` (the node tree)
     when its marks are the positions the reference reader gives, else None."""
-    if _CParser is None or _DIFFERENT_YAML.search(text):
+    if _CParser is None or _may_read_differently(text):
         return _DECLINED
     for header in _BLOCK_HEADER.finditer(text):
         if header.group(1).rstrip("\r") not in ("", "-") or not (header.group(2) or "").strip():
@@ -449,7 +464,10 @@ def _implicit_tags(first: str) -> tuple:
     from ruamel.yaml.resolver import VersionedResolver
 
     table = VersionedResolver(version=(1, 2)).versioned_resolver
-    return tuple((str(tag), pattern) for tag, pattern in [*table.get(first, []), *table.get(None, [])])
+    # ruamel.yaml compiles them lazily behind a proxy whose every use costs an attribute lookup: compile them here
+    return tuple(
+        (str(tag), re.compile(pattern.pattern, pattern.flags)) for tag, pattern in [*table.get(first, []), *table.get(None, [])]
+    )
 
 
 class _FastBuilder:

@@ -308,20 +308,24 @@ def field_at(path: tuple) -> Field | None:
 
 
 def iter_fields(data, schema: Field = SOURCE_SCHEMA, path: tuple = ()):
-    """Yield ``(path, field, value)`` for every value present in ``data``.
+    """Yield ``(path, field, value)`` for every value present in ``data``, in the file's order.
 
     Values whose shape does not match the schema (a list where a map belongs)
     are yielded once and not descended into; unknown keys are skipped.
     """
-    yield path, schema, data
-    if schema.kind == "map" and isinstance(data, dict):
-        for key, value in data.items():
-            child = schema.item if schema.open else schema.fields.get(key)
-            if child is not None:
-                yield from iter_fields(value, child, path + (key,))
-    elif schema.kind == "list" and isinstance(data, list) and schema.item is not None:
-        for index, value in enumerate(data):
-            yield from iter_fields(value, schema.item, path + (index,))
+    stack = [(path, schema, data)]  # a stack, not recursion: nested generators cost per level
+    while stack:
+        path, schema, data = stack.pop()
+        yield path, schema, data
+        if schema.kind == "map" and isinstance(data, dict):
+            children = []
+            for key, value in data.items():
+                child = schema.item if schema.open else schema.fields.get(key)
+                if child is not None:
+                    children.append((path + (key,), child, value))
+            stack.extend(reversed(children))
+        elif schema.kind == "list" and isinstance(data, list) and schema.item is not None:
+            stack.extend((path + (index,), schema.item, data[index]) for index in range(len(data) - 1, -1, -1))
 
 
 def dotted(path: tuple, first_index: int = 1) -> str:
