@@ -4,6 +4,12 @@ A narrative may write ``{{ 预算.调整后预算 }}`` so that a number is typed
 The sandbox forbids attribute tricks (``''.__class__``), names must exist
 (StrictUndefined), and any failure becomes a :class:`NarrativeError` with the
 line inside the text, which the validator turns into a file position.
+
+A reference cannot make the document grow without bound or run for ever:
+a narrative may use names, filters of :data:`ALLOWED_FILTERS`, arithmetic
+and ``{% if %}``, but no loops, assignments, macros or calls; ``*`` and
+``**`` are checked before they run, ``%`` does not format text, and what a
+narrative expands to is at most :data:`MAX_EXPANSION` characters.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from decimal import Decimal
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -29,12 +37,51 @@ class NarrativeError(Exception):
         return self.message
 
 
+# Far more than any narrative section: the whole of a seed report's text is 20,000 characters.
+MAX_EXPANSION = 200_000
+# Jinja's filters a reference may use besides perfdoc's own: none of them can make much from little.
+ALLOWED_FILTERS = ("abs", "round", "int", "float", "default", "d", "length", "count", "upper", "lower", "trim",
+                   "first", "last", "sum", "min", "max", "join", "string")
+# What a narrative may contain: output, names and constants, filters and tests, arithmetic,
+# comparisons and {% if %}. Not loops, assignments, macros, blocks, imports or calls.
+_ALLOWED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Const, nodes.Getattr,
+    nodes.Getitem, nodes.Slice, nodes.Filter, nodes.Test, nodes.Keyword, nodes.CondExpr, nodes.Compare,
+    nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.BinExpr, nodes.Concat,
+    nodes.Tuple, nodes.List,
+)
+
+
+class _TooLarge(SecurityError):
+    """An operation whose result would be far larger than any narrative."""
+
+
+class _NarrativeSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with ``*``, ``**`` and ``%`` checked before they run (and never folded while compiling)."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and len(sequence) * count > MAX_EXPANSION:
+                    raise _TooLarge(_TOO_LARGE)
+        elif operator == "**":
+            if isinstance(right, (int, float, Decimal)) and abs(right) > 64:
+                raise _TooLarge("乘方的指数过大（最多 64）")
+        elif operator == "%" and isinstance(left, str):
+            # printf widths ('%999999999d') allocate at will
+            raise _TooLarge("不能用 % 格式化文字，数字的写法请用过滤器（如 |万元、|百分比）")
+        return super().call_binop(context, operator, left, right)
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = _NarrativeSandbox(
         undefined=StrictUndefined,
         autoescape=False,  # the .docx writer escapes all text itself
         keep_trailing_newline=True,
     )
+    env.filters = {name: env.filters[name] for name in ALLOWED_FILTERS}
     env.filters.update(FILTERS)
     env.globals.clear()  # only the figures: no range(), lipsum(), dict(), cycler()
     return env
@@ -55,20 +102,45 @@ def render_references(text: str, context: dict) -> str:
     if looked_up is not None:
         return looked_up
     try:
-        template = ENV.from_string(text)
+        parsed = ENV.parse(text)
+        _refuse_statements(parsed)
+        template = ENV.from_string(parsed)
     except TemplateSyntaxError as exc:
         raise NarrativeError(f"引用语法错误：{_syntax_message(exc)}", exc.lineno or 1) from None
     except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
         # Jinja folds constants while compiling: {{ 10**5000 }} fails here, not at render time.
         raise NarrativeError(f"引用无法计算：{type(exc).__name__}", 1) from None
     try:
-        return template.render(context)
+        rendered = template.render(context)
     except UndefinedError as exc:
         raise NarrativeError(f"引用了不存在的数字或名称：{_undefined_name(exc)}", _error_line(exc)) from None
+    except _TooLarge as exc:
+        raise NarrativeError(f"引用无法计算：{exc}", _error_line(None)) from None
     except SecurityError:
         raise NarrativeError("引用中含有不允许的写法（只能引用数字和名称，不能访问内部属性）", _error_line(None)) from None
     except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
         raise NarrativeError(f"引用无法计算：{exc}", _error_line(exc)) from None
+    if len(rendered) > len(text) + MAX_EXPANSION:
+        raise NarrativeError(f"引用无法计算：{_TOO_LARGE}", 1)
+    return rendered
+
+
+_TOO_LARGE = f"展开后的文字过长（超过 {MAX_EXPANSION} 字），引用只应写出数字和名称"
+_STATEMENTS = {"For": "循环 {% for %}", "Assign": "赋值 {% set %}", "AssignBlock": "赋值 {% set %}",
+               "Macro": "宏 {% macro %}", "Call": "函数或方法调用", "CallBlock": "{% call %}", "With": "{% with %}",
+               "FilterBlock": "{% filter %}", "Block": "{% block %}", "Include": "{% include %}",
+               "Import": "{% import %}", "FromImport": "{% import %}", "Extends": "{% extends %}"}
+
+
+def _refuse_statements(parsed: nodes.Template) -> None:
+    """NarrativeError at the first loop, assignment, macro, block, import or call."""
+    for node in parsed.find_all(nodes.Node):
+        if not isinstance(node, _ALLOWED_NODES):
+            used = _STATEMENTS.get(type(node).__name__, type(node).__name__)
+            raise NarrativeError(
+                f"叙述中只能引用数字和名称（{{{{ … }}}}，可加过滤器）和 {{% if %}} 条件，不能使用{used}",
+                getattr(node, "lineno", 1) or 1,
+            )
 
 
 # ``{{ 名称.名称[0].名称|万元 }}``: what nearly every reference is. Names that are not all
@@ -135,7 +207,14 @@ def _syntax_message(exc: TemplateSyntaxError) -> str:
         return "模板标记未闭合（例如 {% for %} 缺少 {% endfor %}）"
     if "unexpected '}'" in msg or "expected token" in msg:
         return "花括号不配对或写法有误"
+    unknown = re.match(r"No filter named '([^']*)'", msg)
+    if unknown:
+        return f"没有名为“{unknown.group(1)}”的过滤器；可用的有：{'、'.join(sorted(FILTERS, key=_cjk_first))}"
     return msg
+
+
+def _cjk_first(name: str):
+    return (name.isascii(), name)
 
 
 def _undefined_name(exc: UndefinedError) -> str:
