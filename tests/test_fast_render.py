@@ -27,16 +27,14 @@ from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner
 from docxtpl import DocxTemplate
 from lxml import etree
-from test_build import BROKEN_TOTAL, make_workspace, write_source
+from test_build import BROKEN_TOTAL, run, workspace, write_source  # noqa: F401 (workspace: a fixture)
 from test_build import make_template as _make_template
 
 import perfdoc.build
 import perfdoc.parallel
 from perfdoc.build import template_context
-from perfdoc.cli import main
 from perfdoc.errors import RenderError, SourceSyntaxError
 from perfdoc.loader import load_text, load_text_reference
 from perfdoc.render import engine, package
@@ -311,18 +309,6 @@ def test_positions_are_computed_when_asked_for():
 
 
 # ---------------------------------------------------------------- the build
-
-
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    make_workspace(tmp_path)
-    monkeypatch.setenv("PERFDOC_TEMPLATES", str(tmp_path / "templates"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def run(*args):
-    return CliRunner().invoke(main, list(args))
 
 
 def outputs(root: Path, out: str = "build") -> dict[str, bytes]:

@@ -161,24 +161,19 @@ def test_braces_in_plain_text_fields_are_printed_as_typed(tmp_path):
             assert text[match.end() : match.end() + len(payload)] == payload, name
 
 
-def test_docxtpl_escape_sequences_in_values_are_printed_as_typed(tmp_path):
-    """docxtpl's own escapes (``{_{`` for ``{{``…) are for template authors, not for values."""
+@pytest.mark.parametrize(
+    "payload, kinds",
+    [
+        # docxtpl's own escapes ({_{ for {{ …) are for template authors, not for values
+        ("{_{ }_} {_% %_}", ("text",)),
+        # narratives are typed text, not HTML: &amp; is printed as &amp;
+        ("&amp; &lt;b&gt; &#169;", ("markdown",)),
+    ],
+)
+def test_escape_like_text_is_printed_as_typed(tmp_path, payload, kinds):
     relative = SOURCES[1]
     source = tmp_path / relative
-    payload = "{_{ }_} {_% %_}"
-    hostile_copy(REPO / relative, source, payload=payload, kinds=("text",))
-    for _name, (_document, data) in render_all(source, tmp_path / "out").items():
-        text = document_text(data)
-        for match in MARKER_RE.finditer(text):
-            assert text[match.end() : match.end() + len(payload)] == payload
-
-
-def test_entity_like_text_in_narratives_is_printed_as_typed(tmp_path):
-    """Narratives are typed text, not HTML: ``&amp;`` is printed as ``&amp;``."""
-    relative = SOURCES[1]
-    source = tmp_path / relative
-    payload = "&amp; &lt;b&gt; &#169;"
-    hostile_copy(REPO / relative, source, payload=payload, kinds=("markdown",))
+    hostile_copy(REPO / relative, source, payload=payload, kinds=kinds)
     for _name, (_document, data) in render_all(source, tmp_path / "out").items():
         text = document_text(data)
         for match in MARKER_RE.finditer(text):

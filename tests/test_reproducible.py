@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 from lxml import etree
-from test_build import make_workspace, write_source
+from test_build import workspace, write_source  # noqa: F401 (workspace: a fixture)
 
 from perfdoc.build import render_output
 from perfdoc.render.package import CoreProperties, reproducible
@@ -29,14 +29,6 @@ RENDER_AND_HASH = (
     "import hashlib, sys; from pathlib import Path; from perfdoc.build import render_output; "
     "print(hashlib.sha256(render_output(Path(sys.argv[1]), sys.argv[2])).hexdigest())"
 )
-
-
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    make_workspace(tmp_path)
-    monkeypatch.setenv("PERFDOC_TEMPLATES", str(tmp_path / "templates"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def digest_in_fresh_process(root: Path, source: str, document: str, tz: str, hash_seed: str) -> str:
