@@ -30,3 +30,14 @@ def check():
         return check_text(example_source(fragment), path)
 
     return run
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    """A folder with a small test format and two sources (see test_build.make_workspace), as the working folder."""
+    from test_build import make_workspace
+
+    make_workspace(tmp_path)
+    monkeypatch.setenv("PERFDOC_TEMPLATES", str(tmp_path / "templates"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -78,14 +78,6 @@ def make_workspace(root: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    make_workspace(tmp_path)
-    monkeypatch.setenv("PERFDOC_TEMPLATES", str(tmp_path / "templates"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def run(*args):
     return CliRunner().invoke(main, list(args))
 

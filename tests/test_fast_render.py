@@ -29,7 +29,7 @@ import docx
 import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
-from test_build import BROKEN_TOTAL, run, workspace, write_source  # noqa: F401 (workspace: a fixture)
+from test_build import BROKEN_TOTAL, run, write_source
 from test_build import make_template as _make_template
 
 import perfdoc.build

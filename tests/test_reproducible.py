@@ -11,9 +11,8 @@ import zipfile
 from pathlib import Path
 
 import docx
-import pytest
 from lxml import etree
-from test_build import workspace, write_source  # noqa: F401 (workspace: a fixture)
+from test_build import write_source
 
 from perfdoc.build import render_output
 from perfdoc.render.package import CoreProperties, reproducible
