@@ -207,3 +207,24 @@ def test_did_you_mean(check):
 def test_year_must_match_file_name(check):
     result = check("年度: 2021\n", path="sources/x/y/2022.yaml")
     assert "PD107" in [d.code for d in result.diagnostics]
+
+
+# ---------------------------------------------------------------- a full-width colon that YAML still reads
+
+
+def test_a_key_and_value_joined_by_a_full_width_colon_get_a_hint(check):
+    # YAML reads "名称：机关" as one text, so 部门 is a text where a mapping belongs (PD103)
+    found = [d for d in check("部门:\n  名称：机关\n").errors if d.code == "PD103"]
+    assert [d.hint for d in found] == ["“名称”后面用了全角冒号“：”，YAML 的键后面要用半角冒号“:”加空格：名称: 机关"]
+
+
+def test_a_full_width_colon_inside_a_flow_mapping_gets_a_hint(check):
+    # in {…} the key is "年初预算：10", which does not exist (PD101)
+    found = [d for d in check("预算: {年初预算：10, 调整数: 1}\n").errors if d.code == "PD101"]
+    assert [d.hint for d in found] == ["“年初预算”后面用了全角冒号“：”，YAML 的键后面要用半角冒号“:”加空格：年初预算: 10"]
+
+
+@pytest.mark.parametrize("text", ["部门: 工会", "部门: 一是：加强管理，二是：完善制度", "部门: \"“说明”：见附件 1，2\""])
+def test_text_without_a_full_width_colon_key_gets_no_such_hint(check, text):
+    hints = [d.hint for d in check(text + "\n").errors if d.code == "PD103"]
+    assert hints and not any("全角冒号" in hint for hint in hints)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..compute import iter_leaves
@@ -70,3 +71,16 @@ def _known_figures(values) -> tuple[list, list]:
     amounts.sort(key=lambda item: item[0][0] not in preferred)
     rates.sort(key=lambda item: item[0][0] not in preferred)
     return amounts, rates
+
+
+# "名称：机关": a key and its value joined by a full-width colon, which YAML reads as one text
+_FULLWIDTH_KEY = re.compile(r"\s*([^\s：:{}\[\],#'\"]{1,30}?)\s*：\s*(.*)", re.S)
+
+
+def fullwidth_colon_hint(text: str, field) -> str:
+    """A hint when ``text`` is ``键：值`` with a full-width colon and 键 is one of the mapping ``field``'s keys, else ""."""
+    match = _FULLWIDTH_KEY.fullmatch(text) if isinstance(text, str) else None
+    if match is None or field.kind != "map" or match.group(1) not in (field.fields or {}):
+        return ""
+    key, value = match.group(1), match.group(2).strip()
+    return f"“{key}”后面用了全角冒号“：”，YAML 的键后面要用半角冒号“:”加空格：{key}: {value}".rstrip()

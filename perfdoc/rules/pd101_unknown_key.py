@@ -21,6 +21,7 @@ import difflib
 
 from ..schema import SOURCE_SCHEMA
 from . import Finding, rule
+from ._text import fullwidth_colon_hint
 
 
 @rule("PD101", "unknown-key")
@@ -39,7 +40,7 @@ def _walk(value, field, path):
         for key, item in value.items():
             child = field.fields.get(key)
             if child is None:
-                yield Finding(path + (key,), _message(key, field, path), at_key=True)
+                yield Finding(path + (key,), _message(key, field, path), at_key=True, hint=fullwidth_colon_hint(key, field))
             else:
                 yield from _walk(item, child, path + (key,))
     elif field.kind == "list" and isinstance(value, list) and field.item is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ..numbers import type_name
 from . import Finding, rule
+from ._text import fullwidth_colon_hint
 from ._walk import fields, scalar_problems
 
 _CONTAINER = {"map": ("映射（键: 值）", dict), "list": ("列表（- 开头的各项）", list)}
@@ -33,7 +34,7 @@ def check(ctx):
         if field.kind in _CONTAINER:
             label, expected = _CONTAINER[field.kind]
             if not isinstance(value, expected) and not field.derived:
-                yield Finding(path, f"“{path[-1]}”应为{label}，实际为{type_name(value)}")
+                yield Finding(path, f"“{path[-1]}”应为{label}，实际为{type_name(value)}", hint=fullwidth_colon_hint(value, field))
         elif isinstance(value, (dict, list)):
             yield Finding(path, f"“{path[-1]}”应为单个值，实际为{type_name(value)}")
     for path, _field, message in scalar_problems(ctx, {"text", "markdown", "int", "score", "bool", "choice"}):
