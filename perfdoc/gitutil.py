@@ -66,69 +66,11 @@ def file_at_revision(path: Path, rev: str) -> tuple[bytes, str]:
 
 def docx_text(path: Path) -> str:
     """The document as text: one line per paragraph, table rows with cells joined by `` | ``."""
-    try:
-        from .render import extract
-    except ImportError:  # pragma: no cover - perfdoc.render ships with perfdoc
-        extract = None
-    if extract is not None and all(hasattr(extract, name) for name in _EXTRACT_NEEDS):
-        return _text_with_extract(extract, path)
-    return _text_with_python_docx(path)
+    from .render.extract import document_rows
 
-
-# extract reads a paragraph as Word shows it (text boxes, tracked changes, merged cells)
-# but has no row-level API yet; these are the pieces of it used to keep rows together.
-_EXTRACT_NEEDS = (
-    "_main_part", "_w", "_within", "_continues_vertical_merge", "_read_blocks", "_read_paragraph",
-    "P", "TBL", "TR", "TC", "WRAPPERS",
-)
-
-
-def _text_with_extract(extract, path: Path) -> str:
-    body = extract._main_part(path).find(extract._w("body"))
-    lines: list[str] = []
-
-    def read(container):
-        for child in container:
-            if child.tag == extract.P:
-                extract._read_paragraph(child, lines)
-            elif child.tag == extract.TBL:
-                for row in extract._within(child, extract.TR):
-                    cells = []
-                    for cell in extract._within(row, extract.TC):
-                        if not extract._continues_vertical_merge(cell):
-                            cell_lines: list[str] = []
-                            extract._read_blocks(cell, cell_lines)
-                            cells.append(_one_line(cell_lines))
-                    lines.append(CELL_SEPARATOR.join(cells))
-            elif child.tag in extract.WRAPPERS:
-                read(child)
-
-    if body is not None:
-        read(body)
-    return "".join(line + "\n" for line in lines)
-
-
-def _text_with_python_docx(path: Path) -> str:
-    import docx
-    from docx.table import Table
-
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several kinds for a damaged package
-        raise UserError(f"{path} 不是有效的 .docx 文件：{exc}") from None
-    lines = []
-    seen = set()  # a merged cell is returned once per grid cell it spans; the set keeps its element alive
-    for block in document.iter_inner_content():
-        if not isinstance(block, Table):
-            lines.append(block.text)
-            continue
-        for row in block.rows:
-            cells = []
-            for cell in row.cells:
-                if cell._tc not in seen:
-                    seen.add(cell._tc)
-                    cells.append(_one_line([p.text for p in cell.paragraphs]))
-            lines.append(CELL_SEPARATOR.join(cells))
+    lines = [
+        row if isinstance(row, str) else CELL_SEPARATOR.join(_one_line(cell) for cell in row) for row in document_rows(path)
+    ]
     return "".join(line + "\n" for line in lines)
 
 

@@ -43,10 +43,6 @@ def test_textconv_prints_paragraphs_and_table_rows(docx_file):
     assert result.output == EXPECTED_TEXT
 
 
-def test_python_docx_reading_gives_the_same_text(docx_file):
-    assert gitutil._text_with_python_docx(docx_file) == EXPECTED_TEXT
-
-
 def test_textconv_refuses_a_file_that_is_not_a_docx(tmp_path):
     path = tmp_path / "假的.docx"
     path.write_bytes(b"not a zip")

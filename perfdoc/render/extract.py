@@ -175,12 +175,17 @@ def _collect_text(element, parts: list[str], text_boxes: list, breaks) -> None:
             _collect_text(child, parts, text_boxes, breaks)
 
 
-# Line readers (perfdoc.gitutil reads rows with these).
-
-
-def _read_blocks(container, lines: list[str]) -> None:
-    lines.extend(text for text, _steps in paragraphs(container, continued_cells=False))
-
-
-def _read_paragraph(paragraph, lines: list[str]) -> None:
-    lines.extend(text for text, _steps in _paragraph(paragraph, (), READER_BREAKS, False))
+def document_rows(docx: bytes | str | Path) -> list:
+    """The body in reading order, keeping table rows together: a paragraph is its text (its
+    text boxes follow as more texts); a table row is a list of its cells, each the list of the
+    cell's lines, a vertically merged cell once."""
+    body = _main_part(docx).find(_w("body"))
+    rows: list = []
+    for block in [] if body is None else _blocks(body):
+        if block.tag == P:
+            rows.extend(text for text, _steps in _paragraph(block, (), READER_BREAKS, False))
+            continue
+        for row in _within(block, TR):
+            cells = [cell for cell in _within(row, TC) if not _continues_vertical_merge(cell)]
+            rows.append([[text for text, _steps in paragraphs(cell, continued_cells=False)] for cell in cells])
+    return rows
