@@ -150,8 +150,9 @@ _PLAIN_REFERENCE = re.compile(
     r"{{\s*((?:[^\W\d]\w*)(?:\.[^\W\d]\w*|\[(?:0|[1-9]\d*)\])*)((?:\s*\|\s*[^\W\d]\w*)*)\s*}}"
 )
 _STEP = re.compile(r"\.?([^\W\d]\w*)|\[(\d+)\]")
-# (a filter marked to receive Jinja's context or environment is called differently)
-_PLAIN_FILTERS = {name: f for name, f in FILTERS.items() if getattr(f, "jinja_pass_arg", None) is None}
+# perfdoc's filters as the sandbox has them (one marked to receive Jinja's context or
+# environment is called differently)
+_PLAIN_FILTERS = {name: ENV.filters[name] for name in FILTERS if getattr(ENV.filters[name], "jinja_pass_arg", None) is None}
 
 
 def _look_up_plain_references(text: str, context: dict) -> str | None:
@@ -182,7 +183,7 @@ def _look_up_plain_references(text: str, context: dict) -> str | None:
                 value = value[int(index)]
         for name in match.group(2).split("|")[1:]:
             apply = _PLAIN_FILTERS.get(name.strip())
-            if apply is None or ENV.filters.get(name.strip()) is not apply:
+            if apply is None:
                 return None
             try:
                 value = apply(value)

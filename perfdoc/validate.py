@@ -153,11 +153,18 @@ def check_files(paths: list[Path], jobs: int = 1) -> Iterator[Checked]:
     The results carry no context (it stays in the worker), only the diagnostics and
     the text of a file that has any, to show its lines.
     """
+    paths = [Path(path) for path in paths]
     folders: dict[Path, list[Path]] = {}
-    for path in paths:  # the years of one department together: last year is then read once
-        folders.setdefault(Path(path).parent, []).append(Path(path))
+    for path in dict.fromkeys(paths):  # the years of one department together: last year is then read once
+        folders.setdefault(path.parent, []).append(path)
+    done: dict[Path, Checked] = {}
+    waiting = iter(paths)
+    following = next(waiting, None)
     for results in in_order(check_folder, list(folders.values()), jobs):
-        yield from results
+        done.update((Path(result.path), result) for result in results)
+        while following is not None and following in done:  # in the order given, as soon as each is known
+            yield done[following]
+            following = next(waiting, None)
 
 
 def check_folder(paths: list[Path]) -> list[Checked]:

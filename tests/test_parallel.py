@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from perfdoc.validate import check_file, check_folder
+from perfdoc.validate import check_file, check_files, check_folder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -49,3 +49,10 @@ def test_a_folder_checked_together_gives_what_each_file_gives_alone():
     for path, result in zip(paths, together):
         assert result.diagnostics == check_file(path).diagnostics
         assert result.context is None
+
+
+def test_results_come_in_the_order_the_files_were_given():
+    tianhe = REPO / "sources" / "guangzhou" / "广州市天河区总工会"
+    linxiang = REPO / "sources" / "hunan-linxiang" / "临湘市总工会"
+    paths = [tianhe / "2023.yaml", linxiang / "2022.yaml", tianhe / "2022.yaml", linxiang / "2023.yaml"]
+    assert [result.path for result in check_files(paths)] == [str(p) for p in paths]

@@ -38,7 +38,8 @@ from ._text import known_figures, locate
 @rule("PD502", "narrative-near-miss", severity=Severity.WARNING)
 def check(ctx):
     amounts, rates = known_figures(ctx)
-    pools = {"%": _Pool(rates), "万元": _Pool(amounts), "万": _Pool(amounts)}
+    amount_pool = _Pool(amounts)
+    pools = {"%": _Pool(rates), "万元": amount_pool, "万": amount_pool}
     for path, literal, occurrence in literals_in_texts(ctx):
         pool = pools.get(literal.unit)
         guess = pool.near_miss(literal.value) if pool else None
