@@ -132,10 +132,10 @@ def time_renderer(name: str, root: Path, sample: int) -> dict:
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
-    from perfdoc.build import template_context
+    from perfdoc.build.batch import template_context
     from perfdoc.render import engine, markdown
     from perfdoc.render.package import CoreProperties
-    from perfdoc.validate import check_file
+    from perfdoc.pipeline import check_file
 
     # What a user would configure: perfdoc's filters and settings, no caching of any kind.
     ours = engine.environment()
@@ -185,7 +185,7 @@ def time_renderer(name: str, root: Path, sample: int) -> dict:
 
 def pdf_seconds(out: Path, sample: int, work: Path) -> dict | None:
     """Seconds to convert 1 document and ``sample`` documents, each batch through one LibreOffice process."""
-    from perfdoc.render.pdf import convert_to_pdf
+    from perfdoc.build.pdf import convert_to_pdf
 
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
         return None
@@ -240,7 +240,7 @@ def main(argv=None) -> int:
     global CHECKOUT
     CHECKOUT = args.perfdoc.resolve()
 
-    from perfdoc.parallel import default_jobs
+    from perfdoc.build.parallel import default_jobs
 
     cores = os.cpu_count() or 1
     jobs = args.jobs or default_jobs()

@@ -9,7 +9,7 @@ Generators (``--kind``, default all, sharing ``--examples`` 2:3:2:3):
 
 ``text``       random YAML-ish text (and raw bytes) full of hostile characters;
 ``mutant``     a real source from sources/ with a few random edits (characters, lines, indentation, values);
-``plausible``  a source built from :data:`perfdoc.schema.SOURCE_SCHEMA`: random values of every kind
+``plausible``  a source built from :data:`perfdoc.load.schema.SOURCE_SCHEMA`: random values of every kind
                (amounts with random decimals, units and separators, percentages, dates, phones, Markdown
                narratives with figure references…), some of the wrong kind, unknown and missing keys,
                containers nested where values belong;
@@ -58,7 +58,7 @@ if str(REPO) not in sys.path:
 
 from hypothesis import strategies as st  # noqa: E402
 
-from perfdoc.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field  # noqa: E402
+from perfdoc.load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field  # noqa: E402
 
 FORMATS = ("guangzhou", "hunan-linxiang", "hunan-yiyang")
 # Set by main() for bench runs: a time limit per example, and whether to try gigabyte-sized narratives.
@@ -125,7 +125,7 @@ def exercise(example: Example, workdir: Path, stats: Stats | None = None) -> lis
 
     from perfdoc.render.extract import document_lines, document_text
     from perfdoc.report import as_json, format_text
-    from perfdoc.validate import check_file
+    from perfdoc.pipeline import check_file
 
     stats = stats or Stats()
     stats.examples += 1
@@ -213,8 +213,8 @@ def guarded(example: Example, workdir: Path, stats: Stats | None = None, seconds
 def render(checked, document) -> bytes:
     """The .docx bytes of ``document`` for a validated source, as ``perfdoc build`` makes them."""
     try:
-        from perfdoc.build import render_checked
-    except ImportError:  # no render_checked in perfdoc.build: render as it is defined
+        from perfdoc.build.batch import render_checked
+    except ImportError:  # no render_checked in perfdoc.build.batch: render as it is defined
         from perfdoc.render.context import build_context
         from perfdoc.render.engine import render_document
         from perfdoc.render.package import CoreProperties

@@ -119,7 +119,7 @@ def _plain_sentences(text: str) -> str:
 
 
 def load_pool(sources_dir: Path = REPO / "sources") -> Pool:
-    from perfdoc.loader import load_path
+    from perfdoc.load.loader import load_path
 
     return Pool([load_path(p).data for p in sorted(sources_dir.rglob("*.yaml"))])
 

@@ -14,9 +14,9 @@ import sys
 from collections import Counter
 from decimal import Decimal
 
-from perfdoc.loader import load_path
-from perfdoc.schema import SOURCE_SCHEMA, dotted, iter_fields
-from perfdoc.validate import check_text, find_sources
+from perfdoc.load.loader import load_path
+from perfdoc.load.schema import SOURCE_SCHEMA, dotted, iter_fields
+from perfdoc.pipeline import check_text, find_sources
 
 
 def _signature(result):

@@ -24,7 +24,7 @@ def example_source(fragment: str) -> str:
 
 @pytest.fixture
 def check():
-    from perfdoc.validate import check_text
+    from perfdoc.pipeline import check_text
 
     def run(fragment: str, path: str = "example.yaml"):
         return check_text(example_source(fragment), path)

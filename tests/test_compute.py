@@ -1,9 +1,9 @@
 from decimal import Decimal
 
-from perfdoc.compute import compute
-from perfdoc.formats import load_format
-from perfdoc.loader import load_text
-from perfdoc.model import build_model
+from perfdoc.compute.figures import compute
+from perfdoc.load.formats import load_format
+from perfdoc.load.loader import load_text
+from perfdoc.load.model import build_model
 
 
 def figures_of(text, fmt=None):

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from perfdoc.cli import main
-from perfdoc.diff import FigureChange
+from perfdoc.ops.diff import FigureChange
 from perfdoc.numbers import Amount, Percent
 
 REPO = Path(__file__).resolve().parent.parent
@@ -238,8 +238,8 @@ def test_rev_text_says_the_manifest_is_missing(repo):
 
 
 def test_rev_lists_stale_documents_from_the_manifest(repo):
-    from perfdoc import build
-    from perfdoc.validate import check_file
+    from perfdoc.build import batch as build
+    from perfdoc.pipeline import check_file
 
     root, source = repo
     out = Path("build")
@@ -292,7 +292,7 @@ def test_rev_takes_one_file():
 
 
 def test_rich_table_for_a_terminal(correction, capsys):
-    from perfdoc.diff import compare, render_rich, side_from_file
+    from perfdoc.ops.diff import compare, render_rich, side_from_file
 
     old, new = correction
     render_rich(compare(side_from_file(old), side_from_file(new)), show_all=False)

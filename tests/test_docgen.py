@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from perfdoc import docgen
+from perfdoc.ops import docgen
 from perfdoc.errors import Severity
-from perfdoc.loader import load_text
+from perfdoc.load.loader import load_text
 from perfdoc.rules import Rule, _REGISTRY, all_rules
-from perfdoc.schema import SOURCE_SCHEMA
+from perfdoc.load.schema import SOURCE_SCHEMA
 from tests.conftest import REPO
 
 DOCS = REPO / "docs"
@@ -23,7 +23,7 @@ def pages():
 
 
 def loader_codes() -> set[str]:
-    source = (REPO / "perfdoc" / "loader.py").read_text(encoding="utf-8")
+    source = (REPO / "perfdoc" / "load" / "loader.py").read_text(encoding="utf-8")
     return set(re.findall(r'code="(PD\d{3})"', source))
 
 
@@ -188,7 +188,7 @@ def test_codes_mentioned_in_schema_md_exist(pages):
 
 
 def test_schema_md_falls_back_to_the_scaffold(monkeypatch):
-    from perfdoc.scaffold import scaffold_yaml
+    from perfdoc.ops.scaffold import scaffold_yaml
 
     monkeypatch.setattr(docgen, "find_example_source", lambda: None)
     text = docgen.schema_markdown()

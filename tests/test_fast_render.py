@@ -32,14 +32,14 @@ from lxml import etree
 from test_build import BROKEN_TOTAL, run, write_source
 from test_build import make_template as _make_template
 
-import perfdoc.build
-import perfdoc.parallel
-from perfdoc.build import template_context
+import perfdoc.build.batch
+import perfdoc.build.parallel
+from perfdoc.build.batch import template_context
 from perfdoc.errors import RenderError, SourceSyntaxError
-from perfdoc.loader import load_text, load_text_reference
+from perfdoc.load.loader import load_text, load_text_reference
 from perfdoc.render import engine, package
 from perfdoc.render.package import CoreProperties
-from perfdoc.validate import check_file
+from perfdoc.pipeline import check_file
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "sources").rglob("*.yaml"))
@@ -265,7 +265,7 @@ def _same_reading(text: str, path: str = "x.yaml") -> bool:
 
 @pytest.mark.parametrize("line_break", ["\n", "\r\n"], ids=["lf", "crlf"])
 def test_every_example_reads_the_same_and_the_fast_way(line_break):
-    from perfdoc.loader import _DECLINED, _fast_read
+    from perfdoc.load.loader import _DECLINED, _fast_read
 
     for path in [*EXAMPLES, *sorted((REPO / "templates").rglob("format.yaml"))]:
         text = path.read_text(encoding="utf-8").replace("\n", line_break)
@@ -324,7 +324,7 @@ def test_unchanged_sources_are_skipped_without_being_validated(workspace, monkey
     def no_validation(*args, **kwargs):
         raise AssertionError("validated an unchanged source")
 
-    monkeypatch.setattr("perfdoc.validate.check_file", no_validation)
+    monkeypatch.setattr("perfdoc.pipeline.check_file", no_validation)
     again = run("build", "--jobs", "1")
     assert again.exit_code == 0 and "生成 0，跳过 6，失败 0" in again.stdout
     assert again.stderr == first.stderr
@@ -356,7 +356,7 @@ def test_what_makes_a_source_be_looked_at_again(workspace, monkeypatch, change):
         data[-30] ^= 1
         target.write_bytes(bytes(data))
     elif change == "cache":
-        (workspace / "build" / perfdoc.build.CACHE).write_text("{不是 JSON", encoding="utf-8")
+        (workspace / "build" / perfdoc.build.batch.CACHE).write_text("{不是 JSON", encoding="utf-8")
     elif change == "templates-folder":
         shutil.copytree(workspace / "templates", workspace / "templates2")
         monkeypatch.setenv("PERFDOC_TEMPLATES", str(workspace / "templates2"))
@@ -384,7 +384,7 @@ def test_workers_give_the_same_documents_messages_and_manifest(workspace, monkey
     for index in range(6):
         write_source(workspace, f"部门{index}", budget=100 + index, extra=BROKEN_TOTAL if index == 3 else "")
     make_template(workspace / "templates/testfmt/报告.docx", "{{ 部门.名称 }}", "{{ 预箅.合计 }}", "{{p 叙述.存在问题|段落 }}")
-    monkeypatch.setattr(perfdoc.parallel, "ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr(perfdoc.build.parallel, "ITEMS_PER_WORKER", 1)
     one = run("build", "--jobs", "1", "--out", "one")
     two = run("build", "--jobs", "2", "--out", "two")
     assert one.exit_code == two.exit_code == 1

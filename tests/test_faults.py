@@ -10,7 +10,7 @@
 The builds run as subprocesses in a temporary copy of sources/ and templates/,
 with the working folder there so that templates/ is found as in real use.
 
-One build at a time writes into a build/ folder (:mod:`perfdoc.buildlock`),
+One build at a time writes into a build/ folder (:mod:`perfdoc.build.lock`),
 and ``perfdoc render`` writing into one waits for it too: the lock's holder
 removes the temp files of interrupted writes, concurrent builds are
 serialised, and a folder that stays locked is reported clearly. The reason a
@@ -40,7 +40,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from perfdoc.buildlock import (
+from perfdoc.build.lock import (
     LOCK_NAME,
     build_lock,
     describe_os_error,
@@ -408,7 +408,7 @@ def test_a_waiting_build_is_told_once_and_gets_the_lock_when_it_is_free(tmp_path
 def test_lock_held_by_a_killed_process_is_free_again(tmp_path):
     out = tmp_path / "build"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from perfdoc.buildlock import build_lock\n"
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from perfdoc.build.lock import build_lock\n"
          "with build_lock(Path(sys.argv[1]), 5):\n    print('held', flush=True); time.sleep(600)", str(out)],
         stdout=subprocess.PIPE,
         text=True,

@@ -24,7 +24,7 @@ from conftest import REPO, SEEDS
 from perfdoc.render.context import build_context, compact_amount, evaluator_rows, indicator_groups, institution_rows, task_rows
 from perfdoc.render.engine import render_document
 from perfdoc.render.extract import document_text
-from perfdoc.validate import check_file
+from perfdoc.pipeline import check_file
 
 MIN_RATIO = 0.90
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -156,12 +156,12 @@ def test_the_oracle_checks_table_rows_cell_by_cell(workdir):
 
 
 def test_a_crash_is_a_finding_not_an_error_of_the_run(workdir, monkeypatch):
-    import perfdoc.validate
+    import perfdoc.pipeline
 
     def broken(path, *args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(perfdoc.validate, "check_file", broken)
+    monkeypatch.setattr(perfdoc.pipeline, "check_file", broken)
     (finding,) = fuzz.exercise(handmade("guangzhou", "", []), workdir)
     assert finding.signature.startswith("validate: ZeroDivisionError")
 
@@ -174,7 +174,7 @@ def test_oracle_formats_like_the_templates():
 
 
 def test_yaml_emitter_round_trips():
-    from perfdoc.loader import load_text
+    from perfdoc.load.loader import load_text
 
     document = {
         "a": fuzz.dq("x: \"y\" & {{ z }}\n\u2028"),
@@ -198,7 +198,7 @@ def test_del_and_c1_control_characters_are_removed_with_a_located_warning(workdi
     data = f"格式: guangzhou\n年度: 2022\n部门:\n  名称: 甲{character}乙\n".encode()
     findings = fuzz.exercise(fuzz.Example(data, "2022.yaml", "guangzhou", kind="text"), workdir)
     assert findings == []
-    from perfdoc.validate import check_file
+    from perfdoc.pipeline import check_file
 
     checked = check_file(workdir / "sources" / "guangzhou" / "部门" / "2022.yaml")
     (warning,) = [d for d in checked.diagnostics if d.code == "PD005"]
@@ -211,7 +211,7 @@ def test_a_format_name_too_long_for_a_file_name_is_pd108_not_a_crash(workdir):
     data = ("格式: " + "甲" * 90 + "\n年度: 2022\n部门:\n  名称: 乙\n").encode()
     example = fuzz.Example(data, "2022.yaml", "guangzhou", kind="text")
     assert fuzz.exercise(example, workdir) == []
-    from perfdoc.validate import check_file
+    from perfdoc.pipeline import check_file
 
     assert {d.code for d in check_file(workdir / "sources" / "guangzhou" / "部门" / "2022.yaml").errors} == {"PD108"}
 
@@ -224,7 +224,7 @@ def test_a_constant_jinja_cannot_compile_in_a_narrative_is_pd501_not_a_crash(wor
 
 @pytest.mark.parametrize("reference", ["{{ lipsum(1) }}", "{{ range(3)|list }}", "{{ cycler(1).next() }}", "{{ dict(a=1) }}"])
 def test_narratives_cannot_call_jinja_globals(reference):
-    from perfdoc.validate import check_text
+    from perfdoc.pipeline import check_text
 
     text = f"格式: guangzhou\n年度: 2022\n部门:\n  名称: 乙\n叙述:\n  存在问题: \"{reference}\"\n"
     assert "PD501" in {d.code for d in check_text(text, "2022.yaml").errors}
@@ -247,7 +247,7 @@ def test_narratives_cannot_call_jinja_globals(reference):
 def test_a_reference_that_could_expand_to_megabytes_is_refused_before_it_does(reference):
     import tracemalloc
 
-    from perfdoc.validate import check_text
+    from perfdoc.pipeline import check_text
 
     text = f"格式: guangzhou\n年度: 2022\n部门:\n  名称: 乙\n叙述:\n  存在问题: \"{reference}\"\n"
     tracemalloc.start()
@@ -261,7 +261,7 @@ def test_a_reference_that_could_expand_to_megabytes_is_refused_before_it_does(re
 
 
 def test_arithmetic_and_conditions_in_references_still_work():
-    from perfdoc.narrative import render_references
+    from perfdoc.render.narrative import render_references
 
     figures = {"年度": 2022, "部门": {"名称": "乙"}}
     assert render_references("{{ 年度 * 2 }}、{{ 2 ** 10 }}、{{ 部门.名称 * 3 }}", figures) == "4044、1024、乙乙乙"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from perfdoc import gitutil
+from perfdoc.ops import gitutil
 from perfdoc.cli import main
 from perfdoc.errors import UserError
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from perfdoc.build import render_checked
+from perfdoc.build.batch import render_checked
 from perfdoc.render.extract import document_text
-from perfdoc.validate import check_file, find_sources
+from perfdoc.pipeline import check_file, find_sources
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden" / "rendered"

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from perfdoc.cli import main
 from perfdoc.errors import SourceSyntaxError
-from perfdoc.loader import load_path
-from perfdoc.validate import check_file
+from perfdoc.load.loader import load_path
+from perfdoc.pipeline import check_file
 
 HOSTILE = Path(__file__).parent / "hostile"
 

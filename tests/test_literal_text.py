@@ -23,8 +23,8 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from perfdoc.cli import main
 from perfdoc.render.diagnose import places
 from perfdoc.render.extract import document_text
-from perfdoc.schema import SOURCE_SCHEMA, iter_fields
-from perfdoc.validate import check_file
+from perfdoc.load.schema import SOURCE_SCHEMA, iter_fields
+from perfdoc.pipeline import check_file
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = [

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from perfdoc.errors import SourceSyntaxError
-from perfdoc.loader import load_path, load_text, load_text_reference
+from perfdoc.load.loader import load_path, load_text, load_text_reference
 
 
 def test_numbers_are_decimal_from_text_and_positions_are_kept():
@@ -85,13 +85,13 @@ def test_a_character_yaml_refuses_is_located_in_chinese():
 
 
 def test_an_unmarked_yaml_error_still_has_a_chinese_message(monkeypatch):
-    import perfdoc.loader
+    import perfdoc.load.loader
     from ruamel.yaml.error import YAMLError
 
     def broken(text):
         raise YAMLError("something odd")
 
-    monkeypatch.setattr(perfdoc.loader, "_compose", broken)
+    monkeypatch.setattr(perfdoc.load.loader, "_compose", broken)
     with pytest.raises(SourceSyntaxError) as exc:
         load_text_reference("a: 1\n")
     assert exc.value.code == "PD001" and exc.value.message.startswith("YAML 语法错误：文件无法按 YAML 读取")

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfdoc.narrative import ENV, NarrativeError, _look_up_plain_references, render_references
+from perfdoc.render.narrative import ENV, NarrativeError, _look_up_plain_references, render_references
 from perfdoc.numbers import Amount, Percent
-from perfdoc.validate import check_file
+from perfdoc.pipeline import check_file
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from perfdoc.cli import main
-from perfdoc.loader import load_text
-from perfdoc.nextyear import dump_text, round_trip_yaml
+from perfdoc.load.loader import load_text
+from perfdoc.ops.nextyear import dump_text, round_trip_yaml
 from perfdoc.numbers import round_half_up
-from perfdoc.validate import check_file, check_text
+from perfdoc.pipeline import check_file, check_text
 
 REPO = Path(__file__).resolve().parent.parent
 LINXIANG_2022 = REPO / "sources" / "hunan-linxiang" / "临湘市总工会" / "2022.yaml"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from perfdoc.validate import check_file, check_files, check_folder
+from perfdoc.pipeline import check_file, check_files, check_folder
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from perfdoc.rules import all_rules
-from perfdoc.validate import check_text
+from perfdoc.pipeline import check_text
 from tests.conftest import example_source
 
 RULES = all_rules()
@@ -162,7 +162,7 @@ def test_narrative_reference_renders_true_figure(check):
     叙述:
       支出概况: 财政拨款收入{{ 收支合计.收入.公共财政拨款 }}万元。
     """
-    from perfdoc.narrative import render_references
+    from perfdoc.render.narrative import render_references
 
     result = check(textwrap.dedent(text))
     assert not result.errors

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from perfdoc.cli import main
-from perfdoc.formats import available_formats, load_format
-from perfdoc.loader import load_text
+from perfdoc.load.formats import available_formats, load_format
+from perfdoc.load.loader import load_text
 from perfdoc.report import format_text
-from perfdoc.scaffold import DERIVED_NOTE, PLACEHOLDER, is_derived, scaffold_yaml
-from perfdoc.schema import SOURCE_SCHEMA, iter_fields
-from perfdoc.validate import check_text
+from perfdoc.ops.scaffold import DERIVED_NOTE, PLACEHOLDER, is_derived, scaffold_yaml
+from perfdoc.load.schema import SOURCE_SCHEMA, iter_fields
+from perfdoc.pipeline import check_text
 
 FORMATS = available_formats()
 DEPARTMENT = "示例单位"

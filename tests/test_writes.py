@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from perfdoc.cli import main
-from perfdoc.writes import NEW_FILE_MODE, UMASK, atomic_write_bytes, atomic_write_text
+from perfdoc.build.writes import NEW_FILE_MODE, UMASK, atomic_write_bytes, atomic_write_text
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,7 +42,7 @@ def test_a_new_file_respects_the_umask(tmp_path):
 @pytest.mark.parametrize("umask,expected", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664), (0o077, 0o600)])
 def test_a_new_file_respects_any_umask(tmp_path, umask, expected):
     target = tmp_path / "out.docx"
-    code = "import sys; from perfdoc.writes import atomic_write_bytes; atomic_write_bytes(sys.argv[1], b'x')"
+    code = "import sys; from perfdoc.build.writes import atomic_write_bytes; atomic_write_bytes(sys.argv[1], b'x')"
     subprocess.run(
         [sys.executable, "-c", code, str(target)],
         check=True,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perfdoc.build import render_checked
-from perfdoc.compute import year_over_year
+from perfdoc.build.batch import render_checked
+from perfdoc.compute.figures import year_over_year
 from perfdoc.render.extract import document_text
-from perfdoc.validate import check_file
+from perfdoc.pipeline import check_file
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
 LINXIANG = SOURCES / "hunan-linxiang" / "临湘市总工会"

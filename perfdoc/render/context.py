@@ -22,10 +22,10 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
-from ..compute import year_over_year
-from ..narrative import NarrativeError, render_references, strip_references
+from ..compute.figures import year_over_year
+from .narrative import NarrativeError, render_references, strip_references
 from ..numbers import Amount
-from ..schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field
+from ..load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field
 
 MISSING = None  # a figure the source does not have; templates print it blank
 BLANK = ""  # an empty text cell or label

@@ -400,7 +400,7 @@ def _environment():
     except Exception:  # noqa: BLE001 - fall back to an equivalent environment
         from jinja2.sandbox import SandboxedEnvironment
 
-        from ..present import FILTERS as PRESENT_FILTERS
+        from .present import FILTERS as PRESENT_FILTERS
         from .markdown import FILTERS as MARKDOWN_FILTERS
 
         env = SandboxedEnvironment(autoescape=True)

@@ -9,7 +9,7 @@ that the context does not have at all is a mistake in the template, not
 missing data: :func:`undefined_names` lists such names and ``strict=True``
 refuses to render them.
 
-Filters: those of :mod:`perfdoc.present` and the Markdown filters ``段落`` /
+Filters: those of :mod:`perfdoc.render.present` and the Markdown filters ``段落`` /
 ``paragraphs`` (for ``{{p …}}``) and ``行内`` / ``inline`` (for ``{{r …}}``)
 of :mod:`.markdown`.
 
@@ -69,8 +69,9 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from ..errors import RenderError
-from ..present import FILTERS as PRESENT_FILTERS
-from . import diagnose, markdown
+from .present import FILTERS as PRESENT_FILTERS
+from . import diagnose
+from . import markdown
 from . import package
 from .package import CoreProperties, reproducible
 

@@ -43,7 +43,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from ..present import chinese_number
+from .present import chinese_number
 
 BODY_STYLE = "PDBody"
 HEADING_STYLES = {1: "PDHeading1", 2: "PDHeading2", 3: "PDHeading3"}

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..narrative import strip_references
+from ..render.narrative import strip_references
 from ._text import text_values
 
 _LITERAL_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万|元|%|％)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..compute import iter_leaves
+from ..compute.figures import iter_leaves
 from ..errors import Location
 from ..numbers import Amount, Percent
 from ._walk import fields

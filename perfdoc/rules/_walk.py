@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..schema import SOURCE_SCHEMA, iter_fields
+from ..load.schema import SOURCE_SCHEMA, iter_fields
 
 
 def fields(ctx) -> list:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 
-from ..schema import SOURCE_SCHEMA
+from ..load.schema import SOURCE_SCHEMA
 from . import Finding, rule
 from ._text import fullwidth_colon_hint
 

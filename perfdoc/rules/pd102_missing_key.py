@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from ..schema import SOURCE_SCHEMA
+from ..load.schema import SOURCE_SCHEMA
 from . import Finding, rule
 
 

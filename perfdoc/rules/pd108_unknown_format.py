@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 
-from ..formats import available_formats
+from ..load.formats import available_formats
 from . import Finding, rule
 
 

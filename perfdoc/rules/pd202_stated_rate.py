@@ -24,7 +24,7 @@
 from __future__ import annotations
 
 from ..numbers import format_amount, format_percent, plain
-from ..schema import dotted
+from ..load.schema import dotted
 from . import Finding, rule
 
 

@@ -22,7 +22,7 @@
 from __future__ import annotations
 
 from ..errors import Severity
-from ..schema import dotted
+from ..load.schema import dotted
 from . import Finding, rule
 
 

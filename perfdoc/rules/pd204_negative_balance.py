@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from ..errors import Severity
 from ..numbers import format_amount
-from ..schema import dotted
+from ..load.schema import dotted
 from . import Finding, rule
 
 _BALANCES = {"当年结余", "累计结余", "年终结余"}

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from ..errors import Severity
 from ..numbers import HUNDRED, format_percent
-from ..schema import dotted
+from ..load.schema import dotted
 from . import Finding, rule
 
 

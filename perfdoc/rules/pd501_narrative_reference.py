@@ -24,7 +24,7 @@
 from __future__ import annotations
 
 from ..errors import Severity
-from ..narrative import NarrativeError, has_references, render_references
+from ..render.narrative import NarrativeError, has_references, render_references
 from . import Finding, rule
 from ._text import line_in_value, text_values
 

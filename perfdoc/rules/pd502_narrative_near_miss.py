@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from ..errors import Severity
 from ..numbers import decimals, round_half_up
-from ..schema import dotted, reference
+from ..load.schema import dotted, reference
 from . import Finding, rule
 from ._literals import literals_in_texts
 from ._text import known_figures, locate

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from ..errors import Severity
 from ..numbers import WAN
-from ..schema import dotted, reference
+from ..load.schema import dotted, reference
 from . import Finding, rule
 from ._literals import literals_in_texts
 from ._text import known_figures, locate

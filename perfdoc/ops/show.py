@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .compute import iter_leaves
-from .numbers import Percent, plain
-from .schema import dotted
+from ..compute.figures import iter_leaves
+from ..numbers import Percent, plain
+from ..load.schema import dotted
 
 
 @dataclass(frozen=True)

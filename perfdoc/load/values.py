@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from .numbers import Amount, AmountSyntaxError, Percent, parse_amount, parse_percent, type_name
+from ..numbers import Amount, AmountSyntaxError, Percent, parse_amount, parse_percent, type_name
 
 _PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})$")
 _DATE_TEXT_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .indicators import judge_indicator
-from .numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, round_half_up
-from .schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
+from ..numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, round_half_up
+from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
 
 BUDGET_EXECUTION = "预算执行率"
 

@@ -30,7 +30,7 @@ How a build goes, fast:
   rendered by the fast renderer (:func:`perfdoc.render.engine.render_document`).
 * **Sources are spread over** ``--jobs`` **worker processes** (default: the
   cores this process may use) when there are at least
-  :data:`perfdoc.parallel.ITEMS_PER_WORKER` for each worker; fewer are done in this process,
+  :data:`perfdoc.build.parallel.ITEMS_PER_WORKER` for each worker; fewer are done in this process,
   where starting workers would cost more than it saves. Results come back in
   source order and are written here, so messages, the manifest and the bytes
   are those of a build in one process.
@@ -38,7 +38,7 @@ How a build goes, fast:
 Messages are grouped per source, in source order: a source's errors (or its
 warnings notice) together with the failures of its documents.
 
-A build holds its output folder's lock (:mod:`perfdoc.buildlock`) throughout;
+A build holds its output folder's lock (:mod:`perfdoc.build.lock`) throughout;
 ``perfdoc render`` takes the same lock to write its document into ``build/``
 or into another folder a build has used.
 """
@@ -56,8 +56,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__, parallel
-from .errors import FormatError, UserError
+from .. import __version__
+from . import parallel
+from ..errors import FormatError, UserError
 from .writes import atomic_write_bytes, atomic_write_text
 
 MANIFEST = "manifest.json"
@@ -74,7 +75,7 @@ EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
 
 def render_output(source: Path, document_name: str) -> bytes:
     """The .docx bytes of one document of a source (validated again here, so it runs anywhere)."""
-    from .validate import check_file
+    from ..pipeline import check_file
 
     checked = check_file(source)
     refused = refusal(checked)
@@ -88,8 +89,8 @@ def render_checked(checked, document, context: dict | None = None) -> bytes:
 
     ``context``: the source's template context, when the caller has built it already.
     """
-    from .render.engine import render_document
-    from .render.package import CoreProperties
+    from ..render.engine import render_document
+    from ..render.package import CoreProperties
 
     ctx = checked.context
     properties = CoreProperties.for_source(ctx.model, document.title)
@@ -99,7 +100,7 @@ def render_checked(checked, document, context: dict | None = None) -> bytes:
 def template_context(ctx) -> dict:
     """What templates see; the figure values until the render context module exists."""
     try:
-        from .render.context import build_context
+        from ..render.context import build_context
     except ModuleNotFoundError as exc:
         if exc.name != "perfdoc.render.context":
             raise
@@ -152,7 +153,7 @@ class FileDigests:
 
 def input_digest(checked, document, digests: FileDigests | None = None) -> str:
     """A digest of everything a document is made from."""
-    from .validate import previous_year_path
+    from ..pipeline import previous_year_path
 
     digests = digests or FileDigests()
     source = Path(checked.path)
@@ -183,7 +184,7 @@ def renderer_identity() -> str:
     """
     import importlib.metadata
 
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     code = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -314,7 +315,7 @@ def unchanged(path: Path, out: Path, manifest: dict, cache: BuildCache, digests:
     have changed (then the source is validated and its documents checked as
     always).
     """
-    from .formats import templates_root
+    from ..load.formats import templates_root
 
     entry = cache.sources.get(_source_key(path))
     if not isinstance(entry, dict):
@@ -368,7 +369,7 @@ class Outcome:
 
 def refusal(checked) -> str | None:
     """Why a source cannot be rendered (its diagnostics), or None when it can."""
-    from .report import format_text
+    from ..report import format_text
 
     ctx = checked.context
     if ctx is not None and ctx.format is not None and not checked.errors:
@@ -408,7 +409,7 @@ class SourceProcessor:
     """Validates a source once and renders those of its documents that are not current."""
 
     def __init__(self, out: str, force: bool, manifest: dict, trusted=()):
-        from .render import engine
+        from ..render import engine
 
         self.out = Path(out)
         self.force = force
@@ -417,8 +418,8 @@ class SourceProcessor:
         engine.trust(trusted)
 
     def __call__(self, path: str) -> SourceResult:
-        from .render import engine
-        from .validate import check_file
+        from ..render import engine
+        from ..pipeline import check_file
 
         checked = check_file(path)
         refused = refusal(checked)
@@ -583,7 +584,7 @@ def template_warnings(pairs) -> list[str]:
     Such a name is a mistake in the template, not missing data; each template
     is looked at once.
     """
-    from .render.engine import display_path, undefined_names
+    from ..render.engine import display_path, undefined_names
 
     warnings, seen = [], set()
     for template, checked in pairs:
@@ -598,14 +599,14 @@ def template_warnings(pairs) -> list[str]:
 
 def _unknown_names_warning(template, label: str, unknown: list) -> str:
     """The warning for names a template uses that its context lacks, each with where the template uses it."""
-    from .render.diagnose import names_with_places
+    from ..render.diagnose import names_with_places
 
     return f"警告：模板 {label} 引用了不存在的名称（显示为空白）：{'、'.join(names_with_places(template, unknown))}"
 
 
 def make_pdfs(tasks: list[Task], manifest: dict, outcome: Outcome) -> None:
     """PDFs for the documents whose PDF is missing or older than the .docx."""
-    from .render.pdf import convert_to_pdf
+    from .pdf import convert_to_pdf
 
     stale = [t for t in tasks if not _pdf_is_current(manifest[t.key], t.path.with_suffix(".pdf"))]
     conversion = convert_to_pdf([t.path for t in stale])
@@ -660,18 +661,18 @@ class _ProgressBar:
 @click.option("--force", is_flag=True, help="忽略 manifest.json，全部重新生成")
 def build_command(paths, out, pdf, jobs, force):
     """校验数据文件并生成全部文档（默认 sources/ 下全部）；未改变的文档跳过。"""
-    from .validate import find_sources
+    from ..pipeline import find_sources
 
     started = time.perf_counter()
     files = list(dict.fromkeys(find_sources(paths or ["sources"])))  # each source once
     if not files:
         raise click.UsageError("没有找到任何 .yaml 数据文件")
     if pdf:
-        from .render.pdf import soffice
+        from .pdf import soffice
 
         soffice()  # say at once, not after rendering, that PDFs cannot be made
     progress = _ProgressBar() if sys.stderr.isatty() else None
-    from .buildlock import build_lock, lock_timeout
+    from .lock import build_lock, lock_timeout
 
     # One build at a time per output folder: the manifest is read, merged and rewritten.
     with build_lock(Path(out), lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):
@@ -687,7 +688,7 @@ def build_command(paths, out, pdf, jobs, force):
 
 def _build_folder_of(target: Path) -> Path | None:
     """The build output folder ``target`` is in: ``build/`` or a folder a build has locked; None if neither."""
-    from .buildlock import LOCK_NAME
+    from .lock import LOCK_NAME
 
     default = DEFAULT_OUT.resolve()
     for folder in Path(target).resolve().parents:
@@ -702,7 +703,7 @@ def _build_folder_of(target: Path) -> Path | None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的文件（默认与 perfdoc build 相同）")
 def render_command(source, document_name, output):
     """校验一个数据文件并生成其中一个文档。"""
-    from .validate import check_file
+    from ..pipeline import check_file
 
     checked = check_file(source)
     refused = refusal(checked)
@@ -722,7 +723,7 @@ def render_command(source, document_name, output):
     if folder is None:
         atomic_write_bytes(target, data)
     else:
-        from .buildlock import build_lock, lock_timeout
+        from .lock import build_lock, lock_timeout
 
         # perfdoc build may be writing there, and removes the temp files of writes it does not know of
         with build_lock(folder, lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):

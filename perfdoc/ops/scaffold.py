@@ -1,6 +1,6 @@
 """``perfdoc new``: a commented YAML skeleton for a new department-year.
 
-The skeleton is generated from :data:`perfdoc.schema.SOURCE_SCHEMA`, so every
+The skeleton is generated from :data:`perfdoc.load.schema.SOURCE_SCHEMA`, so every
 key the schema knows appears in it, each with its Chinese description as a
 comment on the same line:
 
@@ -29,9 +29,9 @@ from decimal import Decimal
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from .formats import load_format
-from .numbers import format_amount_as_written
-from .schema import SOURCE_SCHEMA, Field
+from ..load.formats import load_format
+from ..numbers import format_amount_as_written
+from ..load.schema import SOURCE_SCHEMA, Field
 
 DERIVED_NOTE = "（自动计算，可不填）"
 REQUIRED_NOTE = "（必填）"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .errors import UserError
+from ..errors import UserError
 
 DIFF_DRIVER = "perfdoc"
 ATTRIBUTES_LINE = f"*.docx diff={DIFF_DRIVER}"
@@ -66,7 +66,7 @@ def file_at_revision(path: Path, rev: str) -> tuple[bytes, str]:
 
 def docx_text(path: Path) -> str:
     """The document as text: one line per paragraph, table rows with cells joined by `` | ``."""
-    from .render.extract import document_rows
+    from ..render.extract import document_rows
 
     lines = [
         row if isinstance(row, str) else CELL_SEPARATOR.join(_one_line(cell) for cell in row) for row in document_rows(path)
@@ -91,7 +91,7 @@ def textconv_command(docx_file):
 
 def add_attributes_line(path: Path) -> bool:
     """Make ``.gitattributes`` route ``*.docx`` through perfdoc; False when it already does."""
-    from .writes import atomic_write_text
+    from ..build.writes import atomic_write_text
 
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""

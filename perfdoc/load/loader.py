@@ -41,7 +41,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.tokens import KeyToken, ScalarToken
 
-from .errors import Diagnostic, Location, Severity, SourceSyntaxError
+from ..errors import Diagnostic, Location, Severity, SourceSyntaxError
 
 try:  # libyaml through PyYAML, for the happy path; without it every file takes the reference path
     import yaml as _pyyaml

@@ -35,10 +35,10 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from .errors import UserError
-from .model import default_unit
-from .numbers import UNITS, round_half_up
-from .schema import SOURCE_SCHEMA, Field
+from ..errors import UserError
+from ..load.model import default_unit
+from ..numbers import UNITS, round_half_up
+from ..load.schema import SOURCE_SCHEMA, Field
 
 PENDING = "待填写"
 
@@ -407,9 +407,9 @@ def empty_block(container: CommentedMap, key) -> None:
 @click.option("--force", is_flag=True, help="覆盖已有文件")
 def next_year_command(source, output, force):
     """由本年度数据文件生成下一年度的数据文件：保留结构与注释，清空当年数字与叙述。"""
-    from .report import format_text
-    from .validate import check_file, check_text
-    from .writes import atomic_write_text
+    from ..report import format_text
+    from ..pipeline import check_file, check_text
+    from ..build.writes import atomic_write_text
 
     source = Path(source)
     checked = check_file(source, with_previous=False)

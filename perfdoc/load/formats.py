@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import FormatError, SourceSyntaxError
+from ..errors import FormatError, SourceSyntaxError
 from .loader import load_path
 
 
@@ -77,7 +77,7 @@ def templates_root() -> Path:
     cwd = Path.cwd() / "templates"
     if cwd.is_dir():
         return cwd
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def available_formats(root: Path | None = None) -> list[str]:

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .compute import Figures, compute
+from .compute.figures import Figures, compute
 from .errors import Diagnostic, FormatError, Severity, SourceSyntaxError
-from .formats import load_format
-from .loader import Source, load_path
-from .model import build_model
-from .parallel import in_order
+from .load.formats import load_format
+from .load.loader import Source, load_path
+from .load.model import build_model
+from .build.parallel import in_order
 from .rules import Context, all_rules
 
 
@@ -132,7 +132,7 @@ def check_file(path: str | Path, with_previous: bool = True, analysed: dict | No
 
 def check_text(text: str, path: str = "<text>", previous_text: str | None = None) -> Checked:
     """Validate YAML text (used by tests and the scaffold); ``previous_text`` is last year's."""
-    from .loader import load_text
+    from .load.loader import load_text
 
     result = Checked(path)
     try:

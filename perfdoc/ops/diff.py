@@ -24,10 +24,10 @@ from pathlib import Path
 
 import click
 
-from .compute import iter_leaves
-from .errors import SourceSyntaxError, UserError
-from .numbers import HUNDRED, Amount, Percent, format_amount, plain, round_half_up
-from .schema import SOURCE_SCHEMA, dotted, iter_fields
+from ..compute.figures import iter_leaves
+from ..errors import SourceSyntaxError, UserError
+from ..numbers import HUNDRED, Amount, Percent, format_amount, plain, round_half_up
+from ..load.schema import SOURCE_SCHEMA, dotted, iter_fields
 
 GRADE_PATH = ("评分", "评价等次")
 # 年度 differs by design between two years; the title says which years they are.
@@ -297,7 +297,7 @@ def merged_order(old_paths: list, new_paths: list) -> list:
 
 
 def side_from_file(path: Path) -> Side:
-    from .loader import load_path
+    from ..load.loader import load_path
 
     try:
         source = load_path(path)
@@ -307,7 +307,7 @@ def side_from_file(path: Path) -> Side:
 
 
 def side_from_bytes(raw: bytes, label: str) -> Side:
-    from .loader import decode, load_text
+    from ..load.loader import decode, load_text
 
     try:
         text, _ = decode(raw, label)
@@ -318,7 +318,7 @@ def side_from_bytes(raw: bytes, label: str) -> Side:
 
 
 def _analyse(source):
-    from .validate import analyse
+    from ..pipeline import analyse
 
     return analyse(source)
 
@@ -339,8 +339,8 @@ def stale_documents(source: Path, out: Path) -> tuple[list[str] | None, str]:
     not the one the files on disk give now, i.e. exactly when ``perfdoc build``
     would re-render it.
     """
-    from . import build
-    from .validate import check_file
+    from ..build import batch as build
+    from ..pipeline import check_file
 
     manifest_path = (out / build.MANIFEST).as_posix()
     if not (out / build.MANIFEST).is_file():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from .numbers import Percent, format_amount, format_amount_as_written, format_percent
+from ..numbers import Percent, format_amount, format_amount_as_written, format_percent
 
 _DIGITS = "零一二三四五六七八九"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import UserError
+from .. import __version__
+from ..errors import UserError
 
 
 class _Group(click.Group):
@@ -52,9 +52,9 @@ def main():
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
 def validate(paths, output_format, strict, jobs):
     """校验数据文件（默认 sources/ 下全部），一次列出所有问题。"""
-    from .parallel import default_jobs
-    from .report import as_json, format_text, summary
-    from .validate import check_files, find_sources
+    from ..build.parallel import default_jobs
+    from ..report import as_json, format_text, summary
+    from ..pipeline import check_files, find_sources
 
     files = find_sources(paths or ["sources"])
     if not files:
@@ -87,12 +87,12 @@ def validate(paths, output_format, strict, jobs):
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", help="输出格式")
 def show(source, output_format):
     """列出一个数据文件的输入数字与全部派生数字。"""
-    from .show import figure_rows, render_json, render_table
-    from .validate import check_file
+    from ..ops.show import figure_rows, render_json, render_table
+    from ..pipeline import check_file
 
     result = check_file(source)
     if result.context is None:
-        from .report import format_text
+        from ..report import format_text
 
         click.echo(format_text(result.diagnostics, {}), err=True)
         sys.exit(1)
@@ -114,9 +114,9 @@ def show(source, output_format):
 @click.option("--force", is_flag=True, help="覆盖已有文件")
 def new(format_name, department, year, output, force):
     """生成一个新部门年度的数据文件骨架，每个键都有中文注释。"""
-    from .formats import load_format
-    from .scaffold import scaffold_yaml
-    from .writes import atomic_write_text
+    from ..load.formats import load_format
+    from ..ops.scaffold import scaffold_yaml
+    from ..build.writes import atomic_write_text
 
     load_format(format_name)
     path = Path(output) if output else Path("sources") / format_name / department / f"{year}.yaml"
@@ -129,7 +129,7 @@ def new(format_name, department, year, output, force):
 @main.command()
 def formats():
     """列出可用的文档格式及其文档。"""
-    from .formats import available_formats, load_format, templates_root
+    from ..load.formats import available_formats, load_format, templates_root
 
     names = available_formats()
     if not names:
@@ -147,7 +147,7 @@ def formats():
 @click.option("-o", "--output", type=click.Path(file_okay=False), default="docs", show_default=True)
 def docs(output):
     """由规则与结构定义生成参考文档（docs/rules.md 等）。"""
-    from .docgen import write_docs
+    from ..ops.docgen import write_docs
 
     for path in write_docs(Path(output)):
         click.echo(f"已生成 {path}")
@@ -160,13 +160,9 @@ def _register(module: str, command: str, name: str) -> None:
     main.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), command), name)
 
 
-_register("build", "build_command", "build")
-_register("build", "render_command", "render")
-_register("diff", "diff_command", "diff")
-_register("nextyear", "next_year_command", "next-year")
-_register("gitutil", "textconv_command", "textconv")
-_register("gitutil", "git_setup_command", "git-setup")
-
-
-if __name__ == "__main__":  # python -m perfdoc.cli
-    main()
+_register("build.batch", "build_command", "build")
+_register("build.batch", "render_command", "render")
+_register("ops.diff", "diff_command", "diff")
+_register("ops.nextyear", "next_year_command", "next-year")
+_register("ops.gitutil", "textconv_command", "textconv")
+_register("ops.gitutil", "git_setup_command", "git-setup")

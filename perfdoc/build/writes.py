@@ -14,8 +14,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .buildlock import describe_os_error
-from .errors import UserError
+from .lock import describe_os_error
+from ..errors import UserError
 
 
 def _read_umask() -> int:

@@ -7,7 +7,7 @@
   the loader on each entry's trigger) and every rule, whose example message is
   what ``perfdoc validate`` reports for the rule's own bad example.
 * ``docs/schema.md`` — how to write a source file, one complete annotated
-  example, and every key of :data:`perfdoc.schema.SOURCE_SCHEMA`.
+  example, and every key of :data:`perfdoc.load.schema.SOURCE_SCHEMA`.
 
 The output depends only on the code, the formats and the example source, so
 the test-suite regenerates the pages in memory and compares them with the
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import Diagnostic, Severity, SourceSyntaxError
-from .schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted, field_at, iter_fields
+from ..errors import Diagnostic, Severity, SourceSyntaxError
+from ..load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted, field_at, iter_fields
 
 RULES_FILE = "rules.md"
 ERRORS_FILE = "errors.md"
@@ -133,7 +133,7 @@ LOAD_ERRORS = (
 
 def load_error_example(entry: LoadError) -> Diagnostic:
     """Run the loader on ``entry.trigger`` and return the diagnostic it reports."""
-    from .loader import load_path
+    from ..load.loader import load_path
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / EXAMPLE_NAME
@@ -183,7 +183,7 @@ def example_source(fragment: str) -> str:
 
 def rule_example_diagnostics(rule) -> tuple[list[Diagnostic], str]:
     """What ``perfdoc validate`` reports for ``rule``'s bad example: (its diagnostics, the text)."""
-    from .validate import check_text
+    from ..pipeline import check_text
 
     previous = rule.example("上年数据")
     text = example_source(rule.example("错误示例"))
@@ -257,7 +257,7 @@ def _anchor(code: str) -> str:
 
 def rules_markdown() -> str:
     """docs/rules.md: every rule, grouped by family."""
-    from .rules import all_rules
+    from ..rules import all_rules
 
     rules = all_rules()
     errors = sum(1 for r in rules if r.severity is Severity.ERROR)
@@ -306,7 +306,7 @@ def rules_markdown() -> str:
 
 
 def _message_block(diagnostic: Diagnostic, text: str | None) -> list[str]:
-    from .report import format_text
+    from ..report import format_text
 
     rendered = format_text([diagnostic], {diagnostic.file: text} if text is not None else {})
     return ["```text", *rendered.splitlines(), "```"]
@@ -320,7 +320,7 @@ def _fix_diff(bad: str, good: str) -> list[str]:
 
 def errors_markdown() -> str:
     """docs/errors.md: every error code with an example message and how to fix it."""
-    from .rules import all_rules
+    from ..rules import all_rules
 
     rules = all_rules()
     out = [
@@ -458,7 +458,7 @@ def _example_text(field: Field) -> str:
     if field.kind == "date":
         return str(value)
     if field.kind == "amount" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        from .numbers import format_amount_as_written
+        from ..numbers import format_amount_as_written
 
         return format_amount_as_written(Decimal(str(value)))
     return yaml_scalar(value)
@@ -466,7 +466,7 @@ def _example_text(field: Field) -> str:
 
 def find_example_source() -> Path | None:
     """The example source file, in the repository or under the working directory."""
-    for root in (Path(__file__).resolve().parent.parent, Path.cwd()):
+    for root in (Path(__file__).resolve().parents[2], Path.cwd()):
         candidate = root / EXAMPLE_SOURCE
         if candidate.is_file():
             return candidate
@@ -492,7 +492,7 @@ def annotate(text: str) -> str:
     long lines are left alone. The result is checked to read back as the same
     data; if it does not, the text is returned unchanged.
     """
-    from .loader import load_text
+    from ..load.loader import load_text
     from .scaffold import DERIVED_NOTE
 
     try:
@@ -594,8 +594,8 @@ _FILTER_NOTES = {
 
 
 def _reference_rows() -> list[tuple[str, str, str]]:
-    from .narrative import NarrativeError, render_references
-    from .validate import check_text
+    from ..render.narrative import NarrativeError, render_references
+    from ..pipeline import check_text
 
     result = check_text(_REFERENCE_SOURCE, "2022.yaml")
     if result.context is None:
@@ -611,7 +611,7 @@ def _reference_rows() -> list[tuple[str, str, str]]:
 
 
 def _filter_rows() -> list[tuple[str, str]]:
-    from .present import FILTERS
+    from ..render.present import FILTERS
 
     names: dict[object, list[str]] = {}
     for name, function in FILTERS.items():
@@ -678,7 +678,7 @@ def schema_markdown() -> str:
 
 
 def _intro_sections() -> list[str]:
-    from .formats import available_formats, load_format
+    from ..load.formats import available_formats, load_format
 
     display = EXAMPLE_SOURCE.as_posix()
     return [
@@ -708,7 +708,7 @@ def _intro_sections() -> list[str]:
 
 
 def _example_section() -> list[str]:
-    from .validate import check_text
+    from ..pipeline import check_text
 
     display, text, real = example_text()
     checked = check_text(text, display)
@@ -736,7 +736,7 @@ def _example_section() -> list[str]:
 
 
 def _units_section() -> list[str]:
-    from .numbers import AMOUNT_MIN_DECIMALS, MAX_DECIMALS
+    from ..numbers import AMOUNT_MIN_DECIMALS, MAX_DECIMALS
 
     return [
         "## 金额与单位",
@@ -862,7 +862,7 @@ def _key_row(path: str, field: Field) -> str:
 
 def _format_table() -> list[str]:
     """Each format's documents and the data blocks they need."""
-    from .formats import available_formats, load_format
+    from ..load.formats import available_formats, load_format
 
     formats = [load_format(name) for name in available_formats()]
     if not formats:
@@ -883,7 +883,7 @@ def _format_table() -> list[str]:
 
 def _section_table() -> list[str]:
     """Which narrative sections each format's documents need."""
-    from .formats import available_formats, load_format
+    from ..load.formats import available_formats, load_format
 
     formats = [load_format(name) for name in available_formats()]
     if not formats:
@@ -899,14 +899,14 @@ def _section_table() -> list[str]:
 
 
 def _wan(text: str) -> str:
-    from .numbers import parse_amount
+    from ..numbers import parse_amount
 
     value, _unit = parse_amount(text)
     return f"{value.normalize():f}"
 
 
 def _interval_text(value: Decimal, min_decimals: int, unit: str = "") -> str:
-    from .numbers import Interval
+    from ..numbers import Interval
 
     interval = Interval.of_written(value, min_decimals)
     return f"{interval.low.normalize():f}{unit}～{interval.high.normalize():f}{unit}"
@@ -928,7 +928,7 @@ def generate() -> dict[str, str]:
 
 def write_docs(folder: Path) -> list[Path]:
     """Write docs/rules.md, docs/errors.md and docs/schema.md atomically; return their paths."""
-    from .writes import atomic_write_text
+    from ..build.writes import atomic_write_text
 
     folder = Path(folder)
     pages = generate()  # everything is generated before anything is written

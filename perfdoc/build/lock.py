@@ -9,7 +9,7 @@ killed with SIGKILL), so a lock is never left stale; the lock file itself is
 kept, empty, and reused.
 
 Once the lock is held no other build can be writing into the folder, so any
-``.<name>.XXXXXXXX.tmp`` file of :func:`perfdoc.writes.atomic_write_bytes`
+``.<name>.XXXXXXXX.tmp`` file of :func:`perfdoc.build.writes.atomic_write_bytes`
 found there was left by a build that was killed between writing its temp file
 and renaming it: ``build_lock`` removes them before the block runs
 (``clean=False`` keeps them).
@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import UserError
+from ..errors import UserError
 
 LOCK_NAME = ".lock"
 DEFAULT_TIMEOUT = 600.0  # seconds: longer than any real build, short enough to notice a hung one

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
-from ..writes import atomic_write_bytes
+from .writes import atomic_write_bytes
 
 INSTALL_HINT = "apt-get install libreoffice-writer fonts-noto-cjk"
 SECONDS_TO_START = 120

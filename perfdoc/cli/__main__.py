@@ -1,0 +1,5 @@
+"""python -m perfdoc.cli"""
+
+from .main import main
+
+main()

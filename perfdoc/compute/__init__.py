@@ -1,0 +1,1 @@
+"""Compute: every derived figure, with what it was derived from."""
