@@ -155,7 +155,15 @@ class Interval:
         return Interval(min(corners), max(corners))
 
     def overlaps(self, other: "Interval") -> bool:
-        return self.low <= other.high and other.low <= self.high
+        """Whether both may stand for one true value.
+
+        Two written figures that only touch (12.1 → [12.05, 12.15] and 12.2 →
+        [12.15, 12.25]) cannot: 12.15 rounds half-up to 12.2, never to 12.1.
+        An exact interval (a point) still matches a figure it lies in.
+        """
+        if self.low == self.high or other.low == other.high:
+            return self.low <= other.high and other.low <= self.high
+        return self.low < other.high and other.low < self.high
 
 
 def format_amount(value: Decimal, places: int = 2) -> str:

@@ -158,7 +158,10 @@ class _Calculator:
             return known
         value = lookup(self.model, path)
         if isinstance(value, Decimal):  # an input: the model does not change, so neither does its term
-            interval = Interval.of_written(value) if isinstance(value, Percent) else Interval.of_written(value, AMOUNT_MIN_DECIMALS)
+            if value == 0 and not isinstance(value, Percent):
+                interval = Interval.exact(value)  # a written 0 means none at all, not a rounded 0.004
+            else:
+                interval = Interval.of_written(value) if isinstance(value, Percent) else Interval.of_written(value, AMOUNT_MIN_DECIMALS)
             self._input_terms[path] = Term(path, value, interval)
             return self._input_terms[path]
         if path in self.zeros:
