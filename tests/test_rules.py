@@ -228,3 +228,61 @@ def test_a_full_width_colon_inside_a_flow_mapping_gets_a_hint(check):
 def test_text_without_a_full_width_colon_key_gets_no_such_hint(check, text):
     hints = [d.hint for d in check(text + "\n").errors if d.code == "PD103"]
     assert hints and not any("全角冒号" in hint for hint in hints)
+
+
+def test_a_project_with_only_actual_spending_is_not_a_negative_balance(check):
+    # Not given is not zero: no budget was written, so no balance can be computed.
+    text = """
+    项目:
+      - 名称: 甲
+        实际支出: 10
+    """
+    result = check(textwrap.dedent(text))
+    codes = [d.code for d in result.diagnostics]
+    assert "PD204" not in codes
+    (missing,) = [d for d in result.diagnostics if d.code == "PD207"]
+    assert "项目[1].年初预算" in missing.message and "项目[1].执行率" in missing.message
+    assert result.context.figures.get(("项目", 0, "执行率")) is None
+
+
+def test_a_missing_budget_is_reported_once_and_rates_are_unknown(check):
+    text = """
+    预算:
+      调整数: 12.10
+      实际支出:
+        一般公共预算: 608.57
+    """
+    result = check(textwrap.dedent(text))
+    (missing,) = [d for d in result.diagnostics if d.code == "PD207"]
+    assert missing.message == "未填写 预算.年初预算，以下数字无法计算：预算.调整后预算、预算.预算完成率、预算.预算调整率"
+    assert result.context.figures.get(("预算", "预算完成率")) is None
+    assert result.context.figures.get(("预算", "调整后预算")) is None
+
+
+def test_a_written_zero_is_a_value_and_an_unwritten_adjustment_is_none(check):
+    text = """
+    预算:
+      年初预算: 0
+      实际支出:
+        一般公共预算: 0
+    """
+    result = check(textwrap.dedent(text))
+    assert "PD207" not in [d.code for d in result.diagnostics]
+    assert result.context.figures.get(("预算", "调整后预算")) == 0
+
+
+def test_one_typo_in_an_input_is_one_error(check):
+    # The figures derived from the unreadable 年初预算 are unknown, not recomputed without it.
+    text = """
+    预算:
+      年初预算: 643.4五
+      调整数: 12.10
+      实际支出:
+        一般公共预算: 608.57
+      调整后预算: 655.55
+      预算完成率: "92.83%"
+      预算调整率: "1.88%"
+    """
+    result = check(textwrap.dedent(text))
+    assert [d.code for d in result.diagnostics if d.is_error] == ["PD104"]
+    assert "PD207" not in [d.code for d in result.diagnostics]

@@ -18,6 +18,9 @@ from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
 
 BUDGET_EXECUTION = "预算执行率"
 
+# Inputs that record a change to a budget; left unwritten, no change happened.
+CHANGES = frozenset({"调整数", "上年结余", "上年结转"})
+
 
 @dataclass(frozen=True)
 class Term:
@@ -35,6 +38,11 @@ class Derivation:
     computed: Decimal | None
     interval: Interval | None
     stated: Decimal | None = None
+    missing: tuple = ()  # paths of the unwritten inputs that keep ``computed`` unknown
+
+    @property
+    def computable(self) -> bool:
+        return not self.missing
 
     @property
     def stated_interval(self) -> Interval | None:
@@ -44,8 +52,8 @@ class Derivation:
 
     @property
     def consistent(self) -> bool:
-        if self.stated is None:
-            return True
+        if self.stated is None or self.missing:
+            return True  # nothing to check against: an unknown is not a disagreement
         if self.interval is None:
             return self.computed is not None and self.stated == self.computed
         return self.stated_interval.overlaps(self.interval)
@@ -148,6 +156,7 @@ class _Calculator:
         self.derivations: dict = {}
         self.computed: set = set()
         self.zeros: set = set()  # inputs known to be exactly zero though not written
+        self.unknown: dict = {}  # derived path with no part given → the inputs it lacks
         self._input_terms: dict = {}
 
     def term(self, path: tuple) -> Term | None:
@@ -175,12 +184,33 @@ class _Calculator:
         value = lookup(self.model, path)
         return value if isinstance(value, Decimal) else None
 
-    def total(self, path: tuple, parts, formula: str) -> Derivation | None:
-        """path = Σ sign·part; parts are paths or (sign, path). Missing parts count as 0."""
-        terms = [(sign, self.term(p)) for sign, p in (_signed(p) for p in parts)]
-        present = [(sign, t) for sign, t in terms if t is not None]
+    def missing_inputs(self, path: tuple) -> tuple:
+        """The unwritten inputs behind ``path``: itself, or what its derivation lacks."""
+        derivation = self.derivations.get(path)
+        if derivation is not None and derivation.missing:
+            return derivation.missing
+        return self.unknown.get(path, (path,))
+
+    def total(self, path: tuple, parts, formula: str, complete: bool = True) -> Derivation | None:
+        """path = Σ sign·part; parts are paths or (sign, path).
+
+        Not given is not zero: when ``complete``, a missing part leaves the total
+        unknown (recorded with the inputs it lacks). A sum over categories (收入
+        by kind, 明细) is not complete: an unlisted category is one the
+        department does not have. Likewise an unwritten change (调整数, 上年结余,
+        上年结转: see ``CHANGES``) is one that did not happen, as the forms leave
+        its cell blank.
+        """
+        terms = [(sign, p, self.term(p)) for sign, p in (_signed(p) for p in parts)]
+        present = [(sign, t) for sign, _, t in terms if t is not None]
+        absent = [p for _, p, t in terms if t is None and not (p[-1] in CHANGES and p not in self.derivations)]
+        missing = tuple(dict.fromkeys(m for p in absent for m in self.missing_inputs(p)))
         if not present:
+            self.unknown[path] = missing
             return None
+        if complete and absent:
+            derivation = Derivation(path, "sum", formula, tuple(present), None, None, self._stated(path), missing)
+            return self._record(derivation, Amount)
         value = sum((sign * t.value for sign, t in present), Decimal(0))
         interval = Interval.exact(Decimal(0))
         for sign, t in present:
@@ -198,8 +228,12 @@ class _Calculator:
 
     def ratio(self, path: tuple, numerator: tuple, denominator: tuple, formula: str) -> Derivation | None:
         num, den = self.term(numerator), self.term(denominator)
-        if num is None or den is None:
-            return None
+        if num is None:
+            return None  # nothing to measure: the rate is not asked for
+        if den is None:
+            missing = self.missing_inputs(denominator)
+            derivation = Derivation(path, "ratio", formula, ((1, num),), None, None, self._stated(path), missing)
+            return self._record(derivation, Percent)
         if den.value == 0:
             computed = Decimal(0) if num.value == 0 else None
             interval = Interval.exact(Decimal(0)) if num.value == 0 else None
@@ -257,6 +291,7 @@ def _budget(calc, model):
         budget + ("实际支出合计",),
         [budget + ("实际支出", name) for name in sources],
         "实际支出数 = 各资金来源实际支出之和",
+        complete=False,
     )
     calc.ratio(budget + ("预算完成率",), budget + ("实际支出合计",), budget + ("调整后预算",), "预算完成率 = 实际支出 / 调整后预算")
     calc.ratio(budget + ("预算调整率",), budget + ("调整数",), budget + ("年初预算",), "预算调整率 = 调整数 / 年初预算")
@@ -280,11 +315,11 @@ def _self_evaluation(calc, model):
 def _institution(calc, base):
     model = calc.model
     income, spend = base + ("收入",), base + ("支出",)
-    calc.total(income + ("收入合计",), [income + (k,) for k in INCOME_ITEMS], "收入合计 = 各项收入之和")
+    calc.total(income + ("收入合计",), [income + (k,) for k in INCOME_ITEMS], "收入合计 = 各项收入之和", complete=False)
     for part in ("人员支出", "公用支出"):
         items = lookup(model, spend + (part + "明细",)) or {}
         if items:
-            calc.total(spend + (part,), [spend + (part + "明细", k) for k in items], f"{part} = {part}明细之和")
+            calc.total(spend + (part,), [spend + (part + "明细", k) for k in items], f"{part} = {part}明细之和", complete=False)
     calc.total(spend + ("基本支出",), [spend + ("人员支出",), spend + ("公用支出",)], "基本支出 = 人员支出 + 公用支出")
     calc.total(spend + ("支出合计",), [spend + ("基本支出",), spend + ("项目支出",)], "支出合计 = 基本支出 + 项目支出")
     if lookup(model, income) and lookup(model, spend):
@@ -301,9 +336,9 @@ def _institution(calc, base):
     calc.ratio(spend + ("人员经费占比",), spend + ("人员支出",), spend + ("支出合计",), "人员经费占比 = 人员支出 / 支出合计")
     calc.ratio(spend + ("公用经费占比",), spend + ("公用支出",), spend + ("支出合计",), "公用经费占比 = 公用支出 / 支出合计")
     three = base + ("三公经费",)
-    calc.total(three + ("合计",), [three + (k,) for k in THREE_PUBLIC_ITEMS], "三公经费合计 = 各项之和")
+    calc.total(three + ("合计",), [three + (k,) for k in THREE_PUBLIC_ITEMS], "三公经费合计 = 各项之和", complete=False)
     assets = base + ("固定资产",)
-    calc.total(assets + ("合计",), [assets + (k,) for k in ASSET_ITEMS], "固定资产合计 = 各项之和")
+    calc.total(assets + ("合计",), [assets + (k,) for k in ASSET_ITEMS], "固定资产合计 = 各项之和", complete=False)
 
 
 def _label(leaf: tuple) -> str:
@@ -327,6 +362,7 @@ def _institution_totals(calc, institutions):
             ("收支合计",) + leaf,
             [("机构收支", index) + leaf for index in range(len(institutions))],
             f"{_label(leaf)} = 各机构{_label(leaf)}之和",
+            complete=not str(leaf[-2]).endswith("明细"),  # a 明细 item one institution lacks is one it does not have
         )
     spend = ("收支合计", "支出")
     calc.ratio(spend + ("人员经费占比",), spend + ("人员支出",), spend + ("支出合计",), "人员经费占比 = 人员支出 / 支出合计")
@@ -359,7 +395,7 @@ def _tasks(calc, tasks):
     for index, task in enumerate(tasks):
         items = task.get("资金明细") or {}
         if items:
-            calc.total(("任务", index, "资金"), [("任务", index, "资金明细", k) for k in items], "任务涉及资金 = 资金明细之和")
+            calc.total(("任务", index, "资金"), [("任务", index, "资金明细", k) for k in items], "任务涉及资金 = 资金明细之和", complete=False)
     if tasks:
         calc.total(("任务资金合计",), [("任务", i, "资金") for i in range(len(tasks))], "各任务涉及资金之和")
 

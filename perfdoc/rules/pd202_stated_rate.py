@@ -31,10 +31,10 @@ from . import Finding, rule
 @rule("PD202", "stated-rate")
 def check(ctx):
     for derivation in ctx.figures.derivations.values():
-        if derivation.kind != "ratio" or derivation.consistent:
-            continue
+        if derivation.kind != "ratio" or derivation.consistent or derivation.computed is None:
+            continue  # a rate with a zero denominator is PD203's
         (_, num), (_, den) = derivation.operands
-        computed = format_percent(derivation.computed) if derivation.computed is not None else "无法计算"
+        computed = format_percent(derivation.computed)
         yield Finding(
             derivation.path,
             f"{dotted(derivation.path[-1:])}填写为 {plain(derivation.stated)}%，按 "
