@@ -18,6 +18,8 @@ from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
 
 BUDGET_EXECUTION = "预算执行率"
 
+PROJECT_TOTALS = ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余")
+
 # Inputs that record a change to a budget; left unwritten, no change happened.
 CHANGES = frozenset({"调整数", "上年结余", "上年结转"})
 
@@ -97,6 +99,14 @@ class Figures:
     score: Decimal | None = None
     score_computed: bool = False
     grade: str | None = None
+    unknown: dict = field(default_factory=dict)  # derived path nothing was given for → the inputs it lacks
+
+    def missing_inputs(self, path: tuple) -> tuple:
+        """What to write for ``path`` to be known: the inputs its derivation lacks, or itself."""
+        derivation = self.derivations.get(path)
+        if derivation is not None and derivation.missing:
+            return derivation.missing
+        return self.unknown.get(path) or (path,)
 
     def get(self, path: tuple):
         return lookup(self.values, path)
@@ -277,7 +287,7 @@ def compute(model: dict, fmt=None) -> Figures:
     _institution_totals(calc, institutions)
     _projects(calc, model.get("项目") or [])
     _tasks(calc, model.get("任务") or [])
-    figures = Figures(values=calc.values, derivations=calc.derivations, computed=calc.computed)
+    figures = Figures(values=calc.values, derivations=calc.derivations, computed=calc.computed, unknown=calc.unknown)
     figures.cross_checks = _cross_checks(calc)
     _indicators_and_score(figures, model, fmt)
     return figures
@@ -377,10 +387,11 @@ def _projects(calc, projects):
         if calc.term(base + ("实际支出",)) is not None:
             calc.total(base + ("年终结余",), [base + ("收入合计",), ("-", base + ("实际支出",))], "年终结余 = 收入合计 − 实际支出")
         calc.ratio(base + ("执行率",), base + ("实际支出",), base + ("调整后预算",), "执行率 = 实际支出 / 调整后预算")
-    if not projects:
-        return
     total = ("项目合计",)
-    for key in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余"):
+    if not projects:
+        calc.unknown.update({total + (key,): (("项目",),) for key in PROJECT_TOTALS + ("执行率", "评价项目数", "评价项目资金")})
+        return
+    for key in PROJECT_TOTALS:
         label = key if key.endswith("合计") else f"{key}合计"
         calc.total(total + (key,), [("项目", i, key) for i in range(len(projects))], f"各项目{label}")
     calc.ratio(total + ("执行率",), total + ("实际支出",), total + ("调整后预算",), "项目执行率 = 实际支出合计 / 调整后预算合计")
