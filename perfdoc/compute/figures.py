@@ -216,7 +216,8 @@ class _Calculator:
         absent = [p for _, p, t in terms if t is None and not (p[-1] in CHANGES and p not in self.derivations)]
         missing = tuple(dict.fromkeys(m for p in absent for m in self.missing_inputs(p)))
         if not present:
-            self.unknown[path] = missing
+            if missing:
+                self.unknown[path] = missing
             return None
         if complete and absent:
             derivation = Derivation(path, "sum", formula, tuple(present), None, None, self._stated(path), missing)
@@ -238,8 +239,9 @@ class _Calculator:
 
     def ratio(self, path: tuple, numerator: tuple, denominator: tuple, formula: str) -> Derivation | None:
         num, den = self.term(numerator), self.term(denominator)
-        if num is None:
-            return None  # nothing to measure: the rate is not asked for
+        if num is None:  # nothing to measure: no finding, but say what would make it known
+            self.unknown[path] = self.missing_inputs(numerator) + (() if den is not None else self.missing_inputs(denominator))
+            return None
         if den is None:
             missing = self.missing_inputs(denominator)
             derivation = Derivation(path, "ratio", formula, ((1, num),), None, None, self._stated(path), missing)
@@ -297,6 +299,8 @@ def _budget(calc, model):
     budget = ("预算",)
     calc.total(budget + ("调整后预算",), [budget + ("年初预算",), budget + ("调整数",)], "调整后预算 = 年初预算 + 调整数")
     sources = (model.get("预算") or {}).get("实际支出") or {}
+    if not sources:
+        calc.unknown[budget + ("实际支出合计",)] = (budget + ("实际支出",),)
     calc.total(
         budget + ("实际支出合计",),
         [budget + ("实际支出", name) for name in sources],
