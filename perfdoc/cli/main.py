@@ -57,7 +57,9 @@ def validate(paths, output_format, strict, ready, jobs):
     from ..report import as_json, format_text, summary
     from ..pipeline import check_files, find_sources
 
-    files = find_sources(paths or ["sources"])
+    from ..load.project import default_path
+
+    files = find_sources(paths or [default_path("sources")])
     if not files:
         raise click.UsageError("没有找到任何 .yaml 数据文件")
     diagnostics, texts = [], {}
@@ -131,8 +133,10 @@ def new(format_name, department, year, output, force):
     from ..ops.scaffold import scaffold_yaml
     from ..build.writes import atomic_write_text
 
+    from ..load.project import default_path
+
     load_format(format_name)
-    path = Path(output) if output else Path("sources") / format_name / department / f"{year}.yaml"
+    path = Path(output) if output else default_path("sources", format_name, department, f"{year}.yaml")
     if path.exists() and not force:
         raise UserError(f"{path} 已存在；如需覆盖请加 --force")
     atomic_write_text(path, scaffold_yaml(format_name, department, year))

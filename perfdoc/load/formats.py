@@ -70,13 +70,15 @@ class Format:
 
 
 def templates_root() -> Path:
-    """``$PERFDOC_TEMPLATES``, else ``templates/`` in the working tree, else the repo's."""
+    """``$PERFDOC_TEMPLATES``, else ``templates/`` of the project folder, else the repo's."""
+    from .project import find_root
+
     env = os.environ.get("PERFDOC_TEMPLATES")
     if env:
         return Path(env)
-    cwd = Path.cwd() / "templates"
-    if cwd.is_dir():
-        return cwd
+    root = find_root()
+    if root is not None and (root / "templates").is_dir():
+        return root / "templates"
     return Path(__file__).resolve().parents[2] / "templates"
 
 
