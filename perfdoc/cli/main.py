@@ -12,6 +12,9 @@ import click
 
 from .. import __version__
 from ..errors import UserError
+from .chinese import install as _chinese_click
+
+_chinese_click()
 
 
 class _Group(click.Group):
