@@ -286,3 +286,18 @@ def test_one_typo_in_an_input_is_one_error(check):
     result = check(textwrap.dedent(text))
     assert [d.code for d in result.diagnostics if d.is_error] == ["PD104"]
     assert "PD207" not in [d.code for d in result.diagnostics]
+
+
+def test_a_reference_error_points_at_the_reference_in_a_clipped_excerpt(check):
+    from perfdoc.report import format_text
+
+    long_text = "很长的文字" * 60 + "{{ 任务[3].资金 }}" + "后面的文字" * 60
+    text = f"叙述:\n  部门整体绩效: |\n    {long_text}\n"
+    result = check(text)
+    (error,) = [d for d in result.diagnostics if d.code == "PD501"]
+    assert error.message.startswith("任务 尚未填写")
+    line = result.context.source.lines()[error.location.line - 1]
+    assert line[error.location.col - 1 : error.location.end_col - 1] == "{{ 任务[3].资金 }}"
+    excerpt, marker = format_text([error], {error.file: result.context.source.text}).splitlines()[1:3]
+    assert excerpt.count("…") == 2 and "{{ 任务[3].资金 }}" in excerpt
+    assert marker.count("^") == len("{{ 任务[3].资金 }}") + 4 and len(marker) < 120  # four wide characters

@@ -69,7 +69,6 @@ def build_context(ctx) -> dict:
     """The template context for one department-year (see the module docstring)."""
     figures = ctx.figures.values
     tree = copy.deepcopy(figures)
-    _render_markdown_fields(tree, figures)
     missing = ctx.figures.missing_inputs
     unwritten: dict = {}
     tree = _fill(tree, SOURCE_SCHEMA, (), missing, unwritten)
@@ -78,7 +77,10 @@ def build_context(ctx) -> dict:
     tree["项目合计"] = {
         key: totals[key] if totals.get(key) is not None else Missing(missing(("项目合计", key))) for key in PROJECT_TOTAL_KEYS
     }
-    tree["叙述"] = narratives(ctx.model, figures)
+    # Narratives see the filled tree: a reference to a figure not yet known prints its marker.
+    filled = {**tree}
+    _render_markdown_fields(tree, filled)
+    tree["叙述"] = narratives(ctx.model, filled)
     tree["格式"] = format_options(ctx.format, ctx.model)
     labels = tree["格式"]["标签"]
     tree.update(

@@ -38,8 +38,12 @@ def locate(source, path: tuple, needle: str, occurrence: int = 0) -> Location | 
     return None
 
 
-def line_in_value(source, path: tuple, line_in_text: int) -> Location | None:
-    """Position of a line of a multi-line value (block scalars start one line below)."""
+def line_in_value(source, path: tuple, line_in_text: int, column: int | None = None, width: int = 0) -> Location | None:
+    """Position of a line of a multi-line value (block scalars start one line below).
+
+    With ``column`` (1-based within that line of the text), the span of ``width``
+    characters there: a reference's own place rather than its whole line.
+    """
     where = source.positions.get(tuple(path))
     if where is None:
         return None
@@ -51,6 +55,8 @@ def line_in_value(source, path: tuple, line_in_text: int) -> Location | None:
     number = min(first + line_in_text - 1, len(lines))
     line = lines[number - 1] if lines else ""
     col = len(line) - len(line.lstrip()) + 1
+    if column is not None:
+        return Location(number, col + column - 1, number, col + column - 1 + width)
     return Location(number, col)
 
 
