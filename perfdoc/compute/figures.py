@@ -18,6 +18,7 @@ from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
 
 BUDGET_EXECUTION = "预算执行率"
 
+CATEGORY_ITEMS = frozenset(INCOME_ITEMS) | frozenset(THREE_PUBLIC_ITEMS) | frozenset(ASSET_ITEMS)
 PROJECT_TOTALS = ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余")
 
 # Inputs that record a change to a budget; left unwritten, no change happened.
@@ -216,8 +217,10 @@ class _Calculator:
         absent = [p for _, p, t in terms if t is None and not (p[-1] in CHANGES and p not in self.derivations)]
         missing = tuple(dict.fromkeys(m for p in absent for m in self.missing_inputs(p)))
         if not present:
-            if missing:
+            if complete and missing:
                 self.unknown[path] = missing
+            elif absent and len({p[:-1] for p in absent}) == 1:
+                self.unknown[path] = (absent[0][:-1],)  # no category written: the group is to fill
             return None
         if complete and absent:
             derivation = Derivation(path, "sum", formula, tuple(present), None, None, self._stated(path), missing)
@@ -376,7 +379,8 @@ def _institution_totals(calc, institutions):
             ("收支合计",) + leaf,
             [("机构收支", index) + leaf for index in range(len(institutions))],
             f"{_label(leaf)} = 各机构{_label(leaf)}之和",
-            complete=not str(leaf[-2]).endswith("明细"),  # a 明细 item one institution lacks is one it does not have
+            # a category (收入 kind, 三公经费 item, 明细 item) one institution does not list is one it does not have
+            complete=not (leaf[-1] in CATEGORY_ITEMS or str(leaf[-2]).endswith("明细")),
         )
     spend = ("收支合计", "支出")
     calc.ratio(spend + ("人员经费占比",), spend + ("人员支出",), spend + ("支出合计",), "人员经费占比 = 人员支出 / 支出合计")
