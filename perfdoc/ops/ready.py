@@ -6,8 +6,9 @@ anything is still to be written. On top of the validation findings:
 * PD701 a document still shows a 【待填写：…】 marker: located at the source
   line to fill (the figure's own line, or where its group is written);
 * PD702 a text still holds a skeleton placeholder (“（待填写）”, “【待填写】”);
-* the format's required sections and data left empty (PD109) and missing
-  inputs (PD207) are errors, not warnings.
+* the format's required sections and data left empty (PD109), missing inputs
+  (PD207) and hand-typed figures contradicting the computed ones (PD504) are
+  errors, not warnings.
 
 Rendering happens in memory; nothing is written.
 """
@@ -19,8 +20,9 @@ import dataclasses
 from ..errors import Diagnostic, Severity
 from ..load.schema import dotted
 
-# Codes whose warnings mean “not finished yet”: errors when getting ready to submit.
-NOT_FINISHED = frozenset({"PD109", "PD207"})
+# Warnings that mean “not finished yet” (PD109, PD207) or a hand-typed figure that contradicts
+# the computed one (PD504): errors when getting ready to submit.
+NOT_FINISHED = frozenset({"PD109", "PD207", "PD504"})
 PLACEHOLDERS = ("（待填写）", "【待填写")
 
 
