@@ -52,7 +52,8 @@ SEEDS_BY_NAME = {
         "sources/guangzhou/广州市从化区总工会/2021.yaml",
         "自评报告",
         "guangzhou-conghua-2021-自评报告.txt",
-        ("431.77", "调增数0.00万元", "预算调整率0.00%", "预算完成率100.00%", "完成预算的100.00%"),
+        # 绩效管理情况 and 自评结论 are the source's own text (with references), printed as the seed prints them.
+        ("431.77", "调增数0.00万元", "预算调整率0.00%", "预算完成率100.00%", "完成预算的100.0%", "占政府性基金预算支出总额的0.0%"),
         ends_before="附件2:",
     ),
     "linxiang-自评报告": Seed(

@@ -28,6 +28,7 @@ class Document:
     template: Path
     title: str = ""
     required_sections: tuple = ()
+    generated_sections: dict = field(default_factory=dict)  # section → what the template writes when it is not written
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class Format:
     labels: dict = field(default_factory=dict)  # 一级/二级 display labels
     options: dict = field(default_factory=dict)  # anything else, passed to templates
     config_path: Path | None = None
+
+    @property
+    def generated_sections(self) -> dict:
+        """Narrative sections a template writes from data when the source does not: section → what."""
+        return {key: text for document in self.documents for key, text in document.generated_sections.items()}
 
     def grade_for(self, score: Decimal) -> str | None:
         for grade in self.grades:
@@ -132,6 +138,7 @@ def _parse_format(folder: Path) -> Format:
                 template=template,
                 title=str(item.get("标题", item["名称"])),
                 required_sections=tuple(item.get("必需章节") or ()),
+                generated_sections={str(k): str(v) for k, v in (item.get("模板写出") or {}).items()},
             )
         )
     grades = sorted(
