@@ -127,23 +127,6 @@ def new(format_name, department, year, output, force):
 
 
 @main.command()
-def formats():
-    """列出可用的文档格式及其文档。"""
-    from ..load.formats import available_formats, load_format, templates_root
-
-    names = available_formats()
-    if not names:
-        raise UserError(f"{templates_root()} 下没有任何格式（每个格式是一个含 format.yaml 的文件夹）")
-    for name in names:
-        fmt = load_format(name)
-        click.echo(f"{name}\t{fmt.description}")
-        for doc in fmt.documents:
-            mark = "" if doc.template.is_file() else "（模板缺失）"
-            click.echo(f"    {doc.name}\t{doc.template.name}{mark}")
-        click.echo(f"    等次\t{'／'.join(f'{g.name}≥{g.min_score}' for g in fmt.grades)}")
-
-
-@main.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False), default="docs", show_default=True)
 def docs(output):
     """由规则与结构定义生成参考文档（docs/rules.md 等）。"""
@@ -160,6 +143,9 @@ def _register(module: str, command: str, name: str) -> None:
     main.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), command), name)
 
 
+_register("cli.format_commands", "formats_command", "formats")
+_register("cli.format_commands", "check_format_command", "check-format")
+_register("cli.format_commands", "new_format_command", "new-format")
 _register("build.batch", "build_command", "build")
 _register("build.batch", "render_command", "render")
 _register("ops.diff", "diff_command", "diff")
