@@ -158,13 +158,36 @@ def shape_problems(data, schema: Field = FORMAT_SCHEMA, path: tuple = ()):
             for key in value:
                 if key not in field.fields:
                     where = f"“{'.'.join(map(str, path))}”中" if path else ""
-                    yield "PD802", path + (key,), f"{where}没有“{key}”这个设置" + did_you_mean(key, field.fields), True
+                    yield "PD802", path + (key,), f"{where}没有“{key}”这个设置" + _suggestion(key, field), True
             for key, child in field.fields.items():
                 if child.required and key not in value:
                     yield "PD803", path, f"缺少“{key}”（{child.doc}）", True
             stack.extend(
                 (path + (k,), field.fields[k], v) for k, v in reversed(list(value.items())) if k in field.fields
             )
+
+
+def _all_keys(field: Field, prefix: str = ""):
+    """``(key, dotted place)`` of every fixed key in the schema below ``field``."""
+    for key, child in field.fields.items():
+        yield key, prefix + key
+        inner = child.item if child.kind == "list" or child.open else child
+        if inner is not None and inner.kind == "map" and not inner.open:
+            yield from _all_keys(inner, prefix + key + ("[]." if child.kind == "list" else "."))
+
+
+def _suggestion(word: str, field: Field) -> str:
+    """A sibling key close to ``word``; or a key deeper down that is closer (“模板” belongs in 文档[])."""
+    def score(candidate: str) -> float:  # a shared first character breaks ties: 模版 → 模板 before 版式
+        return difflib.SequenceMatcher(None, str(word), candidate).ratio() + (0.01 if candidate[:1] == str(word)[:1] else 0)
+
+    siblings = [key for key in field.fields if score(key) >= 0.4]
+    best_sibling = max(siblings, key=score, default=None)
+    deeper = [(key, place) for key, place in _all_keys(field) if "." in place and score(key) >= 0.5]
+    best_deeper = max(deeper, key=lambda pair: score(pair[0]), default=None)
+    if best_deeper and (best_sibling is None or score(best_deeper[0]) > score(best_sibling)):
+        return f"；是否应为“{best_deeper[0]}”（写在“{best_deeper[1]}”处）？"
+    return f"；是否应为“{best_sibling}”？" if best_sibling else ""
 
 
 _KIND_WORDS = {"map": "键值映射", "list": "列表", "text": "文字", "number": "数字", "int": "整数", "bool": "true 或 false",

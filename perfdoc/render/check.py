@@ -7,7 +7,7 @@ For a template (a .docx a bureau may have edited in Word or WPS):
 * PD903 a tag Word split across runs with different formatting (a warning: the tag works, the output takes the first run's look);
 * PD904 full-width braces, percent signs or punctuation typed by a Chinese IME inside or around a tag (``｛｛ ％ ｝``);
 * PD905 names and fields the render context does not have, with a did-you-mean;
-* PD906 styles the engine writes (``PDBody``, ``PDHeading1``…) missing from a template that uses ``段落``;
+* PD906 styles the engine writes (``PDBody``, ``PDHeading1``…) missing from a template that uses ``段落`` (a warning: Word shows such paragraphs as 正文);
 * PD907 a trial render with an empty department of the format fails.
 
 Places are said as Word shows them (``第 12 段``, ``第 3 个表格第 2 行第 1 列``). Every problem is a
@@ -85,17 +85,21 @@ def _package_problems(template: Path, data: bytes) -> list[Diagnostic]:
 
 
 def _tag_problems(template: Path, data: bytes) -> list[Diagnostic]:
-    out = []
-    for problem in diagnose.tag_problems(data):
-        code = "PD904" if problem.reason.startswith("标签中有全角符号") else "PD902"
-        out.append(_problem(code, template, problem.describe()))
+    ime, typed_wide = [], set()
     for place in diagnose.places(data):
         for match in _IME_TAG.finditer(place.text):
             if _FULL_WIDTH_TAG_CHARS & set(match.group(0)):
                 fixed = match.group(0).translate(str.maketrans("｛｝％＃", "{}%#"))
-                out.append(_problem("PD904", template, f"{place.phrase}：“{match.group(0)}”中有中文输入法打出的全角符号，"
+                typed_wide.add((place.part, place.phrase))
+                ime.append(_problem("PD904", template, f"{place.phrase}：“{match.group(0)}”中有中文输入法打出的全角符号，"
                                                       f"标签应写作“{fixed}”（半角）"))
-    return out
+    out = []
+    for problem in diagnose.tag_problems(data):
+        if (problem.place.part, problem.place.phrase) in typed_wide:
+            continue  # the unclosed or stray tag is the full-width brace's doing, said once by PD904
+        code = "PD904" if problem.reason.startswith("标签中有全角符号") else "PD902"
+        out.append(_problem(code, template, problem.describe()))
+    return out + ime
 
 
 def _split_tags(template: Path, data: bytes) -> list[Diagnostic]:
@@ -112,7 +116,7 @@ def _split_tags(template: Path, data: bytes) -> list[Diagnostic]:
             text = "".join(t.text or "" for t in run.iter(_w("t")))
             if text:
                 props = run.find(_w("rPr"))
-                runs.append((text, etree.tostring(props) if props is not None else b""))
+                runs.append((text, etree.tostring(props) if props is not None and len(props) else b""))
         joined = "".join(text for text, _ in runs)
         if "{" not in joined:
             continue
@@ -154,8 +158,8 @@ def _style_problems(template: Path, data: bytes) -> list[Diagnostic]:
     where = "、".join(dict.fromkeys(place.phrase for place in users[:3]))
     renamed = [f"{sid}（现名“{names[sid]}”）" for sid in ids if sid and names.get(sid) and sid.startswith("PD") and sid not in ENGINE_STYLES]
     hint = f"；模板中有{'、'.join(renamed)}" if renamed else ""
-    return [_problem("PD906", template, f"{where}用“段落”/“行内”生成文字，需要样式 {'、'.join(missing)}，模板中没有"
-                                        f"（样式 ID 须不变；只改显示名称不影响）{hint}")]
+    return [_problem("PD906", template, f"{where}用“段落”/“行内”生成文字，需要样式 {'、'.join(missing)}，模板中没有，"
+                                        f"这些段落将显示为“正文”样式（样式 ID 须不变；只改显示名称不影响）{hint}", Severity.WARNING)]
 
 
 def sample_context(fmt) -> dict:
