@@ -200,3 +200,15 @@ def test_build_refuses_a_broken_template_with_check_formats_message(tmp_path, fa
     assert line.startswith("templates/hunan-department/自评报告.docx: PD904 第 19 段")
     result, _ = render_linxiang(tmp_path)
     assert result.exit_code != 0 and line in result.output and "内部错误" not in result.output
+
+
+def test_a_change_to_the_base_format_rebuilds_its_members(tmp_path, family):
+    source = tmp_path / "sources" / "hunan-linxiang" / "临湘市总工会" / "2022.yaml"
+    source.parent.mkdir(parents=True)
+    shutil.copy(LINXIANG, source)
+    first = run("build", "--jobs", "1", "sources")
+    assert first.exit_code == 0 and "生成 1，跳过 0" in first.output, first.output
+    assert "生成 0，跳过 1" in run("build", "--jobs", "1", "sources").output
+    base = family.parent / "format.yaml"
+    base.write_text(base.read_text(encoding="utf-8").replace("变动提示阈值: 30", "变动提示阈值: 40"), encoding="utf-8")
+    assert "生成 1，跳过 0" in run("build", "--jobs", "1", "sources").output

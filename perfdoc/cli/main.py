@@ -111,8 +111,9 @@ def show(source, output_format):
 @click.option("--department", required=True, help="部门名称")
 @click.option("--year", required=True, type=int, help="被评价年度")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的文件（默认 sources/<地区>/<部门>/<年度>.yaml）")
+@click.option("--region", help="地区，如 平江县（格式由数据文件填写地区时必填）")
 @click.option("--force", is_flag=True, help="覆盖已有文件")
-def new(format_name, department, year, output, force):
+def new(format_name, department, year, output, force, region):
     """生成一个新部门年度的数据文件骨架，每个键都有中文注释。"""
     from ..load.formats import load_format
     from ..ops.scaffold import scaffold_yaml
@@ -122,7 +123,7 @@ def new(format_name, department, year, output, force):
     path = Path(output) if output else Path("sources") / format_name / department / f"{year}.yaml"
     if path.exists() and not force:
         raise UserError(f"{path} 已存在；如需覆盖请加 --force")
-    atomic_write_text(path, scaffold_yaml(format_name, department, year))
+    atomic_write_text(path, scaffold_yaml(format_name, department, year, region))
     click.echo(f"已生成 {path}")
 
 

@@ -277,6 +277,12 @@ def check_format(folder: Path, root: Path | None = None) -> tuple[Format | None,
     return _checked(folder, root.resolve() if root.is_dir() else root, key, tuple(diagnostics))
 
 
+def config_chain(folder: Path, root: Path | None = None) -> tuple:
+    """The format.yaml files a format is made of, its own first: what a build's cache must watch."""
+    layers, _ = _chain(Path(folder).resolve(), root or templates_root())
+    return tuple(layer.config for layer in layers)
+
+
 def _mtime(path: Path) -> int:
     try:
         return path.stat().st_mtime_ns
