@@ -365,3 +365,20 @@ def test_shipped_formats_check_clean():
     result = CliRunner().invoke(main, ["check-format"], env={"PERFDOC_TEMPLATES": str(REPO / "templates")})
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "检查了 7 个格式、4 个模板：0 个错误，0 个警告"
+
+
+def test_a_key_written_twice_is_refused_not_guessed(root):
+    member(root, "case", "基于: fam\n基于: national\n")
+    (found,) = problems(root, "case")
+    assert found.code == "PD801" and "重复" in found.message and found.location.line == 2
+
+
+@pytest.mark.parametrize("text", ["文档: 5\n", "- a\n", "等次: [1, 2]\n", "公式: {预算完成率: 5}\n", "名称: [a]\n",
+                                  "评分: {总分: .nan}\n", "版式: {评价人员行数: -1}\n", "基于: ../fam\n",
+                                  "文档: [{名称: a, 模板: ../../etc/passwd}]\n", "指标名称: {一级: {产出: ''}}\n"])
+def test_hostile_format_yaml_is_reported_never_raised(root, text):
+    member(root, "case", "基于: fam\n" + text if not text.startswith(("-", "基于")) else text)
+    found = problems(root, "case")
+    assert any(d.is_error for d in found) and all(d.code.startswith("PD8") and d.location for d in found)
+    result = run("formats")
+    assert result.exit_code == 0 and "内部错误" not in result.output and "case\t（有错误" in result.output

@@ -255,6 +255,10 @@ def _read_layer(config: Path, mtime: int) -> _Layer:
     if not isinstance(source.data, dict):
         return _Layer(config, None, source, source.text,
                       Diagnostic("PD801", "format.yaml 应为“键: 值”的映射", file=shown, location=Location(1, 1)))
+    notes = [d for d in source.load_diagnostics if d.is_error]  # a key written twice, …
+    if notes:
+        return _Layer(config, None, source, source.text,
+                      Diagnostic("PD801", notes[0].message, file=shown, location=notes[0].location))
     return _Layer(config, source.data, source, source.text)
 
 
@@ -306,7 +310,7 @@ def _chain(folder: Path, root: Path) -> tuple[list, list]:
         shown = _display(layer.config)
         location = layer.source.location_of(("基于",))
         if not isinstance(parent, str):
-            break  # PD804 from the shape check
+            parent = str(parent)
         target = _folder(parent, root)
         if target is None:
             known = available_formats(root, include_abstract=True)
