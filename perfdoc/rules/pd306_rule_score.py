@@ -25,6 +25,11 @@ from ..numbers import plain
 from . import Finding, rule
 
 
+def _points(value: Decimal) -> str:
+    """40.00 → 40, 6.40 → 6.4: points as a form prints them."""
+    return format(value.normalize(), "f")
+
+
 @rule("PD306", "rule-score")
 def check(ctx):
     indicators = ctx.model.get("指标") or []
@@ -34,8 +39,8 @@ def check(ctx):
         if not isinstance(stated, Decimal):
             continue
         if scored.exact and stated != scored.expected:
-            yield Finding(("指标", scored.index, "得分"), f"得分填写为 {plain(stated)}，按格式的计分规则应为 {plain(scored.expected)}",
+            yield Finding(("指标", scored.index, "得分"), f"得分填写为 {plain(stated)}，按格式的计分规则应为 {_points(scored.expected)}",
                           hint=scored.explanation)
         elif not scored.exact and stated > scored.expected and stated != weight:  # full marks: PD401 says it
-            yield Finding(("指标", scored.index, "得分"), f"得分 {plain(stated)} 高于完成规则给出的 {plain(scored.expected)} 分",
+            yield Finding(("指标", scored.index, "得分"), f"得分 {plain(stated)} 高于完成规则给出的 {_points(scored.expected)} 分",
                           hint=scored.explanation)
