@@ -107,6 +107,8 @@ def test_pd904_full_width_braces_and_percent_signs_from_an_ime(tmp_path, typed):
     found = [(d.code, d.message) for d in check_template(template)]
     assert found and all(code == "PD904" for code, _ in found)
     assert found[0][1].startswith("第 2 段") and "半角" in found[0][1]
+    fixed = typed.translate(str.maketrans("｛｝％", "{}%"))
+    assert check_template(write_plain(tmp_path / "b.docx", "封面", f"{fixed}年度报告")) == []
 
 
 def test_pd904_full_width_punctuation_inside_a_tag(tmp_path):
@@ -125,6 +127,9 @@ def test_pd905_unknown_names_and_fields_with_did_you_mean(tmp_path, family):
     assert "没有名为“预箅”的数据；是否应为“预算”？" in messages
     assert "“格式.财政部”：格式中没有“财政部”；是否应为“财政部门”？" in messages
     assert "第 19 段" in messages
+    paragraph_with(document, "格式.财政部").text = "{{ 格式.财政部门 }}（制）{{ 预算.调整后预算 }}"
+    document.save(family)
+    assert findings(family) == []
 
 
 def test_pd906_styles_the_engine_writes(tmp_path, family):
@@ -212,3 +217,11 @@ def test_a_change_to_the_base_format_rebuilds_its_members(tmp_path, family):
     base = family.parent / "format.yaml"
     base.write_text(base.read_text(encoding="utf-8").replace("变动提示阈值: 30", "变动提示阈值: 40"), encoding="utf-8")
     assert "生成 1，跳过 0" in run("build", "--jobs", "1", "sources").output
+
+
+def test_loops_sets_and_mapping_methods_are_not_unknown_names(tmp_path, family):
+    document = docx.Document(str(family))
+    paragraph_with(document, "{{ 格式.财政部门 }}").text = (
+        "{% for 名, 文 in 叙述.items() %}{{ 名 }}{% endfor %}{% set 指标 = 任务表 %}{{ 指标.名称 }}{{ 格式.财政部门 }}（制）")
+    document.save(family)
+    assert findings(family) == []

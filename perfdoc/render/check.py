@@ -39,6 +39,7 @@ _IME_TAG = re.compile(r"[｛{][｛{％%#＃]|[％%}｝#＃][｝}]")
 _FULL_WIDTH_TAG_CHARS = set("｛｝％＃")
 _MARKDOWN_FILTER = re.compile(r"\|\s*(段落|paragraphs|行内|inline)\b")
 _TAG_RE = re.compile(r"{([{%#])(.*?)([}%#])}", re.S)
+_MAPPING_METHODS = {"items", "keys", "values", "get"}  # 叙述.items() reads the map, not a field
 
 
 def _problem(code: str, template: Path, message: str, severity=Severity.ERROR) -> Diagnostic:
@@ -231,9 +232,9 @@ def _unknown_fields(template: Path, context: dict) -> list[tuple[str, str, str]]
         steps.reverse()
         value = context
         for index, step in enumerate(steps):
-            if not isinstance(value, dict) or not value:  # an open map, a list, a figure: not checked
+            if not isinstance(value, dict) or not value or step in _MAPPING_METHODS:  # open maps, lists, figures: not checked
                 break
-            if step not in value:
+            if step not in value and step not in _MAPPING_METHODS:
                 chain = ".".join(steps[: index + 1])
                 found.setdefault(chain, (chain, step, ".".join(steps[:index])))
                 break
