@@ -59,12 +59,11 @@ def check_format_command(target, output_format):
         folders = [folder]
     if not folders:
         raise UsageError(f"{root} 下没有任何格式")
-    diagnostics, texts, seen_templates, checked = [], {}, set(), []
+    diagnostics, texts, seen_templates = [], {}, set()
     for folder in folders:
         fmt, problems, read = check_format(folder, root)
         texts.update(read)
-        diagnostics += [p for p in problems if (p.code, p.file, p.location, p.message) not in {(d.code, d.file, d.location, d.message) for d in diagnostics}]
-        checked.append(folder.name)
+        diagnostics += problems
         if fmt is None:
             continue
         for document in fmt.documents:
@@ -72,13 +71,14 @@ def check_format_command(target, output_format):
                 continue
             seen_templates.add(document.template)
             diagnostics += check_template(document.template, fmt)
+    diagnostics = list(dict.fromkeys(diagnostics))  # a base's problem is found again through each member
     errors = sum(1 for d in diagnostics if d.is_error)
     if output_format == "json":
         click.echo(as_json(diagnostics))
     else:
         if diagnostics:
             click.echo(format_text(diagnostics, texts))
-        click.echo(f"检查了 {len(checked)} 个格式、{len(seen_templates)} 个模板：{errors} 个错误，{len(diagnostics) - errors} 个警告")
+        click.echo(f"检查了 {len(folders)} 个格式、{len(seen_templates)} 个模板：{errors} 个错误，{len(diagnostics) - errors} 个警告")
     sys.exit(1 if errors else 0)
 
 

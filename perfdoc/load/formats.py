@@ -16,7 +16,6 @@ Every problem in a ``format.yaml`` is a located :class:`Diagnostic` (PD8xx);
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -140,13 +139,6 @@ class Format:
             if doc.name == name:
                 return doc
         raise FormatError(f"格式“{self.name}”没有名为“{name}”的文档；可用：{'、'.join(d.name for d in self.documents)}")
-
-    def digest(self) -> str:
-        """Of every format.yaml the format is made of."""
-        digest = hashlib.sha256()
-        for path in self.chain or ((self.config_path,) if self.config_path else ()):
-            digest.update(path.read_bytes())
-        return digest.hexdigest() if self.chain or self.config_path else ""
 
 
 class FormatProblems(FormatError):
