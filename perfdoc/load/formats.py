@@ -24,9 +24,7 @@ from pathlib import Path
 
 from ..compute import expr
 from ..errors import Diagnostic, FormatError, Location, Severity, SourceSyntaxError
-from .format_schema import (
-    COMPLETION_NAMES, FORMAT_SCHEMA, RATE_SCOPES, did_you_mean, is_number, shape_problems,
-)
+from .format_schema import COMPLETION_NAMES, RATE_SCOPES, did_you_mean, shape_problems
 from .loader import load_path
 from .schema import LEVEL1, LEVEL2
 
