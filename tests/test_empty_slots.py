@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 
 from perfdoc.build.batch import render_checked
 from perfdoc.load.formats import available_formats, load_format
-from perfdoc.ops.scaffold import scaffold_yaml
+from perfdoc.ops.scaffold import needs_region, scaffold_yaml
 from perfdoc.pipeline import check_text, find_sources
 from perfdoc.render.extract import document_text
 
@@ -76,7 +76,8 @@ def _cases():
         yield pytest.param(text, str(source), id=f"full-{source.parent.name}-{source.stem}")
         yield pytest.param(_half_filled(text), str(source), id=f"half-{source.parent.name}-{source.stem}")
     for name in available_formats():
-        yield pytest.param(scaffold_yaml(name, "测试单位", 2023), f"sources/{name}/测试单位/2023.yaml", id=f"new-{name}")
+        region = "平江县" if needs_region(load_format(name)) else None
+        yield pytest.param(scaffold_yaml(name, "测试单位", 2023, region), f"sources/{name}/测试单位/2023.yaml", id=f"new-{name}")
 
 
 @pytest.mark.parametrize("text, path", list(_cases()))

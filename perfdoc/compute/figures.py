@@ -236,7 +236,7 @@ class _Calculator:
                 self.unknown[path] = (absent[0][:-1],)  # no category written: the group is to fill
             return None
         if complete and absent:
-            derivation = Derivation(path, "sum", formula, tuple(present), None, None, self._stated(path), missing)
+            derivation = Derivation(path, "sum", formula, tuple(present), None, None, self._stated(path), missing=missing)
             return self._record(derivation, Amount)
         value = sum((sign * t.value for sign, t in present), Decimal(0))
         interval = Interval.exact(Decimal(0))
