@@ -32,9 +32,9 @@ from lxml import etree
 from test_build import BROKEN_TOTAL, run, write_source
 from test_build import make_template as _make_template
 
-import perfdoc.build.batch
+import perfdoc.build.cache
 import perfdoc.build.parallel
-from perfdoc.build.batch import template_context
+from perfdoc.build.rendering import template_context
 from perfdoc.errors import RenderError, SourceSyntaxError
 from perfdoc.load.loader import load_text, load_text_reference
 from perfdoc.render import engine, package
@@ -356,7 +356,7 @@ def test_what_makes_a_source_be_looked_at_again(workspace, monkeypatch, change):
         data[-30] ^= 1
         target.write_bytes(bytes(data))
     elif change == "cache":
-        (workspace / "build" / perfdoc.build.batch.CACHE).write_text("{不是 JSON", encoding="utf-8")
+        (workspace / "build" / perfdoc.build.cache.CACHE).write_text("{不是 JSON", encoding="utf-8")
     elif change == "templates-folder":
         shutil.copytree(workspace / "templates", workspace / "templates2")
         monkeypatch.setenv("PERFDOC_TEMPLATES", str(workspace / "templates2"))

@@ -160,8 +160,8 @@ def _register(module: str, command: str, name: str) -> None:
     main.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), command), name)
 
 
-_register("build.batch", "build_command", "build")
-_register("build.batch", "render_command", "render")
+_register("cli.build_commands", "build_command", "build")
+_register("cli.build_commands", "render_command", "render")
 _register("ops.diff", "diff_command", "diff")
 _register("ops.nextyear", "next_year_command", "next-year")
 _register("ops.gitutil", "textconv_command", "textconv")

@@ -1,0 +1,113 @@
+"""``perfdoc build`` and ``perfdoc render``: validated sources in, Word documents out."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ..build import parallel
+from ..build.orchestrate import build
+from ..build.paths import DEFAULT_OUT, build_folder_of, output_path
+from ..build.rendering import refusal, render_checked, template_warnings
+from ..build.writes import atomic_write_bytes
+from ..errors import FormatError
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, for people watching a terminal."""
+
+    def __init__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self._progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+
+    def start(self, total: int):
+        task = self._progress.add_task("校验数据并生成文档", total=total)
+        self._progress.start()
+        return lambda: self._progress.advance(task)
+
+    def stop(self):
+        self._progress.stop()
+
+
+@click.command("build")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--out", "out", type=click.Path(file_okay=False), default=str(DEFAULT_OUT), show_default=True, help="输出文件夹"
+)
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
+@click.option("--force", is_flag=True, help="忽略 manifest.json，全部重新生成")
+def build_command(paths, out, pdf, jobs, force):
+    """校验数据文件并生成全部文档（默认 sources/ 下全部）；未改变的文档跳过。"""
+    from ..pipeline import find_sources
+
+    started = time.perf_counter()
+    files = list(dict.fromkeys(find_sources(paths or ["sources"])))  # each source once
+    if not files:
+        raise click.UsageError("没有找到任何 .yaml 数据文件")
+    if pdf:
+        from ..build.pdf import soffice
+
+        soffice()  # say at once, not after rendering, that PDFs cannot be made
+    progress = _ProgressBar() if sys.stderr.isatty() else None
+    from ..build.lock import build_lock, lock_timeout
+
+    # One build at a time per output folder: the manifest is read, merged and rewritten.
+    with build_lock(Path(out), lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):
+        outcome = build(files, Path(out), jobs=jobs or parallel.default_jobs(), force=force, pdf=pdf, progress=progress)
+    for message in outcome.messages:
+        click.echo(message, err=True)
+    if outcome.pdfs:
+        click.echo(f"PDF {outcome.pdfs} 个")
+    elapsed = time.perf_counter() - started
+    click.echo(f"生成 {len(outcome.generated)}，跳过 {len(outcome.skipped)}，失败 {outcome.failed}，用时 {elapsed:.1f} 秒")
+    sys.exit(1 if outcome.failed else 0)
+
+
+@click.command("render")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--doc", "document_name", help="文档名称（默认格式的第一个文档）")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的文件（默认与 perfdoc build 相同）")
+def render_command(source, document_name, output):
+    """校验一个数据文件并生成其中一个文档。"""
+    from ..pipeline import check_file
+
+    checked = check_file(source)
+    refused = refusal(checked)
+    if refused:
+        click.echo(refused, err=True)
+        sys.exit(1)
+    fmt = checked.context.format
+    if document_name:
+        document = fmt.document(document_name)
+    elif fmt.documents:
+        document = fmt.documents[0]
+    else:
+        raise FormatError(f"{fmt.config_path}: 没有列出任何文档")
+    target = Path(output) if output else output_path(DEFAULT_OUT, checked, document)
+    data = render_checked(checked, document)
+    folder = build_folder_of(target)
+    if folder is None:
+        atomic_write_bytes(target, data)
+    else:
+        from ..build.lock import build_lock, lock_timeout
+
+        # perfdoc build may be writing there, and removes the temp files of writes it does not know of
+        with build_lock(folder, lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):
+            atomic_write_bytes(target, data)
+    click.echo(f"已生成 {target}")
+    for warning in template_warnings([(document.template, checked)]):
+        click.echo(warning, err=True)
