@@ -55,7 +55,10 @@ from perfdoc.render.extract import document_text
 REPO = Path(__file__).resolve().parent.parent
 MARK = "版本标记"
 BROKEN_SOURCE = "sources/guangzhou/广州市天河区总工会/2022.yaml"
-BROKEN_OUTPUTS = ("guangzhou/广州市天河区总工会/2022/自评表.docx", "guangzhou/广州市天河区总工会/2022/自评报告.docx")
+BROKEN_OUTPUTS = (
+    "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评表.docx",
+    "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评报告（附自评表）.docx",
+)
 
 # Runs perfdoc with os.replace (every atomic rename) hooked: SIGKILL itself at the N-th
 # rename, or at the N-th fsync (temp file written, not renamed), or pause before the

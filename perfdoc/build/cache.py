@@ -1,125 +1,219 @@
-"""``<out>/.perfdoc-cache.json``: what the last builds learnt about each source, to skip it unread."""
+"""``<out>/.perfdoc-cache.sqlite``: what the last builds learnt about each source, to skip it unread.
+
+One row per source built without errors: the file's size, times and inode
+with the digest of its bytes, its format, last year's file, its warnings and,
+per document, the manifest key, template, inputs digest and the written
+file's digest and stat. A no-op rebuild then costs a few ``stat`` calls and
+one indexed lookup per source: no source is read, no document hashed, and
+neither the manifest nor the cache is loaded whole, so memory does not grow
+with the number of sources.
+
+Trusted only as far as it is checked:
+
+* a file's stat stands for its digest only when the file had not been
+  modified for :data:`RACY_NS` before the stat was recorded (a file saved
+  twice within the clock's granularity keeps its stat);
+* the rows mirror the manifest as perfdoc last wrote it: when
+  ``manifest.json`` is not the file perfdoc wrote (by size, times and inode),
+  or the renderer changed, every row is dropped;
+* a cache that is a symlink, not a regular file, too large or damaged is
+  removed and started again. It only saves work: without it every source is
+  validated.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import stat
+import time
 from pathlib import Path
 
-from ..errors import UserError
-from .digests import EMPTY_DIGEST, FileDigests, combined_digest, renderer_identity, sha256
+from .digests import EMPTY_DIGEST, FileDigests, combined_digest, file_digest, renderer_identity
+from .manifest import manifest_stat
 from .paths import source_key
-from .writes import atomic_write_text
 
-CACHE = ".perfdoc-cache.json"
-CACHE_VERSION = 1
+CACHE = ".perfdoc-cache.sqlite"
+CACHE_VERSION = "2"
+MAX_CACHE_BYTES = 1 << 30
+RACY_NS = 2_000_000_000  # modified this recently, a file may change again without its stat showing it
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL, format TEXT NOT NULL, folder TEXT NOT NULL,
+    previous TEXT, warnings INTEGER NOT NULL, documents TEXT NOT NULL
+);
+"""
 
 
-def _stat(path: Path) -> list | None:
+def file_stat(path) -> str | None:
+    """A file's size, times and inode as one string; None when it is missing or not a regular file."""
     try:
-        info = path.stat()
+        info = os.lstat(path)
     except OSError:
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
+def settled_stat(path) -> str | None:
+    """:func:`file_stat`, or None when the file changed too recently for its stat to stand for its bytes."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS:
+        return None
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
 
 
 class BuildCache:
-    """``<out>/.perfdoc-cache.json``: what the last builds learnt about each source, to skip it unread.
-
-    ``sources``: source path → {sha256, format, folder, previous, warnings,
-    documents: [{key, template}]}; ``outputs``: manifest key → [size,
-    mtime_ns, ctime_ns, inode, sha256] of the file as written; ``trusted``:
-    templates whose fast rendering was compared with the reference. Kept only
-    for the renderer that wrote it.
-    """
+    """The rows of ``<out>/.perfdoc-cache.sqlite``, read one source at a time."""
 
     def __init__(self, out: Path):
-        self.path = out / CACHE
-        self.sources: dict = {}
-        self.outputs: dict = {}
+        self.out = Path(out)
+        self.path = self.out / CACHE
         self.trusted: set = set()
-        try:
-            self._text = self.path.read_text(encoding="utf-8")
-            data = json.loads(self._text)
-        except (OSError, ValueError):
-            self._text, data = None, {}
-        if isinstance(data, dict) and data.get("version") == CACHE_VERSION and data.get("renderer") == renderer_identity():
-            self.sources = data.get("sources") if isinstance(data.get("sources"), dict) else {}
-            self.outputs = data.get("outputs") if isinstance(data.get("outputs"), dict) else {}
-            self.trusted = {t for t in data.get("trusted") or [] if isinstance(t, str)}
+        self._changed: dict[str, tuple | None] = {}  # rows to write (None: to delete), written by save()
+        self._db = self._open()
 
-    def output_matches(self, key: str, target: Path, digest) -> bool:
-        """Whether the file at ``target`` is the one whose digest is ``digest`` (by its stat, else by reading it)."""
-        recorded = self.outputs.get(key)
-        stat = _stat(target)
-        if stat is None or not isinstance(digest, str):
-            return False
-        if isinstance(recorded, list) and recorded == [*stat, digest]:
-            return True
+    def _open(self) -> sqlite3.Connection | None:
         try:
-            matches = sha256(target.read_bytes()) == digest
+            info = os.lstat(self.path)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+                os.unlink(self.path)
+        except FileNotFoundError:
+            pass
         except OSError:
-            return False
-        if matches:
-            self.outputs[key] = [*stat, digest]
-        return matches
+            return None
+        if not self.out.is_dir():
+            return None
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None)
+            db.execute("PRAGMA trusted_schema=OFF")
+            db.execute("PRAGMA journal_mode=MEMORY")  # only a cache: no journal file beside it
+            db.execute("PRAGMA synchronous=OFF")
+            db.executescript(_SCHEMA)
+            meta = dict(db.execute("SELECT name, value FROM meta"))
+            expected = {"version": CACHE_VERSION, "renderer": renderer_identity(), "manifest": manifest_stat(self.out)}
+            if any(meta.get(name) != value for name, value in expected.items()):
+                db.execute("DELETE FROM sources")
+                db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", expected.items())
+            self.trusted = {t for t in json.loads(meta.get("trusted", "[]")) if isinstance(t, str)}
+            return db
+        except (sqlite3.Error, ValueError, TypeError):
+            return self._start_again()
 
-    def record_output(self, key: str, target: Path, digest: str) -> None:
-        stat = _stat(target)
-        if stat is None:
-            self.outputs.pop(key, None)
-        else:
-            self.outputs[key] = [*stat, digest]
+    def _start_again(self) -> sqlite3.Connection | None:
+        try:
+            os.unlink(self.path)
+        except OSError:
+            return None
+        return self._open()
 
-    def save(self) -> None:
-        data = {
-            "version": CACHE_VERSION,
-            "renderer": renderer_identity(),
-            "sources": self.sources,
-            "outputs": self.outputs,
-            "trusted": sorted(self.trusted),
-        }
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        if text == self._text or not (self.sources or self.outputs) or not self.path.parent.is_dir():
+    def row(self, path: Path) -> tuple | None:
+        """(stat, digest, format, folder, previous, warnings, documents) of a source, or None."""
+        if self._db is None:
+            return None
+        try:
+            found = self._db.execute(
+                "SELECT stat, digest, format, folder, previous, warnings, documents FROM sources WHERE path = ?",
+                (source_key(path),),
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return found
+
+    def remember(self, path: Path, row: tuple | None) -> None:
+        """Store (or with None, forget) a source's row when the build ends."""
+        self._changed[source_key(path)] = row
+
+    def save(self, manifest_written: bool) -> None:
+        if self._db is None:
             return
         try:
-            atomic_write_text(self.path, text)
-        except UserError:
+            self._db.execute("BEGIN")
+            for key, row in self._changed.items():
+                if row is None:
+                    self._db.execute("DELETE FROM sources WHERE path = ?", (key,))
+                else:
+                    self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (key, *row))
+            meta = {"trusted": json.dumps(sorted(self.trusted), ensure_ascii=False)}
+            if manifest_written:
+                meta["manifest"] = manifest_stat(self.out)
+            self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
             pass  # only a cache: the next build validates more
+        finally:
+            self._db.close()
+            self._db = None
 
 
-def unchanged(path: Path, out: Path, manifest: dict, cache: BuildCache, digests: FileDigests):
-    """``(documents, warnings)`` of a source whose documents are all current, decided without validating it.
+class Unchanged:
+    """Decides, from the cache rows, which sources need nothing done; reads a file only when its stat moved."""
 
-    ``documents``: the (manifest key, file) of each; None when anything may
-    have changed (then the source is validated and its documents checked as
-    always).
-    """
-    from ..load.formats import templates_root
+    def __init__(self, out: Path, cache: BuildCache):
+        from ..load.formats import templates_root
 
-    entry = cache.sources.get(source_key(path))
-    if not isinstance(entry, dict):
-        return None
-    try:
-        source = digests.of_readable(path)
-        folder = (templates_root() / entry["format"]).resolve()
-        if source != entry["sha256"] or str(folder) != entry["folder"] or not (folder / "format.yaml").is_file():
+        self.out = Path(out)
+        self.cache = cache
+        self.templates = templates_root()
+        self.files = FileDigests()  # templates and format.yaml files: a handful per build
+        self._folders: dict[str, str | None] = {}
+        self._folder_of_digests: Path | None = None
+        self._digests: dict[str, tuple] = {}  # this department's sources: path → (stat, digest)
+
+    def __call__(self, path: Path):
+        """``(keys, warnings)`` of a source whose documents are all current, else None."""
+        row = self.cache.row(path)
+        if row is None:
             return None
-        previous = Path(entry["previous"]) if entry["previous"] else None
-        previous_digest = digests.of(previous) if previous is not None and previous.is_file() else EMPTY_DIGEST
-        config = digests.of(folder / "format.yaml")
-        documents = []
-        for document in entry["documents"]:
-            key = document["key"]
-            inputs = combined_digest(
-                source=source, template=digests.of(Path(document["template"])), format=config, previous=previous_digest
-            )
-            recorded = manifest.get(key)
-            if not isinstance(recorded, dict) or recorded.get("inputs") != inputs:
+        recorded_stat, recorded_digest, fmt, folder, previous, warnings, documents = row
+        try:
+            source, moved = self._digest(Path(path), recorded_stat, recorded_digest)
+            if source != recorded_digest or self._format_folder(fmt) != folder:
                 return None
-            target = out / key
-            if not cache.output_matches(key, target, recorded.get("output")):
-                return None
-            documents.append((key, target))
-        return documents, int(entry["warnings"])
-    except (OSError, KeyError, TypeError, ValueError):
-        return None
+            previous_digest = self._previous_digest(Path(previous)) if previous else EMPTY_DIGEST
+            config = self.files.of(Path(folder) / "format.yaml")
+            keys = []
+            for key, template, inputs, output, written in json.loads(documents):
+                expected = combined_digest(source=source, template=self.files.of(Path(template)), format=config,
+                                           previous=previous_digest)
+                if expected != inputs or file_stat(self.out / key) != written:
+                    return None
+                keys.append(key)
+            if moved is not None:  # touched, not changed: remember the new stat
+                self.cache.remember(path, (moved, *row[1:]))
+            return keys, int(warnings)
+        except (OSError, TypeError, ValueError):
+            return None
+
+    def _digest(self, path: Path, recorded_stat: str | None, recorded_digest: str | None) -> tuple:
+        """(digest, new stat or None): the recorded digest while the settled stat is the recorded one, else read."""
+        if path.parent != self._folder_of_digests:  # last year lives in the same folder: remember only this one
+            self._folder_of_digests, self._digests = path.parent, {}
+        now = settled_stat(path)
+        if now is not None and now == recorded_stat:
+            digest, moved = recorded_digest, None
+        else:
+            digest = file_digest(path)
+            moved = now if digest is not None and digest == recorded_digest else None
+        self._digests[os.fspath(path)] = digest
+        return digest, moved
+
+    def _previous_digest(self, previous: Path) -> str:
+        """Last year's digest: known when it was looked at just before (sources are in path order), else read."""
+        known = self._digests.get(os.fspath(previous))
+        if known is not None:
+            return known
+        return file_digest(previous) or EMPTY_DIGEST
+
+    def _format_folder(self, name: str) -> str | None:
+        if name not in self._folders:
+            folder = (self.templates / name).resolve()
+            self._folders[name] = str(folder) if (folder / "format.yaml").is_file() else None
+        return self._folders[name]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,30 @@ EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+MAX_FILE_BYTES = 1 << 30  # no document, template or source is near this; a larger "file" is not one perfdoc wrote
+_CHUNK = 1 << 20
+
+
+def file_digest(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
+    """The digest of a regular file's bytes, read in chunks; None when it is missing, a symlink, not a
+    regular file (a FIFO, /dev/zero) or larger than ``limit``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        digest = hashlib.sha256()
+        try:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+        except OSError:
+            return None
+        return digest.hexdigest()
 
 
 class FileDigests:
@@ -45,17 +70,30 @@ class FileDigests:
 
 
 def input_digest(checked, document, digests: FileDigests | None = None) -> str:
-    """A digest of everything a document is made from."""
+    """A digest of everything a document is made from.
+
+    The source and last year's source count as the bytes that were parsed,
+    not as the files are now: a file saved while a build runs must not be
+    recorded as rendered.
+    """
     from ..pipeline import previous_year_path
 
     digests = digests or FileDigests()
+    ctx = checked.context
     source = Path(checked.path)
-    previous = previous_year_path(source, checked.context.data)
+    previous = previous_year_path(source, ctx.data)
+    last_year = ctx.previous.source if ctx.previous is not None else None
+    if previous is None:
+        previous_digest = EMPTY_DIGEST
+    elif last_year is not None and last_year.digest and Path(last_year.path) == previous:
+        previous_digest = last_year.digest
+    else:
+        previous_digest = digests.of_readable(previous)
     return combined_digest(
-        source=digests.of_readable(source),
+        source=ctx.source.digest or digests.of_readable(source),
         template=digests.of(document.template),
-        format=digests.of(checked.context.format.config_path),
-        previous=digests.of_readable(previous) if previous else EMPTY_DIGEST,
+        format=digests.of(ctx.format.config_path),
+        previous=previous_digest,
     )
 
 

@@ -81,10 +81,16 @@ def build_lock(
 
 
 def _open_lock_file(out: Path, lock_path: Path) -> int:
+    from .paths import check_output_folder
+
+    check_output_folder(out)  # a symlinked folder would send the lock, writes and clean-up elsewhere
     try:
         out.mkdir(parents=True, exist_ok=True)
-        return os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        # O_NOFOLLOW: a symlink planted as the lock file must not make perfdoc create or open its target
+        return os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UserError(f"{lock_path} 是一个符号链接，perfdoc 不会使用它；请删除它后重试") from None
         raise UserError(f"无法使用输出文件夹 {out}：{describe_os_error(exc)}") from None
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import UserError
 from . import parallel
 from .digests import FileDigests, input_digest, previous_candidate
+from .cache import file_stat
 from .manifest import is_current
 from .paths import output_path
 from .rendering import refusal, render_checked, template_context
@@ -40,27 +41,39 @@ class SourceResult:
     failed: int = 0
     warnings: int = 0
     documents: list = field(default_factory=list)
-    entry: dict | None = None  # what the cache remembers of the source
+    entry: tuple | None = None  # what the cache remembers of the source: (stat, digest, format, folder, previous)
     trusted: list = field(default_factory=list)
 
 
 class SourceProcessor:
-    """Validates a source once and renders those of its documents that are not current."""
+    """Validates a department's sources once each, oldest first, and renders the documents that are not current.
 
-    def __init__(self, out: str, force: bool, manifest: dict, trusted=()):
+    Last year's source, validated just before, is reused rather than read
+    and analysed again.
+    """
+
+    def __init__(self, out: str, force: bool, trusted=()):
         from ..render import engine
 
         self.out = Path(out)
         self.force = force
-        self.manifest = manifest
         self.digests = FileDigests()
         engine.trust(trusted)
 
-    def __call__(self, path: str) -> SourceResult:
+    def folder(self, work: list) -> list[SourceResult]:
+        """``work``: (path, recorded manifest entries by key) of sources in one folder; results in that order."""
+        from ..pipeline import _year_order
+
+        analysed: dict = {}
+        done = {path: self(path, recorded, analysed) for path, recorded in sorted(work, key=lambda w: _year_order(Path(w[0])))}
+        return [done[path] for path, _recorded in work]
+
+    def __call__(self, path: str, recorded: dict, analysed: dict | None = None) -> SourceResult:
         from ..render import engine
         from ..pipeline import check_file
 
-        checked = check_file(path)
+        before = file_stat(path)  # taken before reading: a later change shows in the next build's stat
+        checked = check_file(path, analysed=analysed)
         refused = refusal(checked)
         if refused:
             fmt = checked.context.format if checked.context else None
@@ -69,12 +82,15 @@ class SourceProcessor:
         result = SourceResult(path, warnings=len(checked.warnings))
         pristine: list[dict] = []  # a context no template has changed, for the next document
         for document in ctx.format.documents:
-            target = output_path(self.out, checked, document)
+            try:
+                target = output_path(self.out, checked, document)
+            except UserError as exc:
+                return SourceResult(path, refused=f"{path}：{exc}", failed=len(ctx.format.documents))
             key = target.relative_to(self.out).as_posix()
             inputs = input_digest(checked, document, self.digests)
             done = DocumentResult(key, str(document.template), engine.display_path(document.template), inputs)
             result.documents.append(done)
-            if not self.force and is_current(self.manifest.get(key), inputs, target):
+            if not self.force and is_current(recorded.get(key), inputs, target):
                 continue
             context = pristine.pop() if pristine else template_context(ctx)
             try:
@@ -90,14 +106,9 @@ class SourceProcessor:
             except UserError:
                 done.unknown = []
         previous = previous_candidate(Path(path), ctx.data)
-        result.entry = {
-            "sha256": self.digests.of_readable(Path(path)),
-            "format": ctx.model.get("格式"),
-            "folder": str(ctx.format.folder),
-            "previous": os.path.abspath(previous) if previous else None,
-            "warnings": len(checked.warnings),
-            "documents": [{"key": d.key, "template": d.template} for d in result.documents],
-        }
+        if before is not None and ctx.source.digest:
+            result.entry = (before, ctx.source.digest, str(ctx.model.get("格式")), str(ctx.format.folder),
+                            os.path.abspath(previous) if previous else None)
         result.trusted = sorted(engine.trusted())
         return result
 
@@ -105,17 +116,18 @@ class SourceProcessor:
 _PROCESSOR: SourceProcessor | None = None
 
 
-def _start_worker(out: str, force: bool, manifest: dict, trusted: list) -> None:
+def _start_worker(out: str, force: bool, trusted: list) -> None:
     global _PROCESSOR
-    _PROCESSOR = SourceProcessor(out, force, manifest, trusted)
+    _PROCESSOR = SourceProcessor(out, force, trusted)
 
 
-def _process_in_worker(path: str) -> SourceResult:
-    return _PROCESSOR(path)
+def _process_in_worker(work: list) -> list[SourceResult]:
+    return _PROCESSOR.folder(work)
 
 
-def processed(paths: list[Path], out: Path, force: bool, manifest: dict, jobs: int, trusted=()):
-    """A :class:`SourceResult` for each path, in order: in this process, or in up to ``jobs`` workers."""
-    yield from parallel.in_order(
-        _process_in_worker, [str(path) for path in paths], jobs, _start_worker, (str(out), force, manifest, sorted(trusted))
-    )
+def processed(folders: list[list], out: Path, force: bool, jobs: int, trusted=()):
+    """The :class:`SourceResult` list of each folder's work, in order: in this process, or in up to ``jobs`` workers.
+
+    A department's years go to one process together, so that last year's source is analysed once.
+    """
+    yield from parallel.in_order(_process_in_worker, folders, jobs, _start_worker, (str(out), force, sorted(trusted)))

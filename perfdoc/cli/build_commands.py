@@ -8,11 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..build import parallel
-from ..build.orchestrate import build
-from ..build.paths import DEFAULT_OUT, build_folder_of, output_path
-from ..build.rendering import refusal, render_checked, template_warnings
-from ..build.writes import atomic_write_bytes
+from ..build.paths import DEFAULT_OUT
 from ..errors import FormatError
 
 
@@ -49,9 +45,11 @@ class _ProgressBar:
 )
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
-@click.option("--force", is_flag=True, help="忽略 manifest.json，全部重新生成")
+@click.option("--force", is_flag=True, help="忽略 manifest.json，全部重新生成，并覆盖手工修改过的文档")
 def build_command(paths, out, pdf, jobs, force):
-    """校验数据文件并生成全部文档（默认 sources/ 下全部）；未改变的文档跳过。"""
+    """校验数据文件并生成全部文档（默认 sources/ 下全部）；未改变的文档跳过，手工修改过的文档保留。"""
+    from ..build import parallel
+    from ..build.orchestrate import build
     from ..pipeline import find_sources
 
     started = time.perf_counter()
@@ -73,7 +71,10 @@ def build_command(paths, out, pdf, jobs, force):
     if outcome.pdfs:
         click.echo(f"PDF {outcome.pdfs} 个")
     elapsed = time.perf_counter() - started
-    click.echo(f"生成 {len(outcome.generated)}，跳过 {len(outcome.skipped)}，失败 {outcome.failed}，用时 {elapsed:.1f} 秒")
+    click.echo(
+        f"生成 {len(outcome.generated)}，跳过 {outcome.skipped}，失败 {outcome.failed}，用时 {elapsed:.1f} 秒；"
+        f"文档在 {Path(out).as_posix()}/"
+    )
     sys.exit(1 if outcome.failed else 0)
 
 
@@ -81,8 +82,12 @@ def build_command(paths, out, pdf, jobs, force):
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.option("--doc", "document_name", help="文档名称（默认格式的第一个文档）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的文件（默认与 perfdoc build 相同）")
-def render_command(source, document_name, output):
+@click.option("--force", is_flag=True, help="覆盖已有的、不是 perfdoc 生成的文件（数据文件和模板除外）")
+def render_command(source, document_name, output, force):
     """校验一个数据文件并生成其中一个文档。"""
+    from ..build.orchestrate import write_one
+    from ..build.paths import output_path
+    from ..build.rendering import refusal, render_checked, template_warnings
     from ..pipeline import check_file
 
     checked = check_file(source)
@@ -99,15 +104,7 @@ def render_command(source, document_name, output):
         raise FormatError(f"{fmt.config_path}: 没有列出任何文档")
     target = Path(output) if output else output_path(DEFAULT_OUT, checked, document)
     data = render_checked(checked, document)
-    folder = build_folder_of(target)
-    if folder is None:
-        atomic_write_bytes(target, data)
-    else:
-        from ..build.lock import build_lock, lock_timeout
-
-        # perfdoc build may be writing there, and removes the temp files of writes it does not know of
-        with build_lock(folder, lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):
-            atomic_write_bytes(target, data)
+    write_one(checked, document, data, target, force=force, on_wait=lambda message: click.echo(message, err=True))
     click.echo(f"已生成 {target}")
     for warning in template_warnings([(document.template, checked)]):
         click.echo(warning, err=True)

@@ -28,6 +28,7 @@ class Document:
     template: Path
     title: str = ""
     required_sections: tuple = ()
+    file_name: str | None = None  # 文件名: the output's name pattern over {部门} {年度} {标题}; None for the default
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def _parse_format(folder: Path) -> Format:
                 template=template,
                 title=str(item.get("标题", item["名称"])),
                 required_sections=tuple(item.get("必需章节") or ()),
+                file_name=str(item["文件名"]) if item.get("文件名") is not None else None,
             )
         )
     grades = sorted(
