@@ -6,6 +6,7 @@ nothing.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -184,8 +185,14 @@ def find_sources(paths) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*.yaml") if q.is_file()))
-            found.extend(sorted(q for q in p.rglob("*.yml") if q.is_file()))
+            by_suffix: dict[str, list[Path]] = {".yaml": [], ".yml": []}
+            for folder, folders, files in os.walk(p):  # one walk of the tree for both suffixes
+                for name in files:
+                    suffix = name[name.rfind("."):]
+                    if suffix in by_suffix and os.path.isfile(os.path.join(folder, name)):
+                        by_suffix[suffix].append(Path(folder, name))
+            found.extend(sorted(by_suffix[".yaml"]))
+            found.extend(sorted(by_suffix[".yml"]))
         else:
             found.append(p)
     return found
