@@ -42,6 +42,7 @@ from click.testing import CliRunner
 
 from perfdoc.build.lock import (
     LOCK_NAME,
+    PENDING_NAME,
     build_lock,
     describe_os_error,
     lock_timeout,
@@ -57,7 +58,7 @@ MARK = "版本标记"
 BROKEN_SOURCE = "sources/guangzhou/广州市天河区总工会/2022.yaml"
 BROKEN_OUTPUTS = (
     "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评表.docx",
-    "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评报告（附自评表）.docx",
+    "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评报告.docx",
 )
 
 # Runs perfdoc with os.replace (every atomic rename) hooked: SIGKILL itself at the N-th
@@ -448,6 +449,9 @@ def test_taking_the_lock_removes_only_stale_temp_files(tmp_path):
     for path in stale + kept:
         path.write_bytes(b"x")
     assert stale_temp_files(out) == sorted(stale)
+    with build_lock(out, timeout=1):  # no writer was interrupted: the tree is not searched
+        assert all(p.exists() for p in stale)
+    (out / PENDING_NAME).write_bytes(b"")  # what a killed writer leaves
     with build_lock(out, timeout=1):
         assert all(not p.exists() for p in stale)
     assert all(p.exists() for p in kept)
@@ -563,6 +567,7 @@ def test_render_into_build_waits_for_the_lock_and_says_so_when_it_stays_taken(bu
 def test_render_into_a_build_folder_waits_until_the_build_is_done(built):
     stale = built / "build" / "guangzhou" / ".自评表.docx.abcd1234.tmp"
     stale.write_bytes(b"left by a killed build")
+    (built / "build" / PENDING_NAME).write_bytes(b"")  # with the journal it keeps while writing
     mark_templates(built, 1)
     with build_lock(built / "build", timeout=1, clean=False):
         render = start(built, "render", BROKEN_SOURCE, "--doc", "自评表", "-o", "build/单独/自评表.docx")

@@ -1,9 +1,11 @@
 """``<out>/.perfdoc-cache.sqlite``: what the last builds learnt about each source, to skip it unread.
 
 One row per source built without errors: the file's size, times and inode
-with the digest of its bytes, its format, last year's file, its warnings and,
-per document, the manifest key, template, inputs digest and the written
-file's digest and stat. A no-op rebuild then costs a few ``stat`` calls and
+with the digest of its bytes, its format and the digest of its format.yaml,
+last year's file and its digest, its warnings and, per document, the
+manifest key, the template and its digest, and the written file's stat.
+When every one of these digests is still the same (and the renderer, checked
+once), the document's inputs digest is the one recorded in the manifest. A no-op rebuild then costs a few ``stat`` calls and
 one indexed lookup per source: no source is read, no document hashed, and
 neither the manifest nor the cache is loaded whole, so memory does not grow
 with the number of sources.
@@ -30,12 +32,12 @@ import stat
 import time
 from pathlib import Path
 
-from .digests import EMPTY_DIGEST, FileDigests, combined_digest, file_digest, renderer_identity
+from .digests import EMPTY_DIGEST, FileDigests, file_digest, renderer_identity
 from .manifest import manifest_stat
 from .paths import source_key
 
 CACHE = ".perfdoc-cache.sqlite"
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 MAX_CACHE_BYTES = 1 << 30
 RACY_NS = 2_000_000_000  # modified this recently, a file may change again without its stat showing it
 
@@ -43,7 +45,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL, format TEXT NOT NULL, folder TEXT NOT NULL,
-    previous TEXT, warnings INTEGER NOT NULL, documents TEXT NOT NULL
+    config TEXT NOT NULL, previous TEXT, previous_digest TEXT NOT NULL, warnings INTEGER NOT NULL, documents TEXT NOT NULL
 );
 """
 
@@ -100,8 +102,9 @@ class BuildCache:
             meta = dict(db.execute("SELECT name, value FROM meta"))
             expected = {"version": CACHE_VERSION, "renderer": renderer_identity(), "manifest": manifest_stat(self.out)}
             if any(meta.get(name) != value for name, value in expected.items()):
-                db.execute("DELETE FROM sources")
+                db.executescript("DROP TABLE sources; DROP TABLE meta;" + _SCHEMA)  # another version's tables too
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", expected.items())
+                meta = {}
             self.trusted = {t for t in json.loads(meta.get("trusted", "[]")) if isinstance(t, str)}
             return db
         except (sqlite3.Error, ValueError, TypeError):
@@ -115,12 +118,13 @@ class BuildCache:
         return self._open()
 
     def row(self, path: Path) -> tuple | None:
-        """(stat, digest, format, folder, previous, warnings, documents) of a source, or None."""
+        """(stat, digest, format, folder, config, previous, previous_digest, warnings, documents) of a source, or None."""
         if self._db is None:
             return None
         try:
             found = self._db.execute(
-                "SELECT stat, digest, format, folder, previous, warnings, documents FROM sources WHERE path = ?",
+                "SELECT stat, digest, format, folder, config, previous, previous_digest, warnings, documents"
+                " FROM sources WHERE path = ?",
                 (source_key(path),),
             ).fetchone()
         except sqlite3.Error:
@@ -140,7 +144,7 @@ class BuildCache:
                 if row is None:
                     self._db.execute("DELETE FROM sources WHERE path = ?", (key,))
                 else:
-                    self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (key, *row))
+                    self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (key, *row))
             meta = {"trusted": json.dumps(sorted(self.trusted), ensure_ascii=False)}
             if manifest_written:
                 meta["manifest"] = manifest_stat(self.out)
@@ -154,36 +158,39 @@ class BuildCache:
 
 
 class Unchanged:
-    """Decides, from the cache rows, which sources need nothing done; reads a file only when its stat moved."""
+    """Decides, from the cache rows, which sources need nothing done; reads a file only when its stat moved.
+
+    Called once per source of a no-op rebuild: plain strings and ``os.path``, no ``Path`` objects.
+    """
 
     def __init__(self, out: Path, cache: BuildCache):
         from ..load.formats import templates_root
 
-        self.out = Path(out)
+        self.out = os.fspath(out)
         self.cache = cache
         self.templates = templates_root()
         self.files = FileDigests()  # templates and format.yaml files: a handful per build
         self._folders: dict[str, str | None] = {}
-        self._folder_of_digests: Path | None = None
-        self._digests: dict[str, tuple] = {}  # this department's sources: path → (stat, digest)
+        self._folder_of_digests: str | None = None
+        self._digests: dict[str, str | None] = {}  # this department's sources: path → digest
 
     def __call__(self, path: Path):
         """``(keys, warnings)`` of a source whose documents are all current, else None."""
         row = self.cache.row(path)
         if row is None:
             return None
-        recorded_stat, recorded_digest, fmt, folder, previous, warnings, documents = row
+        recorded_stat, recorded_digest, fmt, folder, config, previous, previous_digest, warnings, documents = row
         try:
-            source, moved = self._digest(Path(path), recorded_stat, recorded_digest)
+            source, moved = self._digest(os.fspath(path), recorded_stat, recorded_digest)
             if source != recorded_digest or self._format_folder(fmt) != folder:
                 return None
-            previous_digest = self._previous_digest(Path(previous)) if previous else EMPTY_DIGEST
-            config = self.files.of(Path(folder) / "format.yaml")
+            if self.files.of(os.path.join(folder, "format.yaml")) != config:
+                return None
+            if (self._previous_digest(previous) if previous else EMPTY_DIGEST) != previous_digest:
+                return None
             keys = []
-            for key, template, inputs, output, written in json.loads(documents):
-                expected = combined_digest(source=source, template=self.files.of(Path(template)), format=config,
-                                           previous=previous_digest)
-                if expected != inputs or file_stat(self.out / key) != written:
+            for key, template, template_digest, written in json.loads(documents):
+                if self.files.of(template) != template_digest or file_stat(os.path.join(self.out, key)) != written:
                     return None
                 keys.append(key)
             if moved is not None:  # touched, not changed: remember the new stat
@@ -192,22 +199,23 @@ class Unchanged:
         except (OSError, TypeError, ValueError):
             return None
 
-    def _digest(self, path: Path, recorded_stat: str | None, recorded_digest: str | None) -> tuple:
+    def _digest(self, path: str, recorded_stat: str | None, recorded_digest: str | None) -> tuple:
         """(digest, new stat or None): the recorded digest while the settled stat is the recorded one, else read."""
-        if path.parent != self._folder_of_digests:  # last year lives in the same folder: remember only this one
-            self._folder_of_digests, self._digests = path.parent, {}
+        folder = os.path.dirname(path)
+        if folder != self._folder_of_digests:  # last year lives in the same folder: remember only this one
+            self._folder_of_digests, self._digests = folder, {}
         now = settled_stat(path)
         if now is not None and now == recorded_stat:
             digest, moved = recorded_digest, None
         else:
             digest = file_digest(path)
             moved = now if digest is not None and digest == recorded_digest else None
-        self._digests[os.fspath(path)] = digest
+        self._digests[os.path.abspath(path)] = digest
         return digest, moved
 
-    def _previous_digest(self, previous: Path) -> str:
+    def _previous_digest(self, previous: str) -> str:
         """Last year's digest: known when it was looked at just before (sources are in path order), else read."""
-        known = self._digests.get(os.fspath(previous))
+        known = self._digests.get(previous)
         if known is not None:
             return known
         return file_digest(previous) or EMPTY_DIGEST

@@ -70,7 +70,12 @@ class FileDigests:
 
 
 def input_digest(checked, document, digests: FileDigests | None = None) -> str:
-    """A digest of everything a document is made from.
+    """A digest of everything a document is made from."""
+    return combined_digest(**input_parts(checked, document, digests))
+
+
+def input_parts(checked, document, digests: FileDigests | None = None) -> dict[str, str]:
+    """The digests of the files a document is made from: source, template, format and last year's source.
 
     The source and last year's source count as the bytes that were parsed,
     not as the files are now: a file saved while a build runs must not be
@@ -89,12 +94,12 @@ def input_digest(checked, document, digests: FileDigests | None = None) -> str:
         previous_digest = last_year.digest
     else:
         previous_digest = digests.of_readable(previous)
-    return combined_digest(
-        source=ctx.source.digest or digests.of_readable(source),
-        template=digests.of(document.template),
-        format=digests.of(ctx.format.config_path),
-        previous=previous_digest,
-    )
+    return {
+        "source": ctx.source.digest or digests.of_readable(source),
+        "template": digests.of(document.template),
+        "format": digests.of(ctx.format.config_path),
+        "previous": previous_digest,
+    }
 
 
 def combined_digest(*, source: str, template: str, format: str, previous: str) -> str:

@@ -12,7 +12,9 @@ Once the lock is held no other build can be writing into the folder, so any
 ``.<name>.XXXXXXXX.tmp`` file of :func:`perfdoc.build.writes.atomic_write_bytes`
 found there was left by a build that was killed between writing its temp file
 and renaming it: ``build_lock`` removes them before the block runs
-(``clean=False`` keeps them).
+(``clean=False`` keeps them). A writer keeps ``<out>/.perfdoc-pending``
+(:data:`PENDING_NAME`) while it writes, so the tree is searched for them
+only when that file shows that a writer was interrupted.
 
 ``perfdoc render`` takes it too, just to write its one document into a build folder.
 
@@ -36,6 +38,7 @@ from typing import Callable, Iterator
 from ..errors import UserError
 
 LOCK_NAME = ".lock"
+PENDING_NAME = ".perfdoc-pending"  # present while a build or render writes into the folder
 DEFAULT_TIMEOUT = 600.0  # seconds: longer than any real build, short enough to notice a hung one
 TIMEOUT_VARIABLE = "PERFDOC_LOCK_TIMEOUT"
 POLL_SECONDS = 0.05
@@ -73,7 +76,7 @@ def build_lock(
     fd = _open_lock_file(out, lock_path)
     try:
         _acquire(fd, out, timeout, on_wait)
-        if clean:
+        if clean and os.path.lexists(out / PENDING_NAME):
             remove_stale_temp_files(out)
         yield lock_path
     finally:

@@ -64,9 +64,9 @@ from .manifest import MANIFEST, MAX_MANIFEST_BYTES, load_manifest, manifest_text
 from .paths import beside, check_inside, check_output_folder
 from .rendering import unknown_names_warning
 from .workers import SourceResult, processed
+from .lock import PENDING_NAME
 from .writes import atomic_write_bytes, atomic_write_text
 
-PENDING = ".perfdoc-pending"  # the journal of documents being written (see _Manifest)
 
 
 @dataclass
@@ -113,19 +113,21 @@ class _Manifest:
     def written_by_perfdoc(self, key: str) -> set:
         """The digests perfdoc recorded, or was about to record, for ``key``."""
         if self._pending is None:
-            self._pending = _read_pending(self.out / PENDING)
+            self._pending = _read_pending(self.out / PENDING_NAME)
         recorded = self.outputs.get(key, {}).get("output")
         return self._pending.get(key, set()) | ({recorded} if recorded else set())
 
-    def intend(self, key: str, digest: str) -> None:
-        """Note, before writing it, that ``key`` is about to hold ``digest``."""
+    def intend(self, key: str | None, digest: str | None = None) -> None:
+        """Note, before writing it, that ``key`` is about to hold ``digest`` (None: only that writing begins)."""
         from .lock import describe_os_error
 
-        journal = self.out / PENDING
+        journal = self.out / PENDING_NAME
         try:
             if self._journal is None:
                 fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
                 self._journal = os.fdopen(fd, "ab")
+            if key is None:
+                return
             self._journal.write((json.dumps([key, digest], ensure_ascii=False) + "\n").encode("utf-8"))
             self._journal.flush()
         except OSError as exc:
@@ -152,7 +154,7 @@ class _Manifest:
             self._journal.close()
         if self.changed or self._journal is not None:
             try:
-                os.unlink(self.out / PENDING)
+                os.unlink(self.out / PENDING_NAME)
             except FileNotFoundError:
                 pass
         return self.changed
@@ -219,6 +221,7 @@ def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, pr
         if names:
             outcome.messages.append(unknown_names_warning(template, label, names))
     if pdf:
+        manifest.intend(None)  # PDFs are written too
         make_pdfs(outcome.generated + outcome.current, manifest, outcome)
     cache.save(manifest_written=manifest.save())
     return outcome
@@ -249,7 +252,7 @@ def _record(path, result: SourceResult, out: Path, manifest: _Manifest, cache, c
         cache.remember(path, None)
         return
     _warnings_notice(path, result.warnings, outcome)
-    documents = []  # for the cache: (key, template, inputs, output digest, file stat)
+    documents = []  # for the cache: (key, template, template digest, file stat)
     for done in result.documents:
         target = out / done.key
         if not _claim(path, out, done.key, claimed, outcome):
@@ -264,31 +267,31 @@ def _record(path, result: SourceResult, out: Path, manifest: _Manifest, cache, c
             outcome.skipped += 1
             if outcome.pdf:
                 outcome.current.append(Task(result.path, done.key, target))
-            entry = manifest.outputs.get(done.key, {})
-            if documents is not None:
-                documents.append([done.key, done.template, done.inputs, entry.get("output"), file_stat(target)])
-            continue
-        digest = sha256(done.data)
-        written = _write(out, done.key, target, done.data, digest, manifest, force, outcome, result.path)
-        if written is None:
-            documents = None
-            continue
-        manifest.record(written, {
-            "source": Path(result.path).as_posix(),
-            "template": done.label,
-            "inputs": done.inputs,
-            "output": digest,
-        })
-        outcome.generated.append(Task(result.path, written, out / written))
-        unknown.setdefault(done.template, (done.label, done.unknown or []))
-        if written != done.key:
-            documents = None  # the kept file differs from the recorded one: look at this source again next time
-        elif documents is not None:
-            documents.append([done.key, done.template, done.inputs, digest, file_stat(target)])
+        else:
+            digest = sha256(done.data)
+            written = _write(out, done.key, target, done.data, digest, manifest, force, outcome, result.path)
+            if written is None:
+                documents = None
+                continue
+            manifest.record(written, {
+                "source": Path(result.path).as_posix(),
+                "template": done.label,
+                "inputs": done.inputs,
+                "output": digest,
+            })
+            outcome.generated.append(Task(result.path, written, out / written))
+            unknown.setdefault(done.template, (done.label, done.unknown or []))
+            if written != done.key:
+                documents = None  # the kept file differs from the recorded one: look at this source again next time
+        if documents is not None:
+            documents.append([done.key, done.template, done.parts["template"], file_stat(target)])
     if result.entry is None or documents is None:
         cache.remember(path, None)
-    else:
-        cache.remember(path, (*result.entry, result.warnings, json.dumps(documents, ensure_ascii=False)))
+        return
+    stat_, digest_, format_, folder, previous = result.entry
+    parts = result.documents[0].parts if result.documents else {"format": "", "previous": ""}
+    cache.remember(path, (stat_, digest_, format_, folder, parts["format"], previous, parts["previous"], result.warnings,
+                          json.dumps(documents, ensure_ascii=False)))
 
 
 def _write(out: Path, key: str, target: Path, data: bytes, digest: str, manifest: _Manifest, force: bool,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from . import parallel
-from .digests import FileDigests, input_digest, previous_candidate
+from .digests import FileDigests, combined_digest, input_parts, previous_candidate
 from .cache import file_stat
 from .manifest import is_current
 from .paths import output_path
@@ -27,6 +27,7 @@ class DocumentResult:
     template: str  # the template file
     label: str  # the template as messages and the manifest show it
     inputs: str
+    parts: dict  # the digests the inputs digest is made of (see digests.input_parts)
     data: bytes | None = None  # rendered; None when the file is current or rendering failed
     error: str | None = None
     unknown: list | None = None  # names the template uses that the context lacks
@@ -41,7 +42,7 @@ class SourceResult:
     failed: int = 0
     warnings: int = 0
     documents: list = field(default_factory=list)
-    entry: tuple | None = None  # what the cache remembers of the source: (stat, digest, format, folder, previous)
+    entry: tuple | None = None  # what the cache remembers of the source: (stat, digest, format, folder, previous path)
     trusted: list = field(default_factory=list)
 
 
@@ -87,10 +88,11 @@ class SourceProcessor:
             except UserError as exc:
                 return SourceResult(path, refused=f"{path}：{exc}", failed=len(ctx.format.documents))
             key = target.relative_to(self.out).as_posix()
-            inputs = input_digest(checked, document, self.digests)
-            done = DocumentResult(key, str(document.template), engine.display_path(document.template), inputs)
+            parts = input_parts(checked, document, self.digests)
+            done = DocumentResult(key, str(document.template), engine.display_path(document.template),
+                                  combined_digest(**parts), parts)
             result.documents.append(done)
-            if not self.force and is_current(recorded.get(key), inputs, target):
+            if not self.force and is_current(recorded.get(key), done.inputs, target):
                 continue
             context = pristine.pop() if pristine else template_context(ctx)
             try:
