@@ -63,10 +63,9 @@ from .digests import file_digest, sha256
 from .manifest import MANIFEST, MAX_MANIFEST_BYTES, load_manifest, manifest_text
 from .paths import beside, check_inside, check_output_folder
 from .rendering import unknown_names_warning
-from .workers import SourceResult, processed
 from .lock import PENDING_NAME
+from .workers import SourceResult, processed
 from .writes import atomic_write_bytes, atomic_write_text
-
 
 
 @dataclass
@@ -216,15 +215,20 @@ def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, pr
         results.close()
         if progress:
             progress.stop()
-    # Once per template: the names it uses that no source's context has.
-    for template, (label, names) in unknown.items():
-        if names:
-            outcome.messages.append(unknown_names_warning(template, label, names))
+    outcome.messages.extend(_template_messages(unknown))
     if pdf:
         manifest.intend(None)  # PDFs are written too
         make_pdfs(outcome.generated + outcome.current, manifest, outcome)
     cache.save(manifest_written=manifest.save())
     return outcome
+
+
+def _template_messages(unknown: dict) -> list[str]:
+    """What the build says about each template it rendered, once per template, after the sources' messages.
+
+    ``unknown``: template → (label, names its first generated document's context lacked).
+    """
+    return [unknown_names_warning(template, label, names) for template, (label, names) in unknown.items() if names]
 
 
 def _warnings_notice(path: Path, warnings: int, outcome: Outcome) -> None:
