@@ -4,9 +4,9 @@
 
 What is timed: a whole ``perfdoc build sources --out out`` process (start-up
 included) over N sources whose documents are all current, so that every
-source is skipped; wall seconds and peak resident memory (``os.wait4``), the
-median of ``--runs`` runs, and the same at N/10 to show how memory grows per
-source.
+source is skipped; wall seconds, CPU seconds (less sensitive to what else
+runs on the machine) and peak resident memory (``os.wait4``), the median of
+``--runs`` runs, and the same at N/10 to show how memory grows per source.
 
 How the batch is made (rendering 25,000 documents first would take longer
 than everything measured): ``bench/synth.py`` writes ``--distinct``
@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402  (bench/synth.py, beside this file)
 
 
-def run_build(checkout: Path, root: Path, jobs: int) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of one ``perfdoc build`` in ``root``."""
+def run_build(checkout: Path, root: Path, jobs: int) -> tuple[float, float, float, str]:
+    """(wall seconds, CPU seconds, peak RSS in MB, stdout) of one ``perfdoc build`` in ``root``."""
     env = {**os.environ, "PERFDOC_TEMPLATES": str(checkout / "templates"), "PYTHONPATH": str(checkout)}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -55,7 +55,7 @@ def run_build(checkout: Path, root: Path, jobs: int) -> tuple[float, float, str]
         text = out.read().decode()
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"perfdoc build failed:\n{text[-2000:]}\n{err.read().decode()[-3000:]}")
-        return seconds, usage.ru_maxrss / 1024, text
+        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text
 
 
 def replicate(root: Path, n: int) -> int:
@@ -65,6 +65,9 @@ def replicate(root: Path, n: int) -> int:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     outputs = manifest["outputs"]
     departments = sorted(p for p in sources.glob("*/*") if p.is_dir())
+    entries: dict[str, list] = {}  # "<format>/<department>/" → its manifest entries
+    for key, entry in outputs.items():
+        entries.setdefault("/".join(key.split("/")[:2]) + "/", []).append((key, entry))
     count = sum(1 for _ in sources.rglob("*.yaml"))
     copy = 0
     while count < n:
@@ -79,11 +82,10 @@ def replicate(root: Path, n: int) -> int:
             if (out / fmt / name).is_dir():
                 _link_tree(out / fmt / name, out / fmt / new_name)
             old_prefix, new_prefix = f"{fmt}/{name}/", f"{fmt}/{new_name}/"
-            for key, entry in list(outputs.items()):
-                if key.startswith(old_prefix):
-                    copied = dict(entry)
-                    copied["source"] = entry["source"].replace(f"/{name}/", f"/{new_name}/")
-                    outputs[new_prefix + key[len(old_prefix):]] = copied
+            for key, entry in entries.get(old_prefix, ()):
+                copied = dict(entry)
+                copied["source"] = entry["source"].replace(f"/{name}/", f"/{new_name}/")
+                outputs[new_prefix + key[len(old_prefix):]] = copied
             count += len(years)
             if count >= n:
                 break
@@ -108,16 +110,17 @@ def measure(checkout: Path, work: Path, n: int, distinct: int, runs: int, jobs: 
     run_build(checkout, root, jobs)  # renders the distinct department-years once
     count = replicate(root, n)
     run_build(checkout, root, jobs)  # fills perfdoc's caches for the copies
-    seconds, memory = [], []
+    seconds, cpu, memory = [], [], []
     for _ in range(runs):
-        took, rss, text = run_build(checkout, root, jobs)
+        took, used, rss, text = run_build(checkout, root, jobs)
         if "生成 0，" not in text:
             raise SystemExit(f"not a no-op rebuild:\n{text}")
         seconds.append(took)
+        cpu.append(used)
         memory.append(rss)
     shutil.rmtree(root)
     return {"sources": count, "seconds": statistics.median(seconds), "spread": [min(seconds), max(seconds)],
-            "rss_mb": statistics.median(memory)}
+            "cpu": statistics.median(cpu), "rss_mb": statistics.median(memory)}
 
 
 def main(argv=None) -> int:
@@ -138,7 +141,7 @@ def main(argv=None) -> int:
     large = measure(checkout, work, args.n, args.distinct, args.runs, args.jobs, pool)
     for figure in (small, large):
         print(f"  {figure['sources']:>6} sources: {figure['seconds']:.2f} s (median of {args.runs}; "
-              f"{figure['spread'][0]:.2f}–{figure['spread'][1]:.2f}), peak {figure['rss_mb']:.0f} MB")
+              f"{figure['spread'][0]:.2f}–{figure['spread'][1]:.2f}), {figure['cpu']:.2f} s CPU, peak {figure['rss_mb']:.0f} MB")
     per_source = (large["rss_mb"] - small["rss_mb"]) * 1024 / max(large["sources"] - small["sources"], 1)
     print(f"  memory per additional source: {per_source:.1f} KB")
     print(f"  load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -188,7 +188,7 @@ def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, pr
     plans = [(path, None if force else decide(path)) for path in files]
     todo = [path for path, same in plans if same is None]
     advance = progress.start(len(todo)) if progress else (lambda: None)
-    claimed: dict[str, str] = {}
+    claimed: dict[str, Path] = {}
     unknown: dict[str, tuple] = {}  # template → (label, names), from its first generated document
     recorded = manifest.of_sources({path.as_posix() for path in todo}) if todo else {}
     folders: dict[Path, list] = {}
@@ -242,7 +242,7 @@ def _claim(path: Path, out: Path, key: str, claimed: dict, outcome: Outcome) -> 
         outcome.failed += 1
         outcome.messages.append(f"{path}：与 {claimed[key]} 生成同一文件 {out / key}，未生成")
         return False
-    claimed[key] = str(path)
+    claimed[key] = path  # the path itself: nothing more to keep per document
     return True
 
 
