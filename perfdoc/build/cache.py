@@ -171,6 +171,7 @@ class Unchanged:
         self.templates = templates_root()
         self.files = FileDigests()  # templates and format.yaml files: a handful per build
         self._folders: dict[str, str | None] = {}
+        self._configs: dict[str, str] = {}
         self._folder_of_digests: str | None = None
         self._digests: dict[str, str | None] = {}  # this department's sources: path → digest
 
@@ -184,7 +185,7 @@ class Unchanged:
             source, moved = self._digest(os.fspath(path), recorded_stat, recorded_digest)
             if source != recorded_digest or self._format_folder(fmt) != folder:
                 return None
-            if self.files.of(os.path.join(folder, "format.yaml")) != config:
+            if self._config_digest(folder) != config:
                 return None
             if (self._previous_digest(previous) if previous else EMPTY_DIGEST) != previous_digest:
                 return None
@@ -219,6 +220,14 @@ class Unchanged:
         if known is not None:
             return known
         return file_digest(previous) or EMPTY_DIGEST
+
+    def _config_digest(self, folder: str) -> str:
+        """The digest of a format's format.yaml and those of the formats it is based on, once per build."""
+        from ..load.formats import config_chain
+
+        if folder not in self._configs:
+            self._configs[folder] = self.files.of_all(config_chain(Path(folder), self.templates))
+        return self._configs[folder]
 
     def _format_folder(self, name: str) -> str | None:
         if name not in self._folders:

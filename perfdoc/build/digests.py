@@ -61,6 +61,10 @@ class FileDigests:
                 self._known[key] = EMPTY_DIGEST  # a missing template fails when rendered, with a better message
         return self._known[key]
 
+    def of_all(self, paths) -> str:
+        """One digest of several files (a format.yaml and those of the formats it is based on)."""
+        return sha256("".join(self.of(path) for path in paths).encode())
+
     def of_readable(self, path: Path) -> str:
         """The digest of ``path``'s bytes; an OSError when it cannot be read."""
         key = os.fspath(path)
@@ -97,7 +101,7 @@ def input_parts(checked, document, digests: FileDigests | None = None) -> dict[s
     return {
         "source": ctx.source.digest or digests.of_readable(source),
         "template": digests.of(document.template),
-        "format": digests.of(ctx.format.config_path),
+        "format": digests.of_all(ctx.format.chain),
         "previous": previous_digest,
     }
 

@@ -27,9 +27,11 @@ def render_checked(checked, document, context: dict | None = None) -> bytes:
 
     ``context``: the source's template context, when the caller has built it already.
     """
+    from ..render.check import refuse_broken
     from ..render.engine import render_document
     from ..render.package import CoreProperties
 
+    refuse_broken(document.template)
     ctx = checked.context
     properties = CoreProperties.for_source(ctx.model, document.title)
     return render_document(document.template, context if context is not None else template_context(ctx), properties)
