@@ -132,7 +132,7 @@ def time_renderer(name: str, root: Path, sample: int) -> dict:
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
-    from perfdoc.build.batch import template_context
+    from perfdoc.build.rendering import template_context
     from perfdoc.render import engine, markdown
     from perfdoc.render.package import CoreProperties
     from perfdoc.pipeline import check_file

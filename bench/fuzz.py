@@ -213,8 +213,8 @@ def guarded(example: Example, workdir: Path, stats: Stats | None = None, seconds
 def render(checked, document) -> bytes:
     """The .docx bytes of ``document`` for a validated source, as ``perfdoc build`` makes them."""
     try:
-        from perfdoc.build.batch import render_checked
-    except ImportError:  # no render_checked in perfdoc.build.batch: render as it is defined
+        from perfdoc.build.rendering import render_checked
+    except ImportError:  # no render_checked in perfdoc.build.rendering: render as it is defined
         from perfdoc.render.context import build_context
         from perfdoc.render.engine import render_document
         from perfdoc.render.package import CoreProperties

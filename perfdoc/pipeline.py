@@ -6,6 +6,7 @@ nothing.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -178,14 +179,25 @@ def _year_order(path: Path):
     return (not path.stem.isdigit(), int(path.stem) if path.stem.isdigit() else 0, path.name)
 
 
+def _parts(path: str) -> list[str]:
+    """The order of ``Path`` objects (part by part), without making them."""
+    return path.split(os.sep)
+
+
 def find_sources(paths) -> list[Path]:
     """Expand files and folders into the ``*.yaml`` sources they hold, sorted."""
     found: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*.yaml") if q.is_file()))
-            found.extend(sorted(q for q in p.rglob("*.yml") if q.is_file()))
+            by_suffix: dict[str, list[str]] = {".yaml": [], ".yml": []}
+            for folder, _folders, files in os.walk(p):  # one walk of the tree for both suffixes
+                for name in files:
+                    suffix = name[name.rfind("."):]
+                    if suffix in by_suffix and os.path.isfile(os.path.join(folder, name)):
+                        by_suffix[suffix].append(os.path.join(folder, name))
+            found.extend(Path(name) for name in sorted(by_suffix[".yaml"], key=_parts))
+            found.extend(Path(name) for name in sorted(by_suffix[".yml"], key=_parts))
         else:
             found.append(p)
     return found

@@ -238,19 +238,20 @@ def test_rev_text_says_the_manifest_is_missing(repo):
 
 
 def test_rev_lists_stale_documents_from_the_manifest(repo):
-    from perfdoc.build import batch as build
+    from perfdoc.build.digests import input_digest
+    from perfdoc.build.paths import output_path
     from perfdoc.pipeline import check_file
 
     root, source = repo
     out = Path("build")
     checked = check_file(source)
     documents = checked.context.format.documents
-    keys = [build.output_path(out, checked, d).relative_to(out).as_posix() for d in documents]
+    keys = [output_path(out, checked, d).relative_to(out).as_posix() for d in documents]
     outputs = {
         # built from the committed version: its digest is not the current one
         keys[0]: {"source": source.as_posix(), "inputs": "0" * 64, "output": "0" * 64},
         # already rebuilt from the corrected file
-        keys[1]: {"source": source.as_posix(), "inputs": build.input_digest(checked, documents[1]), "output": "0" * 64},
+        keys[1]: {"source": source.as_posix(), "inputs": input_digest(checked, documents[1]), "output": "0" * 64},
         "guangzhou/别的部门/2022/自评表.docx": {"source": "sources/guangzhou/别的部门/2022.yaml", "inputs": "1" * 64},
     }
     (root / "build").mkdir()

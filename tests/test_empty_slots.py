@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from perfdoc.build.batch import render_checked
+from perfdoc.build.rendering import render_checked
 from perfdoc.load.formats import available_formats, load_format
 from perfdoc.ops.scaffold import needs_region, scaffold_yaml
 from perfdoc.pipeline import check_text, find_sources

@@ -32,9 +32,9 @@ from lxml import etree
 from test_build import BROKEN_TOTAL, run, write_source
 from test_build import make_template as _make_template
 
-import perfdoc.build.batch
+import perfdoc.build.cache
 import perfdoc.build.parallel
-from perfdoc.build.batch import template_context
+from perfdoc.build.rendering import template_context
 from perfdoc.errors import RenderError, SourceSyntaxError
 from perfdoc.load.loader import load_text, load_text_reference
 from perfdoc.render import engine, package
@@ -349,14 +349,14 @@ def test_what_makes_a_source_be_looked_at_again(workspace, monkeypatch, change):
     elif change == "previous":
         write_source(workspace, "甲部门", year=2021)  # last year's file appears: an input of 2022's documents
     elif change == "output":
-        (workspace / "build/testfmt/甲部门/2022/表.docx").write_bytes(b"edited")
+        (workspace / "build/testfmt/甲部门/2022/甲部门2022年度测试表.docx").write_bytes(b"edited")
     elif change == "output-same-size":
-        target = workspace / "build/testfmt/甲部门/2022/表.docx"
+        target = workspace / "build/testfmt/甲部门/2022/甲部门2022年度测试表.docx"
         data = bytearray(target.read_bytes())
         data[-30] ^= 1
         target.write_bytes(bytes(data))
     elif change == "cache":
-        (workspace / "build" / perfdoc.build.batch.CACHE).write_text("{不是 JSON", encoding="utf-8")
+        (workspace / "build" / perfdoc.build.cache.CACHE).write_text("{不是 JSON", encoding="utf-8")
     elif change == "templates-folder":
         shutil.copytree(workspace / "templates", workspace / "templates2")
         monkeypatch.setenv("PERFDOC_TEMPLATES", str(workspace / "templates2"))
@@ -366,7 +366,13 @@ def test_what_makes_a_source_be_looked_at_again(workspace, monkeypatch, change):
     if change == "previous":
         generated -= 2  # 2021's own two documents
     assert generated == expected
-    if change in ("output", "output-same-size", "cache", "templates-folder"):
+    if change in ("output", "output-same-size"):  # the edited file is kept, the document written beside it
+        edited = "testfmt/甲部门/2022/甲部门2022年度测试表.docx"
+        after = outputs(workspace)
+        assert after.pop("testfmt/甲部门/2022/甲部门2022年度测试表（新生成）.docx") == before[edited]
+        assert after.pop(edited) != before.pop(edited)
+        assert after == before
+    if change in ("cache", "templates-folder"):
         assert outputs(workspace) == before
 
 
@@ -392,7 +398,7 @@ def test_workers_give_the_same_documents_messages_and_manifest(workspace, monkey
     assert outputs(workspace, "one") == outputs(workspace, "two")
     manifests = [json.loads((workspace / out / "manifest.json").read_text(encoding="utf-8")) for out in ("one", "two")]
     assert manifests[0] == manifests[1]
-    assert re.sub(r"用时 [\d.]+", "", one.stdout) == re.sub(r"用时 [\d.]+", "", two.stdout)
+    assert re.sub(r"用时 [\d.]+ 秒；文档在 \w+/", "", one.stdout) == re.sub(r"用时 [\d.]+ 秒；文档在 \w+/", "", two.stdout)
 
 
 def test_build_output_is_the_reference_renderers(workspace):
@@ -400,6 +406,6 @@ def test_build_output_is_the_reference_renderers(workspace):
     for path, data in outputs(workspace).items():
         _fmt, department, year, name = path.split("/")
         checked = check_file(workspace / "sources" / "testfmt" / department / f"{year}.yaml")
-        document = checked.context.format.document(name[: -len(".docx")])
+        document = checked.context.format.document(name[len(f"{department}{year}年度测试"): -len(".docx")])
         properties = CoreProperties.for_source(checked.context.model, document.title)
         assert data == reference(document.template, template_context(checked.context), properties)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdoc.build.batch import render_checked
+from perfdoc.build.rendering import render_checked
 from perfdoc.render.extract import document_text
 from perfdoc.pipeline import check_file, find_sources
 

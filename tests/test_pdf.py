@@ -17,10 +17,10 @@ pytestmark = pytest.mark.libreoffice
 
 # document (relative to build/) → figures its PDF must show
 KEY_FIGURES = {
-    "guangzhou/广州市天河区总工会/2022/自评表": ["655.55", "643.45", "608.57", "12.10", "92.83%", "1.88%", "44.38万元"],
-    "guangzhou/广州市从化区总工会/2021/自评报告": ["431.77", "0.00%", "100.00%", "部门整体支出绩效自评表"],
-    "hunan-linxiang/临湘市总工会/2022/自评报告": ["366.10", "253.74", "229.64", "24.10", "112.36", "27.74万元", "97", "优秀"],
-    "hunan-yiyang/益阳市总工会/2023/项目支出绩效评价报告": ["707.93", "101.833", "自评分100分", "优等"],
+    "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评表": ["655.55", "643.45", "608.57", "12.10", "92.83%", "1.88%", "44.38万元"],
+    "guangzhou/广州市从化区总工会/2021/广州市从化区总工会2021年度部门整体支出绩效自评报告": ["431.77", "0.00%", "100.00%", "部门整体支出绩效自评表"],
+    "hunan-linxiang/临湘市总工会/2022/临湘市总工会2022年度部门（单位）整体支出绩效评价自评报告": ["366.10", "253.74", "229.64", "24.10", "112.36", "27.74万元", "97", "优秀"],
+    "hunan-yiyang/益阳市总工会/2023/益阳市总工会2023年度项目支出绩效评价报告": ["707.93", "101.833", "自评分100分", "优等"],
 }
 
 
@@ -58,10 +58,10 @@ def test_pdf_shows_key_figures(built, name):
 
 
 def test_corrected_slips_are_not_in_the_pdf(built):
-    text = pdf_text(built / "hunan-linxiang/临湘市总工会/2022/自评报告.pdf")
+    text = pdf_text(built / "hunan-linxiang/临湘市总工会/2022/临湘市总工会2022年度部门（单位）整体支出绩效评价自评报告.pdf")
     assert "336.10" not in text and "27.74元" not in text
 
 
 def test_linxiang_cover_fits_on_its_page(built):
-    cover = pdf_text(built / "hunan-linxiang/临湘市总工会/2022/自评报告.pdf", 1, 1)
+    cover = pdf_text(built / "hunan-linxiang/临湘市总工会/2022/临湘市总工会2022年度部门（单位）整体支出绩效评价自评报告.pdf", 1, 1)
     assert cover.startswith("附件2") and cover.endswith("临湘市财政局（制）")

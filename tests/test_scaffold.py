@@ -248,7 +248,7 @@ def test_the_skeleton_marks_the_sections_the_template_writes():
 def test_a_section_is_generated_or_written_never_both():
     from pathlib import Path
 
-    from perfdoc.build.batch import render_checked
+    from perfdoc.build.rendering import render_checked
     from perfdoc.pipeline import check_file
     from perfdoc.render.extract import document_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perfdoc.build.batch import render_checked
+from perfdoc.build.rendering import render_checked
 from perfdoc.compute.figures import year_over_year
 from perfdoc.render.extract import document_text
 from perfdoc.pipeline import check_file

@@ -30,6 +30,7 @@ mutated files in ``tests/test_fast_render.py``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -80,6 +81,7 @@ class Source:
         self._key_positions = key_positions
         self._nodes = None  # libyaml's node tree, whose marks give the positions (see load_text)
         self.load_diagnostics = load_diagnostics if load_diagnostics is not None else []
+        self.digest: str | None = None  # sha256 of the file's bytes as read, when read from a file
 
     @property
     def positions(self) -> dict:
@@ -580,6 +582,7 @@ def load_path(path: str | Path) -> Source:
         raise SourceSyntaxError("YAML 不允许用制表符（Tab）缩进，请改用空格", Location(line, col), code="PD001")
     source = load_text(text, str(path))
     source.load_diagnostics[:0] = notes
+    source.digest = hashlib.sha256(raw).hexdigest()  # of exactly what was parsed: a build records it
     return source
 
 

@@ -339,22 +339,24 @@ def stale_documents(source: Path, out: Path) -> tuple[list[str] | None, str]:
     not the one the files on disk give now, i.e. exactly when ``perfdoc build``
     would re-render it.
     """
-    from ..build import batch as build
+    from ..build.digests import input_digest
+    from ..build.manifest import MANIFEST, load_manifest
+    from ..build.paths import output_path
     from ..pipeline import check_file
 
-    manifest_path = (out / build.MANIFEST).as_posix()
-    if not (out / build.MANIFEST).is_file():
+    manifest_path = (out / MANIFEST).as_posix()
+    if not (out / MANIFEST).is_file():
         return None, f"未找到 {manifest_path}，无法判断已生成的文档是否过期。"
     checked = check_file(source)
     current: dict[str, str] = {}
     if checked.context is not None and checked.context.format is not None:
         for document in checked.context.format.documents:
-            key = build.output_path(out, checked, document).relative_to(out).as_posix()
-            current[key] = build.input_digest(checked, document)
+            key = output_path(out, checked, document).relative_to(out).as_posix()
+            current[key] = input_digest(checked, document)
     here = source.resolve()
     mine = {
         key: entry
-        for key, entry in build.load_manifest(out).items()
+        for key, entry in load_manifest(out).items()
         if isinstance(entry, dict) and Path(str(entry.get("source", ""))).resolve() == here
     }
     stale = [(out / key).as_posix() for key, entry in sorted(mine.items()) if entry.get("inputs") != current.get(key)]

@@ -50,7 +50,7 @@ def _placeholders(ctx) -> list[Diagnostic]:
 
 def _markers(checked) -> list[Diagnostic]:
     """One PD701 per source path a marker in any document asks for, naming the documents."""
-    from ..build.batch import render_checked, template_context
+    from ..build.rendering import render_checked, template_context
     from ..render.context import Missing
     from ..render.extract import document_text
     from ..compute.figures import iter_leaves
