@@ -1,0 +1,752 @@
+"""``perfdoc import FILE.docx --format F``: last year's Word document into a commented source.
+
+What is where in a format's documents is data, in ``templates/<format>/导入.yaml``:
+
+* ``标签``: a label and the source path of its value, found either in a table cell
+  (the value is the next cell of the row) or at the start of a paragraph
+  (``报告日期：2024年03月26日``);
+* ``表格``: tables recognised by their header labels: each data cell is read
+  under the header label that covers its column on the table's grid, wherever
+  that column is; merged cells carry their value down;
+* ``章节``: headings, whatever their numbering (一、 （一） 1． (1) …), and the
+  narrative section the paragraphs under them belong to (or none: the text there
+  is made from figures read elsewhere);
+* ``句式``: sentences that state figures found nowhere else, with ``{路径}`` slots.
+
+Figures are written as the document states them (stated totals and rates
+included), so that ``perfdoc validate`` catches the document's own mistakes.
+Nothing is dropped silently: the source is rendered again and every line of
+the document that the rendering does not reproduce is listed with its place
+(第 N 段, 第 N 个表格第 R 行) and kept in the source as a comment.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..errors import FormatError, UserError
+from ..load.schema import SOURCE_SCHEMA, field_at
+from ..render.extract import Block, GridCell, document_blocks
+from .officefile import read_package
+
+MAPPING_FILE = "导入.yaml"
+
+
+# ------------------------------------------------------------------ text
+
+
+_NUMBERING = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百]+[部分章节条]|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d]+[)）]|"
+    r"\d+(?:[.．]\d+)*[、.．)）]?|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
+)
+
+
+def normal(text: str) -> str:
+    """A label as compared: full-width forms folded (NFKC), no spaces, no trailing colon or full stop."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    folded = re.sub(r"\s+", "", folded)
+    return folded.rstrip(":：。.")
+
+
+def heading_key(text: str) -> str:
+    """A heading without its numbering, whatever the style: ``（二）专项支出`` → ``专项支出``."""
+    stripped = text.strip()
+    for _ in range(2):  # "1．（1）…" has two numberings
+        stripped = _NUMBERING.sub("", stripped, count=1)
+    return normal(stripped)
+
+
+def value_text(text: str) -> str:
+    """A cell's text as a value: joined lines, surrounding spaces gone."""
+    return (text or "").strip()
+
+
+# ------------------------------------------------------------------ mapping
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    list_path: tuple  # ("机构收支",)
+    columns: dict  # normal(label) → tuple of item paths (several for a label spanning several columns)
+    total_label: str | None = None  # a row whose key cell says this is the total row …
+    total_path: tuple = ()  # … read into this map (收支合计)
+    key_label: str | None = None  # the column whose cell starts a new item
+    numbered: frozenset = frozenset()  # columns whose "指标1：" or "任务1：" numbering is removed
+    split_lines: bool = False  # one row holds the whole list: line N of each cell is item N
+    choices: dict = field(default_factory=dict)  # item path → {normal(displayed label): value}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    pattern: re.Pattern
+    slots: dict  # group name → path (with "[]" for the current item)
+    items: re.Pattern | None = None  # each item after the sentence's start, …
+    item_slots: dict = field(default_factory=dict)
+    separator: str = "；"  # … the items parted by this
+
+
+@dataclass(frozen=True)
+class Mapping:
+    labels: dict  # normal(label) → path
+    tables: list
+    headings: dict  # heading_key → narrative section or None
+    sentences: list
+    lists: dict  # heading_key → (list path, item pattern) for numbered lists under a heading
+
+
+def parse_path(text: str) -> tuple:
+    """``机构收支[].收入.收入合计`` → ``('机构收支', '[]', '收入', '收入合计')``; ``-调整数`` → ``('-', '调整数')``."""
+    text = str(text).strip()
+    out: list = []
+    if text.startswith("-"):
+        out.append("-")
+        text = text[1:]
+    for part in str(text).split("."):
+        if part.endswith("[]"):
+            out += [part[:-2], "[]"]
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+def schema_path(path: tuple) -> tuple:
+    """A mapping path as the schema walks it: ``[]`` stands for any item, ``-`` is dropped."""
+    return tuple(0 if step == "[]" else step for step in path if step != "-")
+
+
+def load_mapping(fmt) -> Mapping:
+    """The format's ``导入.yaml``, checked; a missing or broken one is a format error."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    path = fmt.folder / MAPPING_FILE
+    if not path.is_file():
+        raise FormatError(f"格式 {fmt.name} 没有 {MAPPING_FILE}，不知道它的 Word 文档中什么在哪里，无法导入")
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    except (YAMLError, OSError, UnicodeDecodeError) as exc:
+        raise FormatError(f"{path}: 无法读取：{exc}") from None
+    try:
+        labels = {normal(label): parse_path(target) for label, target in (data.get("标签") or {}).items()}
+        tables = [_table_spec(item, fmt) for item in data.get("表格") or []]
+        headings = {heading_key(title): section for title, section in (data.get("章节") or {}).items()}
+        sentences = [_sentence(item) for item in data.get("句式") or []]
+        lists = {
+            heading_key(title): (parse_path(spec["列表"]), re.compile(spec["每项"]))
+            for title, spec in (data.get("列表") or {}).items()
+        }
+    except (AttributeError, KeyError, TypeError, re.error) as exc:
+        raise FormatError(f"{path}: 写法有误：{type(exc).__name__}: {exc}") from None
+    for target in list(labels.values()) + [t.list_path for t in tables]:
+        if field_at(schema_path(target)) is None:
+            raise FormatError(f"{path}: “{'.'.join(target)}”不是数据文件中的位置")
+    for section in headings.values():
+        if section is not None and section not in SOURCE_SCHEMA.fields["叙述"].fields:
+            raise FormatError(f"{path}: “{section}”不是叙述部分的章节")
+    return Mapping(labels, tables, headings, sentences, lists)
+
+
+def _table_spec(item: dict, fmt) -> TableSpec:
+    columns = {}
+    for label, target in item["表头"].items():
+        targets = target if isinstance(target, list) else [target]
+        columns[normal(label)] = tuple(parse_path(t) for t in targets)
+    choices = {}
+    for level, shown in (fmt.labels or {}).items():  # 指标名称: the displayed label of each 一级/二级 value
+        choices[(level,)] = {normal(text): value for value, text in shown.items()}
+    return TableSpec(
+        list_path=parse_path(item["列表"]),
+        columns=columns,
+        total_label=normal(item["合计行"]) if item.get("合计行") else None,
+        total_path=parse_path(item["合计"]) if item.get("合计") else (),
+        key_label=normal(item["键列"]) if item.get("键列") else None,
+        numbered=frozenset(normal(label) for label in item.get("去编号") or ()),
+        split_lines=bool(item.get("逐行")),
+        choices=choices,
+    )
+
+
+_SLOT = re.compile(r"\{([^{}]+)\}")
+
+
+def _compile(pattern: str) -> tuple[re.Pattern, dict]:
+    """``共计{项目合计.年初预算}万元`` → a regex with one lazy group per slot, and the slots' paths."""
+    slots: dict = {}
+    regex = ""
+    for index, part in enumerate(_SLOT.split(pattern)):
+        if index % 2 == 0:
+            regex += re.escape(part)
+        elif part == "编号":
+            regex += ITEM_NUMBER
+        else:
+            name = f"s{len(slots)}"
+            slots[name] = parse_path(part)
+            regex += f"(?P<{name}>{_slot_pattern(slots[name])})"
+    return re.compile(regex), slots
+
+
+ITEM_NUMBER = r"(?:[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|\d+[、.．]|[（(]\d+[)）])"
+
+
+def _slot_pattern(path: tuple) -> str:
+    """What a slot may hold: a number for figures, so that text and figure side by side part right."""
+    spec = field_at(schema_path(path))
+    kind = spec.kind if spec is not None else "text"
+    if kind in ("amount", "score"):
+        return r"-?[\d,，]*\.?\d+"
+    if kind == "percent":
+        return r"-?[\d.]+%"
+    if kind in ("int", "year"):
+        return r"\d+"
+    return ".+?"
+
+
+def _sentence(item) -> Sentence:
+    if isinstance(item, str):
+        item = {"模式": item}
+    pattern, slots = _compile(item["模式"])
+    items, item_slots = _compile(item["分项"]) if item.get("分项") else (None, {})
+    return Sentence(re.compile(pattern.pattern + "$" if not items else pattern.pattern), slots, items, item_slots, item.get("分隔", "；"))
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    place: str
+    text: str
+
+    def describe(self) -> str:
+        shown = self.text if len(self.text) <= 60 else self.text[:57] + "…"
+        return f"{self.place}：未能对应：{shown}"
+
+
+@dataclass
+class Imported:
+    text: str  # the source
+    mapped: int  # values read
+    unmapped: list  # Unmapped, in document order
+
+
+class _Collector:
+    """The values read, by path; lists grow as items are found."""
+
+    def __init__(self):
+        self.data: dict = {}
+        self.count = 0
+
+    def put(self, path: tuple, raw: str, current: dict | None = None) -> bool:
+        negate = path[:1] == ("-",)  # a slot written {-路径}: the sentence says 调减 where the figure is negative
+        path = path[1:] if negate else path
+        value = typed_value(path, raw)
+        if negate and isinstance(value, _Number):
+            value = _Number(value[1:] if value.startswith("-") else f"-{value}")
+        if value is None:
+            return False
+        node = self.data
+        concrete = []
+        for index, step in enumerate(path):
+            last = index == len(path) - 1
+            if step == "[]" and last:
+                node.append(value)
+                break
+            if step == "[]":
+                items = node
+                if current is not None and id(items) in current:
+                    node = current[id(items)]
+                else:
+                    node = {}
+                    items.append(node)
+                    if current is not None:
+                        current[id(items)] = node
+                concrete.append(len(items) - 1)
+                continue
+            following = path[index + 1] if not last else None
+            if last:
+                if isinstance(node, dict):
+                    node[step] = value
+                break
+            default = [] if following == "[]" else {}
+            node = node.setdefault(step, default)
+            concrete.append(step)
+        self.count += 1
+        return True
+
+    def list_at(self, path: tuple) -> list:
+        node = self.data
+        for step in path[:-1]:
+            node = node.setdefault(step, {})
+        return node.setdefault(path[-1], [])
+
+    def put_in(self, item: dict, target: tuple, raw: str, base: tuple) -> bool:
+        """``item``'s value at ``target`` (inside the list at ``base``); a ``[]`` in it appends to a sub-list."""
+        value = typed_value(base + ("[]",) + target, raw)
+        if value is None:
+            return False
+        node = item
+        for index, step in enumerate(target[:-1]):
+            following = target[index + 1]
+            if step == "[]":
+                continue
+            if following == "[]":
+                sub = node.setdefault(step, [])
+                sub.append({})
+                node = sub[-1]
+            else:
+                node = node.setdefault(step, {})
+        node[target[-1]] = value
+        self.count += 1
+        return True
+
+
+def typed_value(path: tuple, raw: str):
+    """The document's text as the source writes it, by the schema's kind for ``path``; None when empty."""
+    text = value_text(raw)
+    if not text:
+        return None
+    spec = field_at(schema_path(path))
+    kind = spec.kind if spec is not None else "text"
+    folded = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+    if kind == "amount":
+        number = folded.removesuffix("万元").removesuffix("元")
+        try:
+            Decimal(number)
+        except InvalidOperation:
+            return text  # as written: validate says what is wrong with it
+        return _Number(number)
+    if kind == "percent":
+        return folded if folded.endswith("%") else f"{folded}%"
+    if kind in ("int", "year"):
+        digits = re.sub(r"[人名个年度]+$", "", folded)
+        return int(digits) if digits.lstrip("-").isdigit() else text
+    if kind == "score":
+        number = folded.removesuffix("分")
+        try:
+            Decimal(number)
+            return _Number(number)
+        except InvalidOperation:
+            return text
+    if kind == "date":
+        match = re.fullmatch(r"(\d{4})[年\-/.](\d{1,2})[月\-/.](\d{1,2})日?", folded)
+        return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else text
+    if kind == "bool":
+        return folded in ("是", "已完成", "√", "true")
+    if path and path[-1] == "姓名":
+        return re.sub(r"\s+", "", text)  # 汪  郁: names of two characters are padded in the table
+    return text
+
+
+class _Number(str):
+    """A figure's text exactly as the document writes it, written into YAML as a plain number."""
+
+
+def read_blocks(path: Path) -> list[Block]:
+    """The document's blocks; a .doc is converted by LibreOffice first."""
+    if path.suffix.lower() == ".doc":
+        return document_blocks(_converted(path))
+    return document_blocks(read_package(path, "docx"))
+
+
+def _converted(path: Path) -> bytes:
+    from ..build.pdf import soffice
+
+    program = soffice()
+    if not path.is_file():
+        raise UserError(f"找不到 {path}")
+    with tempfile.TemporaryDirectory(prefix="perfdoc-doc-") as folder:
+        profile = Path(folder) / "profile"
+        try:
+            subprocess.run(
+                [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "docx", "--outdir", folder, str(path)],
+                capture_output=True,
+                timeout=180,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise UserError(f"LibreOffice 转换 {path} 超时") from None
+        converted = Path(folder) / (path.stem + ".docx")
+        if not converted.is_file():
+            raise UserError(f"LibreOffice 无法把 {path} 转换为 .docx（文件损坏或设有密码？）")
+        target = Path(folder) / "checked.docx"
+        shutil.move(converted, target)
+        return read_package(target, "docx")
+
+
+# ------------------------------------------------------------------ recognising
+
+
+class _Reader:
+    def __init__(self, mapping: Mapping, blocks: list[Block]):
+        self.mapping = mapping
+        self.blocks = blocks
+        self.values = _Collector()
+        self.narratives: dict[str, list[str]] = {}
+        self.used: set[int] = set()  # blocks read (by index)
+
+    def read(self) -> None:
+        self.tables()
+        self.labelled_cells()
+        self.paragraphs()
+
+    # -- tables by their header labels
+
+    def tables(self) -> None:
+        index = 0
+        while index < len(self.blocks):
+            block = self.blocks[index]
+            spec, header_end = self.header_at(index) if block.cells else (None, index)
+            if spec is None:
+                index += 1
+                continue
+            index = self.table_rows(spec, index, header_end)
+
+    def header_at(self, index: int):
+        """The table spec whose header starts at ``index``, and where its header rows end."""
+        first = {normal(cell.text) for cell in self.blocks[index].cells if cell.text.strip()}
+        for spec in self.mapping.tables:
+            if spec.key_label and spec.key_label not in first:
+                continue
+            if len(first & set(spec.columns)) < min(2, len(spec.columns)):
+                continue
+            end = index + 1
+            while end < len(self.blocks) and self.blocks[end].cells and self.blocks[end].table == self.blocks[index].table:
+                labels = {normal(cell.text) for cell in self.blocks[end].cells if cell.text.strip() and not cell.continued}
+                if labels and labels <= set(spec.columns) | {"其中"}:
+                    end += 1
+                    continue
+                break
+            return spec, end
+        return None, index
+
+    def table_rows(self, spec: TableSpec, start: int, header_end: int) -> int:
+        table = self.blocks[start].table
+        header_cells = [cell for block in self.blocks[start:header_end] for cell in block.cells if normal(cell.text) in spec.columns]
+        self.used.update(range(start, header_end))
+
+        def label_for(cell: GridCell) -> str | None:
+            covering = [h for h in header_cells if h.column <= cell.column < h.column + h.span]
+            return normal(covering[-1].text) if covering else None
+
+        index = header_end
+        item: dict = {}
+        carried: dict[int, str] = {}  # grid column → text of a vertically merged cell
+        while index < len(self.blocks):
+            block = self.blocks[index]
+            if not block.cells or block.table != table or self.header_at(index)[0] is not None:
+                break
+            own = [cell for cell in block.cells if not cell.continued]
+            if len(own) == 1 and len(spec.columns) > 1 and own[0].span > 1 and not any(cell.continued for cell in block.cells):
+                break  # a row across the table: a title or a signature box, not data
+            if self.is_label_row(block):
+                break
+            cells = []
+            for cell in block.cells:
+                text = carried.get(cell.column, "") if cell.continued else cell.text
+                if not cell.continued:
+                    carried[cell.column] = cell.text
+                cells.append((label_for(cell), cell, text))
+            if not any(label for label, _c, _t in cells):
+                break
+            self.used.add(index)
+            index += 1
+            if not any(text.strip() for label, cell, text in cells if label and not cell.continued):
+                continue  # a blank row
+            key_cell = next(((cell, text) for label, cell, text in cells if spec.key_label and label == spec.key_label), None)
+            if key_cell is not None and spec.total_label and normal(key_cell[1]) == spec.total_label:
+                self.read_cells(cells, spec, spec.total_path, None, total=True)
+                continue
+            new_item = key_cell is None or not key_cell[0].continued
+            if new_item:
+                item = self.item_named(spec, key_cell[1] if key_cell else None)
+            self.read_cells(cells, spec, spec.list_path, item, new_item=new_item)
+        return index
+
+    def item_named(self, spec: TableSpec, name: str | None) -> dict:
+        """The list item a row belongs to: the one already read under the same name (the same
+        institution in the income, spending and assets tables), else a new one."""
+        items = self.values.list_at(spec.list_path)
+        key_path = spec.columns.get(spec.key_label, ((),))[0] if spec.key_label else ()
+        if name and key_path:
+            wanted = typed_value(spec.list_path + ("[]",) + key_path, name)
+            for existing in items:
+                if existing.get(key_path[-1]) == wanted:
+                    return existing
+        items.append({})
+        return items[-1]
+
+    def is_label_row(self, block: Block) -> bool:
+        return any(normal(cell.text) in self.mapping.labels for cell in block.cells if not cell.continued)
+
+    def read_cells(self, cells, spec: TableSpec, base: tuple, item: dict | None, total: bool = False, new_item: bool = True) -> None:
+        """One row's cells into ``item``. A merged cell carries its value down into each new item
+        (the 一级 of every indicator under it); in a row that continues an item it was read already."""
+        seen: dict[str, int] = {}
+        for label, cell, text in cells:
+            if label is None:
+                continue
+            position = seen.get(label, 0)
+            seen[label] = position + 1
+            targets = spec.columns[label]
+            if position >= len(targets):
+                continue
+            target = targets[position]
+            if cell.continued and not new_item:
+                continue
+            if total and target[:1] == ("名称",):
+                continue
+            if label in spec.numbered:
+                text = "\n".join(_NUMBERED_ITEM.sub("", line) for line in text.split("\n"))
+            choices = spec.choices.get(target[-1:])
+            if choices is not None:
+                text = choices.get(normal(text), text)
+            if total:
+                self.values.put(base + target, text)
+            elif spec.split_lines:
+                lines = [line for line in text.split("\n") if line.strip()]
+                items = self.values.list_at(base)
+                while len(items) < len(lines):
+                    items.append({})
+                for number, line in enumerate(lines):
+                    self.values.put_in(items[number], target, line, base)
+            else:
+                self.values.put_in(item, target, text, base)
+
+    # -- label cells: the value is the next cell
+
+    def labelled_cells(self) -> None:
+        for index, block in enumerate(self.blocks):
+            if not block.cells or index in self.used:
+                continue
+            cells = [cell for cell in block.cells if not cell.continued]
+            read = False
+            for position, cell in enumerate(cells):
+                label = normal(cell.text)
+                if label.startswith("其中"):
+                    label = label.removeprefix("其中")
+                target = self.mapping.labels.get(label)
+                if target is None or position + 1 >= len(cells):
+                    continue
+                value = cells[position + 1].text
+                if target[0] == "叙述":
+                    self.narratives.setdefault(target[1], []).extend(line for line in value.split("\n"))
+                    read = True
+                elif "[]" in target:
+                    current: dict = {}
+                    for line in [line for line in value.split("\n") if line.strip()]:
+                        self.values.put(target, _NUMBERED_ITEM.sub("", line), None)
+                    read = True
+                else:
+                    read = self.values.put(target, value) or read
+            if read:
+                self.used.add(index)
+
+    # -- paragraphs: labels, sentences, headings and what follows them
+
+    def paragraphs(self) -> None:
+        section = None  # the narrative the paragraphs under the current heading belong to
+        numbered_list = None
+        for index, block in enumerate(self.blocks):
+            if block.cells:
+                continue
+            text = block.text
+            if not text.strip():
+                if section:
+                    self.narratives.setdefault(section, []).append("")
+                continue
+            key = heading_key(text)
+            if key in self.mapping.headings:
+                section = self.mapping.headings[key]
+                numbered_list = self.mapping.lists.get(key)
+                self.used.add(index)
+                continue
+            if key in self.mapping.lists:
+                section, numbered_list = None, self.mapping.lists[key]
+                self.used.add(index)
+                continue
+            if self.label_paragraph(text) or self.sentence(text):
+                self.used.add(index)
+                continue
+            if numbered_list is not None:
+                match = numbered_list[1].fullmatch(text.strip())
+                if match:
+                    self.values.put(numbered_list[0], match.group(1))
+                    self.used.add(index)
+                    continue
+            if section:
+                self.narratives.setdefault(section, []).append(text)
+                self.used.add(index)
+
+    def label_paragraph(self, text: str) -> bool:
+        match = re.match(r"^\s*([^：:]{1,20})[：:](.*)$", text)
+        if not match:
+            return False
+        read = False
+        # a line may hold two labels: 填报人（签名）：李芷怡      联系电话：3723153
+        pieces = re.split(r"\s{2,}(?=[^\s：:]{1,12}[：:])", text.strip())
+        for piece in pieces:
+            label, _, value = re.split(r"([：:])", piece, maxsplit=1) if re.search(r"[：:]", piece) else (piece, "", "")
+            target = self.mapping.labels.get(normal(label)) or self.mapping.labels.get(normal(re.sub(r"[（(].*?[)）]", "", label)))
+            if target is not None and value.strip():
+                read = self.values.put(target, value) or read
+        return read
+
+    def sentence(self, text: str) -> bool:
+        for sentence in self.mapping.sentences:
+            match = sentence.pattern.match(text.strip())
+            if not match:
+                continue
+            if sentence.items is not None:
+                rest = text.strip()[match.end():].rstrip("。")
+                pieces = [piece for piece in rest.split(sentence.separator) if piece]
+                found = [sentence.items.fullmatch(piece) for piece in pieces]
+                if not all(found):
+                    return False  # the sentence lists something else: leave it for the listing
+                for item in found:
+                    current: dict = {}
+                    for name, path in sentence.item_slots.items():
+                        self.values.put(path, item.group(name), current)
+            for name, path in sentence.slots.items():
+                self.values.put(path, match.group(name))
+            return True
+        return False
+
+
+_NUMBERED_ITEM = re.compile(r"^\s*(?:(?:指标|任务|目标)\s*\d+\s*[：:]\s*|\d+\s*[、.．]\s*|[（(]\d+[)）]\s*)")
+
+
+def current_for_sublist(current: dict, _line: str) -> dict:
+    """Each line of a list cell is a new item of the sub-list, in the same outer item."""
+    outer = {key: value for key, value in current.items()}
+    return outer
+
+
+# ------------------------------------------------------------------ writing the source
+
+
+def source_text(fmt_name: str, values: dict, narratives: dict, origin: str, unmapped: list) -> str:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    from .docgen import annotate
+    from .nextyear import dump_text, round_trip_yaml
+
+    data = {"格式": fmt_name, **values}
+    texts = {}
+    for section, lines in narratives.items():
+        paragraphs = _paragraphs(lines)
+        if paragraphs:
+            texts[section] = LiteralScalarString("\n\n".join(paragraphs) + "\n")
+    if texts:
+        data["叙述"] = {key: texts[key] for key in SOURCE_SCHEMA.fields["叙述"].fields if key in texts}
+
+    def convert(node, path=()):
+        if isinstance(node, dict):
+            spec = field_at(path)
+            order = list(spec.fields) if spec is not None and spec.kind == "map" and not spec.open else []
+            keys = sorted(node, key=lambda key: order.index(key) if key in order else len(order))
+            return {key: convert(node[key], path + (key,)) for key in keys}
+        if isinstance(node, list):
+            return [convert(item, path + (0,)) for item in node]
+        if isinstance(node, _Number):
+            return Decimal(node) if "." in node else int(node)
+        spec = field_at(path)
+        if isinstance(node, str) and spec is not None and spec.kind in ("percent", "phone", "date"):
+            return DoubleQuotedScalarString(node)
+        if isinstance(node, str) and spec is not None and spec.kind == "markdown":
+            return LiteralScalarString(_escape_markdown(node) + "\n")
+        if isinstance(node, str) and spec is not None and spec.kind == "text" and re.fullmatch(r"[\d.]+%?|是|否|null|true|false|~", node):
+            return DoubleQuotedScalarString(node)
+        return node
+
+    tree = convert(data)
+    yaml = round_trip_yaml("a: 1\n")
+    body = dump_text(yaml, tree)
+    body = annotate(body)
+    head = [
+        f"# 由 perfdoc import 从 {origin} 导入。数字按原文照录（含合计与比率），请运行 perfdoc validate 核对。",
+    ]
+    tail = []
+    if unmapped:
+        tail = ["", "# 以下内容未能对应到数据文件中的位置，按原文保留，请逐条处理后删除："]
+        tail += [f"#   {item.place}：{' '.join(item.text.split())}" for item in unmapped]
+    return "\n".join(head) + "\n" + body + ("\n".join(tail) + "\n" if tail else "")
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    out = [line.strip() for line in lines if line.strip()]
+    return [_escape_markdown(line) for line in out]
+
+
+def _escape_markdown(text: str) -> str:
+    """Text that Jinja or Markdown would otherwise read as markup, kept literal."""
+    text = text.replace("{{", "{{ '{{' }}").replace("{%", "{{ '{%' }}")
+    return re.sub(r"^([#>*+-])(\s)", r"\\\1\2", text)
+
+
+# ------------------------------------------------------------------ the whole import
+
+
+def import_document(path: Path, format_name: str) -> Imported:
+    """Read ``path`` as a document of ``format_name``; what could not be mapped is listed and kept."""
+    from ..load.formats import load_format
+
+    fmt = load_format(format_name)
+    mapping = load_mapping(fmt)
+    blocks = read_blocks(Path(path))
+    reader = _Reader(mapping, blocks)
+    reader.read()
+    if reader.values.count == 0 and not reader.narratives:
+        raise UserError(expected_forms_message(path, fmt, blocks))
+    values = reader.values.data
+    first = source_text(fmt.name, values, reader.narratives, Path(path).name, [])
+    unmapped = not_reproduced(first, fmt, blocks)
+    text = source_text(fmt.name, values, reader.narratives, Path(path).name, unmapped)
+    return Imported(text, reader.values.count + sum(1 for lines in reader.narratives.values() if lines), unmapped)
+
+
+def expected_forms_message(path, fmt, blocks: list[Block]) -> str:
+    titles = "、".join(f"“{doc.title}”" for doc in fmt.documents)
+    seen = [block.text.strip() for block in blocks if not block.cells and block.text.strip()][:2]
+    seen += [block.cells[0].text.strip() for block in blocks if block.cells and block.cells[0].text.strip()][:2]
+    found = "；".join(text[:30] for text in seen) if seen else "没有文字"
+    return f"{path} 不是 {fmt.name} 格式的文档：应为 {titles} 之一，但其中找不到这些文档的任何标签或章节（开头是：{found}）"
+
+
+def not_reproduced(text: str, fmt, blocks: list[Block]) -> list[Unmapped]:
+    """The document's lines that the imported source, rendered again, does not reproduce."""
+    from ..build.batch import render_checked
+    from ..pipeline import check_text
+    from ..render.extract import document_lines
+
+    rendered: set[str] = set()
+    checked = check_text(text, "<导入>")
+    if checked.context is not None and checked.context.format is not None:  # the document's own mistakes render too
+        for document in fmt.documents:
+            if not document.template.is_file():
+                continue
+            try:
+                data = render_checked(checked, document)
+            except (UserError, FormatError):
+                continue
+            rendered.update(_comparable(line) for line in document_lines(data, blank=False))
+    out = []
+    for block in blocks:
+        if block.cells:
+            for cell in block.cells:
+                for line in cell.lines:
+                    if line.strip() and _comparable(line) not in rendered and not cell.continued:
+                        out.append(Unmapped(block.place, line.strip()))
+        elif block.text.strip() and _comparable(block.text) not in rendered:
+            out.append(Unmapped(block.place, block.text.strip()))
+    return out
+
+
+def _comparable(line: str) -> str:
+    return normal(line)
