@@ -89,7 +89,9 @@ class Sentence:
     slots: dict  # group name → path (with "[]" for the current item)
     items: re.Pattern | None = None  # each item after the sentence's start, …
     item_slots: dict = field(default_factory=dict)
-    separator: str = "；"  # … the items parted by this
+    separator: str = "；"  # … the items parted by this (a regular expression)
+    sets: dict = field(default_factory=dict)  # values every item listed gets (参与评价: true)
+    ending: str = ""  # what closes the sentence after its last item
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class Mapping:
     tables: list
     headings: dict  # heading_key → narrative section or None
     sentences: list
-    lists: dict  # heading_key → (list path, item pattern) for numbered lists under a heading
+    lists: dict  # heading_key → Sentence: the paragraphs under the heading are the items of a list
 
 
 def parse_path(text: str) -> tuple:
@@ -138,10 +140,7 @@ def load_mapping(fmt) -> Mapping:
         tables = [_table_spec(item, fmt) for item in data.get("表格") or []]
         headings = {heading_key(title): section for title, section in (data.get("章节") or {}).items()}
         sentences = [_sentence(item) for item in data.get("句式") or []]
-        lists = {
-            heading_key(title): (parse_path(spec["列表"]), re.compile(spec["每项"]))
-            for title, spec in (data.get("列表") or {}).items()
-        }
+        lists = {heading_key(title): _list_item(spec) for title, spec in (data.get("列表") or {}).items()}
     except (AttributeError, KeyError, TypeError, re.error) as exc:
         raise FormatError(f"{path}: 写法有误：{type(exc).__name__}: {exc}") from None
     for target in list(labels.values()) + [t.list_path for t in tables]:
@@ -173,22 +172,24 @@ def _table_spec(item: dict, fmt) -> TableSpec:
     )
 
 
-_SLOT = re.compile(r"\{([^{}]+)\}")
-
-
 def _compile(pattern: str) -> tuple[re.Pattern, dict]:
-    """``共计{项目合计.年初预算}万元`` → a regex with one lazy group per slot, and the slots' paths."""
+    """``共计{项目合计.年初预算}万元[[，其中…]]`` → a regex with a group per slot (``[[…]]`` may be absent),
+    and the slots' paths."""
     slots: dict = {}
     regex = ""
-    for index, part in enumerate(_SLOT.split(pattern)):
-        if index % 2 == 0:
-            regex += re.escape(part)
-        elif part == "编号":
+    for token in re.split(r"(\[\[|\]\]|\{[^{}]+\})", pattern):
+        if token == "[[":
+            regex += "(?:"
+        elif token == "]]":
+            regex += ")?"
+        elif token == "{编号}":
             regex += ITEM_NUMBER
-        else:
+        elif token.startswith("{") and token.endswith("}"):
             name = f"s{len(slots)}"
-            slots[name] = parse_path(part)
+            slots[name] = parse_path(token[1:-1])
             regex += f"(?P<{name}>{_slot_pattern(slots[name])})"
+        else:
+            regex += re.escape(token)
     return re.compile(regex), slots
 
 
@@ -199,13 +200,18 @@ def _slot_pattern(path: tuple) -> str:
     """What a slot may hold: a number for figures, so that text and figure side by side part right."""
     spec = field_at(schema_path(path))
     kind = spec.kind if spec is not None else "text"
-    if kind in ("amount", "score"):
-        return r"-?[\d,，]*\.?\d+"
+    if kind in ("amount", "score"):  # a blank is allowed: documents print an unknown figure as nothing
+        return r"(?:-?[\d,，]*\.?\d+)?"
     if kind == "percent":
-        return r"-?[\d.]+%"
+        return r"(?:-?[\d.]+%)?"
     if kind in ("int", "year"):
-        return r"\d+"
-    return ".+?"
+        return r"\d*"
+    return ".*?"
+
+
+def _list_item(spec: dict) -> Sentence:
+    items, item_slots = _compile(spec["每项"])
+    return Sentence(re.compile(""), {}, items, item_slots, sets=dict(spec.get("设定") or {}))
 
 
 def _sentence(item) -> Sentence:
@@ -213,7 +219,10 @@ def _sentence(item) -> Sentence:
         item = {"模式": item}
     pattern, slots = _compile(item["模式"])
     items, item_slots = _compile(item["分项"]) if item.get("分项") else (None, {})
-    return Sentence(re.compile(pattern.pattern + "$" if not items else pattern.pattern), slots, items, item_slots, item.get("分隔", "；"))
+    return Sentence(
+        re.compile(pattern.pattern + "$" if not items else pattern.pattern),
+        slots, items, item_slots, item.get("分隔", "；"), dict(item.get("设定") or {}), item.get("结尾", ""),
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------ reading
@@ -286,20 +295,24 @@ class _Collector:
             node = node.setdefault(step, {})
         return node.setdefault(path[-1], [])
 
-    def put_in(self, item: dict, target: tuple, raw: str, base: tuple) -> bool:
-        """``item``'s value at ``target`` (inside the list at ``base``); a ``[]`` in it appends to a sub-list."""
+    def put_in(self, item: dict, target: tuple, raw: str, base: tuple, row: dict | None = None) -> bool:
+        """``item``'s value at ``target`` (inside the list at ``base``); a ``[]`` in it is a sub-list,
+        whose item is new for each table row (``row`` keeps the sub-items this row started)."""
         value = typed_value(base + ("[]",) + target, raw)
         if value is None:
             return False
         node = item
+        row = {} if row is None else row
         for index, step in enumerate(target[:-1]):
             following = target[index + 1]
             if step == "[]":
                 continue
             if following == "[]":
                 sub = node.setdefault(step, [])
-                sub.append({})
-                node = sub[-1]
+                if id(sub) not in row:
+                    sub.append({})
+                    row[id(sub)] = sub[-1]
+                node = row[id(sub)]
             else:
                 node = node.setdefault(step, {})
         node[target[-1]] = value
@@ -389,12 +402,16 @@ class _Reader:
         self.blocks = blocks
         self.values = _Collector()
         self.narratives: dict[str, list[str]] = {}
+        self.cell_narratives: dict[str, list[str]] = {}  # the same sections as a form's cells: used when the text has none
         self.used: set[int] = set()  # blocks read (by index)
 
     def read(self) -> None:
         self.tables()
         self.labelled_cells()
         self.paragraphs()
+        for section, lines in self.cell_narratives.items():
+            if not any(line.strip() for line in self.narratives.get(section, [])):
+                self.narratives[section] = lines
 
     # -- tables by their header labels
 
@@ -464,9 +481,10 @@ class _Reader:
                 self.read_cells(cells, spec, spec.total_path, None, total=True)
                 continue
             new_item = key_cell is None or not key_cell[0].continued
-            if new_item:
-                item = self.item_named(spec, key_cell[1] if key_cell else None)
-            self.read_cells(cells, spec, spec.list_path, item, new_item=new_item)
+            for row_cells in numbered_lines_apart(cells, spec):
+                if new_item:
+                    item = self.item_named(spec, key_cell[1] if key_cell else None)
+                self.read_cells(row_cells, spec, spec.list_path, item, new_item=new_item)
         return index
 
     def item_named(self, spec: TableSpec, name: str | None) -> dict:
@@ -489,6 +507,7 @@ class _Reader:
         """One row's cells into ``item``. A merged cell carries its value down into each new item
         (the 一级 of every indicator under it); in a row that continues an item it was read already."""
         seen: dict[str, int] = {}
+        row_items: dict = {}
         for label, cell, text in cells:
             if label is None:
                 continue
@@ -517,7 +536,7 @@ class _Reader:
                 for number, line in enumerate(lines):
                     self.values.put_in(items[number], target, line, base)
             else:
-                self.values.put_in(item, target, text, base)
+                self.values.put_in(item, target, text, base, row_items)
 
     # -- label cells: the value is the next cell
 
@@ -529,14 +548,14 @@ class _Reader:
             read = False
             for position, cell in enumerate(cells):
                 label = normal(cell.text)
-                if label.startswith("其中"):
-                    label = label.removeprefix("其中")
+                if label.startswith("其中"):  # 其中: 一般公共预算 — the first of the parts under a total
+                    label = label.removeprefix("其中").lstrip(":：")
                 target = self.mapping.labels.get(label)
                 if target is None or position + 1 >= len(cells):
                     continue
                 value = cells[position + 1].text
                 if target[0] == "叙述":
-                    self.narratives.setdefault(target[1], []).extend(line for line in value.split("\n"))
+                    self.cell_narratives.setdefault(target[1], []).extend(line for line in value.split("\n"))
                     read = True
                 elif "[]" in target:
                     current: dict = {}
@@ -575,9 +594,9 @@ class _Reader:
                 self.used.add(index)
                 continue
             if numbered_list is not None:
-                match = numbered_list[1].fullmatch(text.strip())
+                match = numbered_list.items.fullmatch(text.strip())
                 if match:
-                    self.values.put(numbered_list[0], match.group(1))
+                    self.put_items(numbered_list, [match])
                     self.used.add(index)
                     continue
             if section:
@@ -604,22 +623,72 @@ class _Reader:
             if not match:
                 continue
             if sentence.items is not None:
-                rest = text.strip()[match.end():].rstrip("。")
-                pieces = [piece for piece in rest.split(sentence.separator) if piece]
-                found = [sentence.items.fullmatch(piece) for piece in pieces]
-                if not all(found):
+                found = self.sentence_items(sentence, text.strip()[match.end():])
+                if found is None:
                     return False  # the sentence lists something else: leave it for the listing
-                for item in found:
-                    current: dict = {}
-                    for name, path in sentence.item_slots.items():
-                        self.values.put(path, item.group(name), current)
+                self.put_items(sentence, found)
             for name, path in sentence.slots.items():
                 self.values.put(path, match.group(name))
             return True
         return False
 
 
+    @staticmethod
+    def sentence_items(sentence: Sentence, rest: str):
+        """The items listed after a sentence's start (and before its ending), or None when they are not all of its form."""
+        if sentence.ending:
+            if not rest.endswith(sentence.ending):
+                return None
+            rest = rest[: -len(sentence.ending)]
+        pieces = [piece for piece in re.split(sentence.separator, rest) if piece]
+        found = [sentence.items.fullmatch(piece) for piece in pieces]
+        return found if pieces and all(found) else None
+
+    def put_items(self, sentence: Sentence, found: list) -> None:
+        """Each item into the list item of the same name when there is one (the same project named
+        in two sentences; a longer name there is its 资金名称), else a new one; in the sentence's order."""
+        list_path = next(path[: path.index("[]")] for path in sentence.item_slots.values() if "[]" in path)
+        if all(path[-1] == "[]" for path in sentence.item_slots.values()):  # a list of texts (职能职责)
+            for match in found:
+                for name, path in sentence.item_slots.items():
+                    self.values.put(path, match.group(name))
+            return
+        items = self.values.list_at(list_path)
+        ordered = []
+        for match in found:
+            captured = {path[path.index("[]") + 1 :]: match.group(name) for name, path in sentence.item_slots.items()}
+            name = (captured.get(("名称",)) or "").strip()
+            item = next((it for it in items if name and _same_item(it.get("名称"), name)), None)
+            if item is None:
+                item = {}
+                items.append(item)
+            elif item.get("名称") != name and name.startswith(str(item.get("名称"))):
+                item["资金名称"] = name
+                captured.pop(("名称",))
+            for target, raw in captured.items():
+                self.values.put_in(item, target, raw, list_path)
+            for key, value in sentence.sets.items():
+                item[key] = value
+            ordered.append(item)
+        rest = [item for item in items if all(item is not other for other in ordered)]
+        items[:] = ordered + rest
+
+
+def _same_item(existing, name: str) -> bool:
+    existing = str(existing or "")
+    return bool(existing) and (existing == name or name.startswith(existing) or existing.startswith(name))
+
+
 _NUMBERED_ITEM = re.compile(r"^\s*(?:(?:指标|任务|目标)\s*\d+\s*[：:]\s*|\d+\s*[、.．]\s*|[（(]\d+[)）]\s*)")
+
+
+def numbered_lines_apart(cells: list, spec: TableSpec) -> list:
+    """A row whose numbered cell lists several items (指标1：… 指标2：… sharing one 完成情况) as one row per item."""
+    for position, (label, cell, text) in enumerate(cells):
+        lines = [line for line in text.split("\n") if line.strip()]
+        if label in spec.numbered and not spec.split_lines and len(lines) > 1 and all(_NUMBERED_ITEM.match(line) for line in lines):
+            return [cells[:position] + [(label, cell, line)] + cells[position + 1 :] for line in lines]
+    return [cells]
 
 
 def current_for_sublist(current: dict, _line: str) -> dict:
