@@ -43,7 +43,7 @@ MAPPING_FILE = "导入.yaml"
 
 
 _NUMBERING = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百]+[部分章节条]|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d]+[)）]|"
+    r"^\s*(?:第[一二三四五六七八九十百\d]+(?:部分|章|节|条)|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d]+[)）]|"
     r"\d+(?:[.．]\d+)*[、.．)）]?|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
 )
 
@@ -143,7 +143,8 @@ def load_mapping(fmt) -> Mapping:
         lists = {heading_key(title): _list_item(spec) for title, spec in (data.get("列表") or {}).items()}
     except (AttributeError, KeyError, TypeError, re.error) as exc:
         raise FormatError(f"{path}: 写法有误：{type(exc).__name__}: {exc}") from None
-    for target in list(labels.values()) + [t.list_path for t in tables]:
+    slots = [path for sentence in sentences + list(lists.values()) for path in (*sentence.slots.values(), *sentence.item_slots.values())]
+    for target in list(labels.values()) + [t.list_path for t in tables] + slots:
         if field_at(schema_path(target)) is None:
             raise FormatError(f"{path}: “{'.'.join(target)}”不是数据文件中的位置")
     for section in headings.values():
@@ -184,6 +185,8 @@ def _compile(pattern: str) -> tuple[re.Pattern, dict]:
             regex += ")?"
         elif token == "{编号}":
             regex += ITEM_NUMBER
+        elif token == "{*}":  # text the source does not hold (a count perfdoc computes)
+            regex += ".*?"
         elif token.startswith("{") and token.endswith("}"):
             name = f"s{len(slots)}"
             slots[name] = parse_path(token[1:-1])
@@ -251,11 +254,16 @@ class _Collector:
     def __init__(self):
         self.data: dict = {}
         self.count = 0
+        self.consumed: set[str] = set()  # the texts read as values, as compared (see _comparable)
+        self.place = ""  # where the block being read is
+        self.first_place: dict = {}  # path → where its value was first read
+        self.conflicts: list = []  # Unmapped: a figure stated twice, differently
 
     def put(self, path: tuple, raw: str, current: dict | None = None) -> bool:
         negate = path[:1] == ("-",)  # a slot written {-路径}: the sentence says 调减 where the figure is negative
         path = path[1:] if negate else path
         value = typed_value(path, raw)
+        self.consumed.add(_comparable(raw))
         if negate and isinstance(value, _Number):
             value = _Number(value[1:] if value.startswith("-") else f"-{value}")
         if value is None:
@@ -281,7 +289,13 @@ class _Collector:
             following = path[index + 1] if not last else None
             if last:
                 if isinstance(node, dict):
+                    if step in node and node[step] != value and "[]" not in path:
+                        self.conflicts.append(
+                            Unmapped(self.place, f"{'.'.join(map(str, path))} 在此写作 {value}，{self.first_place.get(path, '前文')}写作 {node[step]}（保留前者）")
+                        )
+                        return True
                     node[step] = value
+                    self.first_place.setdefault(path, self.place)
                 break
             default = [] if following == "[]" else {}
             node = node.setdefault(step, default)
@@ -301,6 +315,7 @@ class _Collector:
         value = typed_value(base + ("[]",) + target, raw)
         if value is None:
             return False
+        self.consumed.add(_comparable(raw))
         node = item
         row = {} if row is None else row
         for index, step in enumerate(target[:-1]):
@@ -459,6 +474,7 @@ class _Reader:
             block = self.blocks[index]
             if not block.cells or block.table != table or self.header_at(index)[0] is not None:
                 break
+            self.values.place = block.place
             own = [cell for cell in block.cells if not cell.continued]
             if len(own) == 1 and len(spec.columns) > 1 and own[0].span > 1 and not any(cell.continued for cell in block.cells):
                 break  # a row across the table: a title or a signature box, not data
@@ -544,6 +560,7 @@ class _Reader:
         for index, block in enumerate(self.blocks):
             if not block.cells or index in self.used:
                 continue
+            self.values.place = block.place
             cells = [cell for cell in block.cells if not cell.continued]
             read = False
             for position, cell in enumerate(cells):
@@ -575,6 +592,7 @@ class _Reader:
         for index, block in enumerate(self.blocks):
             if block.cells:
                 continue
+            self.values.place = block.place
             text = block.text
             if not text.strip():
                 if section:
@@ -775,7 +793,8 @@ def import_document(path: Path, format_name: str) -> Imported:
         raise UserError(expected_forms_message(path, fmt, blocks))
     values = reader.values.data
     first = source_text(fmt.name, values, reader.narratives, Path(path).name, [])
-    unmapped = not_reproduced(first, fmt, blocks)
+    unmapped = not_reproduced(first, fmt, blocks, reader.values.consumed, reader.used)
+    unmapped = sorted(unmapped + reader.values.conflicts, key=lambda item: _document_order(blocks, item.place))
     text = source_text(fmt.name, values, reader.narratives, Path(path).name, unmapped)
     return Imported(text, reader.values.count + sum(1 for lines in reader.narratives.values() if lines), unmapped)
 
@@ -788,8 +807,14 @@ def expected_forms_message(path, fmt, blocks: list[Block]) -> str:
     return f"{path} 不是 {fmt.name} 格式的文档：应为 {titles} 之一，但其中找不到这些文档的任何标签或章节（开头是：{found}）"
 
 
-def not_reproduced(text: str, fmt, blocks: list[Block]) -> list[Unmapped]:
-    """The document's lines that the imported source, rendered again, does not reproduce."""
+def _document_order(blocks: list[Block], place: str) -> int:
+    return next((index for index, block in enumerate(blocks) if block.place == place), len(blocks))
+
+
+def not_reproduced(text: str, fmt, blocks: list[Block], consumed: set = frozenset(), read: set = frozenset()) -> list[Unmapped]:
+    """The document's lines that the imported source, rendered again, does not reproduce, except
+    cells read as values (a figure written 655.55 万元, or a rate the document got wrong, which
+    validate reports), and paragraphs read (a heading numbered in another style)."""
     from ..build.batch import render_checked
     from ..pipeline import check_text
     from ..render.extract import document_lines
@@ -806,13 +831,14 @@ def not_reproduced(text: str, fmt, blocks: list[Block]) -> list[Unmapped]:
                 continue
             rendered.update(_comparable(line) for line in document_lines(data, blank=False))
     out = []
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if block.cells:
             for cell in block.cells:
                 for line in cell.lines:
-                    if line.strip() and _comparable(line) not in rendered and not cell.continued:
+                    seen = _comparable(line)
+                    if line.strip() and seen not in rendered and seen not in consumed and not cell.continued:
                         out.append(Unmapped(block.place, line.strip()))
-        elif block.text.strip() and _comparable(block.text) not in rendered:
+        elif block.text.strip() and _comparable(block.text) not in rendered and index not in read:
             out.append(Unmapped(block.place, block.text.strip()))
     return out
 
