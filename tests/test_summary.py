@@ -56,20 +56,33 @@ def test_each_row_has_the_figures_show_lists(units):
     assert wrong.errors == 1 and wrong.ready is False
 
 
-def test_subtotals_by_authority_and_a_total(units):
+def test_subtotals_by_authority_and_a_total_per_year(units):
     table = summarise([units])
-    kinds = [(row.kind, row.authority) for row in table.rows]
-    assert kinds[:4] == [("部门", "广州市总工会")] * 3 + [("小计", "广州市总工会 小计")]
-    assert kinds[-1] == ("合计", "合计")
-    subtotal = table.rows[3]
-    assert subtotal.figures["年初预算"] == Decimal("1743.42")  # 431.77 + 643.45 + 668.20
-    assert subtotal.figures["实际支出"] == Decimal("1667.69")
-    assert subtotal.figures["调整后预算"] == Decimal("1747.02")  # 431.77 + 655.55 + 659.70 (the computed one, not the wrong 700)
-    assert str(subtotal.figures["执行率"].quantize(Decimal("0.01"))) == "95.46"  # 1667.69 / 1747.02
-    assert subtotal.ready == "2/3" and subtotal.errors == 1
-    total = table.rows[-1]
-    assert total.figures["实际支出"] is None  # 益阳 states no spending: not given is not zero
-    assert total.figures["年初预算"] == Decimal("2451.35")
+    labels = [(row.kind, row.authority, row.department) for row in table.rows]
+    assert labels == [
+        ("部门", "广州市总工会", "广州市从化区总工会"),
+        ("合计", "2021年 合计", ""),  # one group that year: no subtotal repeating the total
+        ("部门", "广州市总工会", "广州市天河区总工会"),
+        ("小计", "广州市总工会 2022年 小计", ""),
+        ("部门", "", "临湘市总工会"),
+        ("小计", "（未填主管部门） 2022年 小计", ""),
+        ("合计", "2022年 合计", ""),
+        ("部门", "广州市总工会", "广州市天河区总工会"),
+        ("小计", "广州市总工会 2023年 小计", ""),
+        ("部门", "", "临湘市总工会"),
+        ("部门", "", "益阳市总工会"),
+        ("小计", "（未填主管部门） 2023年 小计", ""),
+        ("合计", "2023年 合计", ""),
+    ]
+    total_2022 = table.rows[6]
+    assert total_2022.figures["调整后预算"] == Decimal("767.91")  # 655.55 + 112.36
+    assert total_2022.figures["实际支出"] == Decimal("720.93")  # 608.57 + 112.36
+    assert str(total_2022.figures["执行率"].quantize(Decimal("0.01"))) == "93.88"  # 720.93 / 767.91
+    subtotal_2023 = table.rows[8]
+    assert subtotal_2023.ready == "0/1" and subtotal_2023.errors == 1
+    total_2023 = table.rows[-1]
+    assert total_2023.figures["实际支出"] is None  # 益阳 states no spending: not given is not zero
+    assert total_2023.figures["年初预算"] == Decimal("1376.13")  # 668.20 + 0.00 + 707.93
 
 
 def test_xlsx_has_formats_and_a_chart(units, tmp_path):
@@ -95,11 +108,11 @@ def test_docx_is_a_landscape_table(units, tmp_path):
     assert section.page_width > section.page_height
     grid = document.tables[0]
     assert [cell.text for cell in grid.rows[0].cells] == list(HEADERS)
-    assert [row.cells[0].text for row in grid.rows].count("合计") == 1
+    assert [row.cells[0].text for row in grid.rows][-1] == "2023年 合计"
     assert "{{" not in "".join(p.text for p in document.paragraphs)
 
 
 def test_terminal_table_and_a_bad_output_name(units, tmp_path):
     shown = CliRunner().invoke(main, ["summary", str(units)], env={"COLUMNS": "250"})
-    assert shown.exit_code == 0 and "广州市总工会 小计" in shown.output
+    assert shown.exit_code == 0 and "广州市总工会 2022年 小计" in shown.output
     assert run("summary", units, "-o", tmp_path / "汇总.pdf").exit_code == 2

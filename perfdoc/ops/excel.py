@@ -87,9 +87,9 @@ def workbook_bytes(rows: list[ExportRow]) -> bytes:
         for cell in sheet[1]:
             cell.font, cell.fill = bold, shaded
             cell.alignment = Alignment(horizontal="center")
-        for row in tables[name]:
+        for number, row in enumerate(tables[name], 2):
             sheet.append([row.department, row.year, dotted(row.path), _cell_value(row), row.origin, row.formula])
-            value_cell = sheet.cell(sheet.max_row, COLUMNS.index("值") + 1)
+            value_cell = sheet.cell(number, COLUMNS.index("值") + 1)  # by number: max_row walks every cell
             if row.kind in NUMBER_FORMATS:
                 value_cell.number_format = NUMBER_FORMATS[row.kind]
         sheet.freeze_panes = "A2"

@@ -3,8 +3,8 @@
 Each row's figures are those ``perfdoc show`` lists for the source (the same
 validation pipeline); the row says on which basis they are taken: the
 department's 预算 section, or, for a format without one, the 项目合计. Rows
-are grouped by 部门.主管部门 (a department without one is its own group);
-each group's subtotal and the grand total are computed by the same
+are grouped by year, then by 部门.主管部门 (departments without one form one
+group); each group's subtotal and each year's total are computed by the same
 :func:`~perfdoc.compute.figures.compute` as a source's 项目合计 and 预算 rates,
 fed with the rows as items: this module adds nothing up itself.
 """
@@ -76,7 +76,7 @@ class SummaryRow:
 
 @dataclass
 class SummaryTable:
-    rows: list = field(default_factory=list)  # SummaryRow, in order: each group's rows, its subtotal; the total last
+    rows: list = field(default_factory=list)  # SummaryRow: per year, each group's rows and its subtotal, then the year's total
 
     @property
     def departments(self) -> list:
@@ -100,7 +100,7 @@ def department_row(result) -> SummaryRow:
     grade = values.get(GRADE)
     return SummaryRow(
         kind="部门",
-        authority=department.get("主管部门") or department.get("名称") or "",
+        authority=department.get("主管部门") or "",
         department=department.get("名称") or Path(result.path).parent.name,
         year=ctx.model.get("年度"),
         basis=basis,
@@ -165,18 +165,25 @@ def total_row(kind: str, label: str, rows: list) -> SummaryRow:
 
 
 def arrange(rows: list) -> SummaryTable:
-    """Group department rows by 主管部门 (in order of first appearance), a subtotal after each group, the total last."""
-    groups: dict[str, list] = {}
-    for row in rows:
-        groups.setdefault(row.authority, []).append(row)
+    """Rows by year, then by 主管部门 (those without one together), each group followed by its subtotal
+    and each year by its total: amounts of different years are never added up."""
     table = SummaryTable()
-    for authority, members in groups.items():
-        members.sort(key=lambda row: (row.department, str(row.year)))
-        table.rows.extend(members)
-        table.rows.append(total_row("小计", f"{authority} 小计", members))
-    if rows:
-        table.rows.append(total_row("合计", "合计", rows))
+    years: dict = {}
+    for row in rows:
+        years.setdefault(row.year, {}).setdefault(row.authority, []).append(row)
+    for year in sorted(years, key=str):
+        groups = years[year]
+        for authority in sorted(groups, key=lambda name: (name == "", name)):
+            members = sorted(groups[authority], key=lambda row: row.department)
+            table.rows.extend(members)
+            if len(groups) > 1:  # one group's subtotal would repeat the year's total
+                table.rows.append(total_row("小计", f"{authority or UNASSIGNED} {year}年 小计", members))
+        everyone = [row for members in groups.values() for row in members]
+        table.rows.append(total_row("合计", f"{year}年 合计", everyone))
     return table
+
+
+UNASSIGNED = "（未填主管部门）"
 
 
 def summarise(paths, jobs: int = 1) -> SummaryTable:
@@ -246,11 +253,11 @@ def workbook_bytes(table: SummaryTable) -> bytes:
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font, cell.fill = bold, PatternFill("solid", fgColor="DDEBF7")
-    for row in table.rows:
+    for number, row in enumerate(table.rows, 2):
         cells = row.cells()
         sheet.append([_excel(header, value) for header, value in zip(HEADERS, cells)])
         for column, header in enumerate(HEADERS, 1):
-            cell = sheet.cell(sheet.max_row, column)
+            cell = sheet.cell(number, column)  # by number: max_row walks every cell
             if header in AMOUNT_COLUMNS:
                 cell.number_format = "0.00"
             elif header in PERCENT_COLUMNS:
@@ -264,10 +271,10 @@ def workbook_bytes(table: SummaryTable) -> bytes:
     # The chart reads department rows only, copied to a helper sheet so subtotals do not mix in.
     data = book.create_sheet("图表数据")
     data.append(("部门年度", "执行率", "得分"))
-    for row in table.departments:
+    for number, row in enumerate(table.departments, 2):
         rate = row.figures.get("执行率")
         data.append((f"{row.department}{row.year}", float(rate) / 100 if rate is not None else None, float(row.score) if row.score is not None else None))
-        data.cell(data.max_row, 2).number_format = "0.00%"
+        data.cell(number, 2).number_format = "0.00%"
     count = len(table.departments)
     if count:
         categories = Reference(data, min_col=1, min_row=2, max_row=count + 1)
