@@ -7,6 +7,7 @@
   the .docx, recognising it, writing the source and rendering it again to list what
   was not reproduced; median of ``--repeat`` runs in this process (templates cached
   after the first, which is reported apart).
+* validate: ``check_files`` over the same sources, as ``perfdoc validate`` runs it, for comparison.
 * summary: ``summarise`` over ``--sources`` synthetic sources made by bench/synth.py
   (validation of every source included: the summary uses validate's result), with
   ``--jobs`` processes, then the .xlsx written in memory; one run each, as a user runs it.
@@ -40,6 +41,7 @@ def main(argv=None) -> None:
     from perfdoc.build.parallel import default_jobs
     from perfdoc.ops.importdocx import import_document
     from perfdoc.ops.summary import summarise, workbook_bytes
+    from perfdoc.pipeline import check_files
     from synth import generate
 
     jobs = args.jobs or default_jobs()
@@ -60,7 +62,12 @@ def main(argv=None) -> None:
 
         sources = folder / "sources"
         generate(sources, args.sources)
-        count = len(list(sources.rglob("*.yaml")))
+        files = sorted(sources.rglob("*.yaml"))
+        count = len(files)
+        start = time.perf_counter()
+        list(check_files(files, jobs))
+        validated = time.perf_counter() - start
+        print(f"perfdoc validate's check_files over the same {count} sources, for comparison: {validated:.1f} s")
         start = time.perf_counter()
         table = summarise([sources], jobs)
         summarised = time.perf_counter() - start
