@@ -114,7 +114,7 @@ def _import_document(file: Path, format_name: str, target: Path | None, force: b
     else:
         atomic_write_text(target, imported.text)
         click.echo(f"已生成 {target}", err=True)
-    click.echo(f"已对应 {imported.mapped} 项；未能对应 {len(imported.unmapped)} 处（已作为注释保留在数据文件中）", err=True)
+    click.echo(f"已对应 {imported.mapped} 项；列出 {len(imported.unmapped)} 处未能对应或前后不一（已作为注释保留在数据文件中）", err=True)
 
 
 @click.command("summary")

@@ -235,10 +235,11 @@ def _sentence(item) -> Sentence:
 class Unmapped:
     place: str
     text: str
+    kind: str = "未能对应"  # or 前后不一: a figure the document states twice, differently
 
     def describe(self) -> str:
         shown = self.text if len(self.text) <= 60 else self.text[:57] + "…"
-        return f"{self.place}：未能对应：{shown}"
+        return f"{self.place}：{self.kind}：{shown}"
 
 
 @dataclass
@@ -291,7 +292,7 @@ class _Collector:
                 if isinstance(node, dict):
                     if step in node and node[step] != value and "[]" not in path:
                         self.conflicts.append(
-                            Unmapped(self.place, f"{'.'.join(map(str, path))} 在此写作 {value}，{self.first_place.get(path, '前文')}写作 {node[step]}（保留前者）")
+                            Unmapped(self.place, f"{'.'.join(map(str, path))} 在此写作 {value}，{self.first_place.get(path, '前文')}写作 {node[step]}（保留前者）", "前后不一")
                         )
                         return True
                     node[step] = value
@@ -746,7 +747,7 @@ def source_text(fmt_name: str, values: dict, narratives: dict, origin: str, unma
         spec = field_at(path)
         if isinstance(node, str) and spec is not None and spec.kind in ("percent", "phone", "date"):
             return DoubleQuotedScalarString(node)
-        if isinstance(node, str) and spec is not None and spec.kind == "markdown":
+        if isinstance(node, str) and not isinstance(node, LiteralScalarString) and spec is not None and spec.kind == "markdown":
             return LiteralScalarString(_escape_markdown(node) + "\n")
         if isinstance(node, str) and spec is not None and spec.kind == "text" and re.fullmatch(r"[\d.]+%?|是|否|null|true|false|~", node):
             return DoubleQuotedScalarString(node)
@@ -761,8 +762,8 @@ def source_text(fmt_name: str, values: dict, narratives: dict, origin: str, unma
     ]
     tail = []
     if unmapped:
-        tail = ["", "# 以下内容未能对应到数据文件中的位置，按原文保留，请逐条处理后删除："]
-        tail += [f"#   {item.place}：{' '.join(item.text.split())}" for item in unmapped]
+        tail = ["", "# 以下内容未能对应到数据文件中的位置（或前后不一），按原文保留，请逐条处理后删除："]
+        tail += [f"#   {item.place}：{item.kind}：{' '.join(item.text.split())}" for item in unmapped]
     return "\n".join(head) + "\n" + body + ("\n".join(tail) + "\n" if tail else "")
 
 
