@@ -270,7 +270,6 @@ class _Collector:
         if value is None:
             return False
         node = self.data
-        concrete = []
         for index, step in enumerate(path):
             last = index == len(path) - 1
             if step == "[]" and last:
@@ -285,7 +284,6 @@ class _Collector:
                     items.append(node)
                     if current is not None:
                         current[id(items)] = node
-                concrete.append(len(items) - 1)
                 continue
             following = path[index + 1] if not last else None
             if last:
@@ -300,7 +298,6 @@ class _Collector:
                 break
             default = [] if following == "[]" else {}
             node = node.setdefault(step, default)
-            concrete.append(step)
         self.count += 1
         return True
 
@@ -575,10 +572,9 @@ class _Reader:
                 if target[0] == "叙述":
                     self.cell_narratives.setdefault(target[1], []).extend(line for line in value.split("\n"))
                     read = True
-                elif "[]" in target:
-                    current: dict = {}
+                elif "[]" in target:  # a cell listing items, one a line
                     for line in [line for line in value.split("\n") if line.strip()]:
-                        self.values.put(target, _NUMBERED_ITEM.sub("", line), None)
+                        self.values.put(target, _NUMBERED_ITEM.sub("", line))
                     read = True
                 else:
                     read = self.values.put(target, value) or read
@@ -708,12 +704,6 @@ def numbered_lines_apart(cells: list, spec: TableSpec) -> list:
         if label in spec.numbered and not spec.split_lines and len(lines) > 1 and all(_NUMBERED_ITEM.match(line) for line in lines):
             return [cells[:position] + [(label, cell, line)] + cells[position + 1 :] for line in lines]
     return [cells]
-
-
-def current_for_sublist(current: dict, _line: str) -> dict:
-    """Each line of a list cell is a new item of the sub-list, in the same outer item."""
-    outer = {key: value for key, value in current.items()}
-    return outer
 
 
 # ------------------------------------------------------------------ writing the source
