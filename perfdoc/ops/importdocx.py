@@ -23,8 +23,6 @@ the document that the rendering does not reproduce is listed with its place
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -382,28 +380,19 @@ def read_blocks(path: Path) -> list[Block]:
 
 
 def _converted(path: Path) -> bytes:
-    from ..build.pdf import soffice
+    """A .doc as .docx bytes, converted by the LibreOffice that makes PDFs, then checked like any .docx."""
+    from ..build.pdf import converted_copy
 
-    program = soffice()
-    if not path.is_file():
-        raise UserError(f"找不到 {path}")
+    try:
+        data = converted_copy(path, "docx")
+    except OSError as exc:
+        raise UserError(f"无法读取 {path}：{exc.strerror or exc}") from None
+    if data is None:
+        raise UserError(f"LibreOffice 无法把 {path} 转换为 .docx（文件损坏或设有打开密码？）")
     with tempfile.TemporaryDirectory(prefix="perfdoc-doc-") as folder:
-        profile = Path(folder) / "profile"
-        try:
-            subprocess.run(
-                [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "docx", "--outdir", folder, str(path)],
-                capture_output=True,
-                timeout=180,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise UserError(f"LibreOffice 转换 {path} 超时") from None
-        converted = Path(folder) / (path.stem + ".docx")
-        if not converted.is_file():
-            raise UserError(f"LibreOffice 无法把 {path} 转换为 .docx（文件损坏或设有密码？）")
-        target = Path(folder) / "checked.docx"
-        shutil.move(converted, target)
-        return read_package(target, "docx")
+        converted = Path(folder) / f"{path.stem}.docx"
+        converted.write_bytes(data)
+        return read_package(converted, "docx")
 
 
 # ------------------------------------------------------------------ recognising
