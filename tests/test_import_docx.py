@@ -209,7 +209,7 @@ def zip_bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", "<Types/>")
-        package.writestr("word/document.xml", b"<" + b" " * (300 * 1024 * 1024) + b"/>")
+        package.writestr("word/document.xml", b"<" + b" " * (20 * 1024 * 1024) + b"/>")  # inflates 1000:1
     return out.getvalue()
 
 
