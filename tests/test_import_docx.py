@@ -278,3 +278,15 @@ def test_a_format_without_or_with_a_wrong_import_mapping_is_a_clear_error(tmp_pa
     missing = run("import", document, "--format", "guangzhou")
     assert missing.exit_code == 1 and "没有 导入.yaml" in missing.output
     assert "Traceback" not in wrong.output + missing.output
+
+
+def test_a_document_of_another_format_is_refused_and_its_format_named(tmp_path):
+    document = tmp_path / "自评报告.docx"
+    document.write_bytes(render_output(LINXIANG_2023, "自评报告"))
+    target = tmp_path / "2023.yaml"
+    result = run("import", document, "--format", "guangzhou", "-o", target)
+    assert result.exit_code == 1
+    assert "不是 guangzhou 格式的文档" in result.output
+    assert "“部门整体支出绩效自评表”、“部门整体支出绩效自评报告（附自评表）”" in result.output
+    assert "它更像 hunan-linxiang 格式，可试 --format hunan-linxiang" in result.output
+    assert not target.exists()

@@ -774,17 +774,44 @@ def import_document(path: Path, format_name: str) -> Imported:
     values = reader.values.data
     first = source_text(fmt.name, values, reader.narratives, Path(path).name, [])
     unmapped = not_reproduced(first, fmt, blocks, reader.values.consumed, reader.used)
+    lines = sum(1 for block in blocks for line in (block.text, *(l for c in block.cells for l in c.lines)) if line.strip())
+    if len(unmapped) > lines * MOSTLY_UNREAD:
+        raise UserError(expected_forms_message(path, fmt, blocks))
     unmapped = sorted(unmapped + reader.values.conflicts, key=lambda item: _document_order(blocks, item.place))
     text = source_text(fmt.name, values, reader.narratives, Path(path).name, unmapped)
     return Imported(text, reader.values.count + sum(1 for lines in reader.narratives.values() if lines), unmapped)
 
 
+MOSTLY_UNREAD = 0.6  # a document of the format has most of its lines read or made again
+
+
 def expected_forms_message(path, fmt, blocks: list[Block]) -> str:
+    """Which documents were expected, what the file holds instead, and the format it resembles, if any."""
     titles = "、".join(f"“{doc.title}”" for doc in fmt.documents)
     seen = [block.text.strip() for block in blocks if not block.cells and block.text.strip()][:2]
     seen += [block.cells[0].text.strip() for block in blocks if block.cells and block.cells[0].text.strip()][:2]
     found = "；".join(text[:30] for text in seen) if seen else "没有文字"
-    return f"{path} 不是 {fmt.name} 格式的文档：应为 {titles} 之一，但其中找不到这些文档的任何标签或章节（开头是：{found}）"
+    message = f"{path} 不是 {fmt.name} 格式的文档：应为 {titles} 之一，但其中大部分内容对应不上这些文档的标签、表格与章节（开头是：{found}）"
+    likely = resembling_format(blocks, exclude=fmt.name)
+    return message + (f"；它更像 {likely} 格式，可试 --format {likely}" if likely else "")
+
+
+def resembling_format(blocks: list[Block], exclude: str) -> str | None:
+    """The other format whose mapping reads the most values from ``blocks`` (reading only, no rendering)."""
+    from ..load.formats import available_formats, load_format
+
+    best, best_count = None, 0
+    for name in available_formats():
+        if name == exclude:
+            continue
+        try:
+            reader = _Reader(load_mapping(load_format(name)), blocks)
+        except FormatError:
+            continue
+        reader.read()
+        if reader.values.count > best_count:
+            best, best_count = name, reader.values.count
+    return best
 
 
 def _document_order(blocks: list[Block], place: str) -> int:
