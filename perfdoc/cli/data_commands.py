@@ -106,7 +106,7 @@ def _import_document(file: Path, format_name: str, target: Path | None, force: b
 
     if target is not None and target.exists() and not force:
         raise UserError(f"{target} 已存在；如需覆盖请加 --force")
-    imported = import_document(file, format_name)
+    imported = import_document(file, format_name, beside=target.parent if target is not None else None)
     for item in imported.unmapped:
         click.echo(f"{file}: {item.describe()}", err=True)
     if target is None:

@@ -594,8 +594,13 @@ class _Reader:
                 section, numbered_list = None, self.mapping.lists[key]
                 self.used.add(index)
                 continue
-            if self.label_paragraph(text) or self.sentence(text):
+            if self.label_paragraph(text):
                 self.used.add(index)
+                continue
+            outcome = self.sentence(text)
+            if outcome == "read":
+                self.used.add(index)
+            if outcome:  # a sentence made from figures read elsewhere is not narrative: the rendering checks it
                 continue
             if numbered_list is not None:
                 match = numbered_list.items.fullmatch(text.strip())
@@ -621,7 +626,8 @@ class _Reader:
                 read = self.values.put(target, value) or read
         return read
 
-    def sentence(self, text: str) -> bool:
+    def sentence(self, text: str) -> str | None:
+        """"read" when a sentence of the mapping stated figures, "known" when it has none to state."""
         for sentence in self.mapping.sentences:
             match = sentence.pattern.match(text.strip())
             if not match:
@@ -629,13 +635,12 @@ class _Reader:
             if sentence.items is not None:
                 found = self.sentence_items(sentence, text.strip()[match.end():])
                 if found is None:
-                    return False  # the sentence lists something else: leave it for the listing
+                    return None  # the sentence lists something else: leave it for the listing
                 self.put_items(sentence, found)
             for name, path in sentence.slots.items():
                 self.values.put(path, match.group(name))
-            return True
-        return False
-
+            return "read" if sentence.slots or sentence.items is not None else "known"
+        return None
 
     @staticmethod
     def sentence_items(sentence: Sentence, rest: str):
@@ -760,8 +765,12 @@ def _escape_markdown(text: str) -> str:
 # ------------------------------------------------------------------ the whole import
 
 
-def import_document(path: Path, format_name: str) -> Imported:
-    """Read ``path`` as a document of ``format_name``; what could not be mapped is listed and kept."""
+def import_document(path: Path, format_name: str, beside: Path | None = None) -> Imported:
+    """Read ``path`` as a document of ``format_name``; what could not be mapped is listed and kept.
+
+    ``beside``: the folder the source will be written to; last year's source there (what the
+    sentences comparing with last year are made from) is used when the source is rendered again.
+    """
     from ..load.formats import load_format
 
     fmt = load_format(format_name)
@@ -773,13 +782,24 @@ def import_document(path: Path, format_name: str) -> Imported:
         raise UserError(expected_forms_message(path, fmt, blocks))
     values = reader.values.data
     first = source_text(fmt.name, values, reader.narratives, Path(path).name, [])
-    unmapped = not_reproduced(first, fmt, blocks, reader.values.consumed, reader.used)
+    previous = _last_year(beside, values.get("年度"))
+    unmapped = not_reproduced(first, fmt, blocks, reader.values.consumed, reader.used, previous)
     lines = sum(1 for block in blocks for line in (block.text, *(l for c in block.cells for l in c.lines)) if line.strip())
     if len(unmapped) > lines * MOSTLY_UNREAD:
         raise UserError(expected_forms_message(path, fmt, blocks))
     unmapped = sorted(unmapped + reader.values.conflicts, key=lambda item: _document_order(blocks, item.place))
     text = source_text(fmt.name, values, reader.narratives, Path(path).name, unmapped)
     return Imported(text, reader.values.count + sum(1 for lines in reader.narratives.values() if lines), unmapped)
+
+
+def _last_year(folder: Path | None, year) -> str | None:
+    if folder is None or not isinstance(year, int):
+        return None
+    path = Path(folder) / f"{year - 1}.yaml"
+    try:
+        return path.read_text(encoding="utf-8-sig") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 MOSTLY_UNREAD = 0.6  # a document of the format has most of its lines read or made again
@@ -818,7 +838,9 @@ def _document_order(blocks: list[Block], place: str) -> int:
     return next((index for index, block in enumerate(blocks) if block.place == place), len(blocks))
 
 
-def not_reproduced(text: str, fmt, blocks: list[Block], consumed: set = frozenset(), read: set = frozenset()) -> list[Unmapped]:
+def not_reproduced(
+    text: str, fmt, blocks: list[Block], consumed: set = frozenset(), read: set = frozenset(), previous: str | None = None
+) -> list[Unmapped]:
     """The document's lines that the imported source, rendered again, does not reproduce, except
     cells read as values (a figure written 655.55 万元, or a rate the document got wrong, which
     validate reports), and paragraphs read (a heading numbered in another style)."""
@@ -827,7 +849,7 @@ def not_reproduced(text: str, fmt, blocks: list[Block], consumed: set = frozense
     from ..render.extract import document_lines
 
     rendered: set[str] = set()
-    checked = check_text(text, "<导入>")
+    checked = check_text(text, "<导入>", previous_text=previous)
     if checked.context is not None and checked.context.format is not None:  # the document's own mistakes render too
         for document in fmt.documents:
             if not document.template.is_file():
