@@ -87,7 +87,8 @@ def test_subtotals_by_authority_and_a_total_per_year(units):
 def test_xlsx_has_formats_and_a_chart(units, tmp_path):
     target = tmp_path / "汇总表.xlsx"
     result = run("summary", units, "-o", target)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # one department-year has an error: made all the same, and said
+    assert "1 个部门年度有错误，尚不能报送" in result.output
     book = openpyxl.load_workbook(target)
     sheet = book["汇总表"]
     assert tuple(cell.value for cell in sheet[1]) == HEADERS
@@ -101,7 +102,7 @@ def test_xlsx_has_formats_and_a_chart(units, tmp_path):
 def test_docx_is_a_landscape_table(units, tmp_path):
     target = tmp_path / "汇总表.docx"
     result = run("summary", units, "-o", target)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     document = docx.Document(target)
     section = document.sections[-1]
     assert section.page_width > section.page_height
@@ -113,5 +114,18 @@ def test_docx_is_a_landscape_table(units, tmp_path):
 
 def test_terminal_table_and_a_bad_output_name(units, tmp_path):
     shown = CliRunner().invoke(main, ["summary", str(units)], env={"COLUMNS": "250"})
-    assert shown.exit_code == 0 and "广州市总工会 2022年 小计" in shown.output
+    assert shown.exit_code == 1 and "广州市总工会 2022年 小计" in shown.output
+    assert run("summary", SOURCES).exit_code == 0  # the examples have no error
     assert run("summary", units, "-o", tmp_path / "汇总.pdf").exit_code == 2
+
+
+def test_an_unreadable_source_is_a_row_that_says_so(tmp_path):
+    broken = tmp_path / "某单位" / "2022.yaml"
+    broken.parent.mkdir()
+    broken.write_text("格式: guangzhou\n年度: 2022\n部门: [\n", encoding="utf-8")
+    table = summarise([tmp_path])
+    (row,) = table.departments
+    assert row.authority == "（无法读取）" and row.department == "某单位" and row.errors == 1 and row.ready is False
+    exported = run("export", tmp_path, "-o", tmp_path / "x.xlsx")
+    assert exported.exit_code == 1 and "无法读取，未写入任何文件" in exported.output
+    assert "Traceback" not in exported.output and not (tmp_path / "x.xlsx").exists()

@@ -23,7 +23,7 @@ def _checked_contexts(paths):
         result = check_file(path)
         if result.context is None:
             click.echo(format_text(result.diagnostics, {}), err=True)
-            raise UserError(f"{path} 无法读取，未写入任何文件", exit_code=1)
+            raise UserError(f"{path} 无法读取，未写入任何文件")
         results.append(result)
     return results
 
@@ -140,3 +140,7 @@ def summary_command(paths, output, jobs):
     else:
         atomic_write_bytes(output, summary.document_bytes(table))
         click.echo(f"已生成 {output}")
+    not_ready = [row for row in table.departments if row.ready is not True]
+    if not_ready:  # the table is made all the same: it says which are not ready
+        click.echo(f"注意：{len(not_ready)} 个部门年度有错误，尚不能报送（perfdoc validate 查看）", err=True)
+        sys.exit(1)
