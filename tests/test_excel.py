@@ -133,3 +133,23 @@ def test_import_needs_a_source_for_a_workbook(copies):
     _root, book = copies
     result = run("import", book)
     assert result.exit_code == 2 and "须指明要更新的数据文件" in result.output
+
+
+def test_a_workbook_holding_an_external_entity_is_refused(copies):
+    import io
+    import zipfile
+
+    root, book = copies
+    source = root / TIANHE.name / "2022.yaml"
+    before = source.read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(book) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', 1)
+            new.writestr(item, data)
+    (root / "实体.xlsx").write_bytes(out.getvalue())
+    result = run("import", root / "实体.xlsx", source)
+    assert result.exit_code == 1 and "含文档类型或实体声明" in result.output
+    assert source.read_bytes() == before
