@@ -41,7 +41,7 @@ def test_export_has_a_sheet_per_table_with_formats_and_frozen_headers(copies):
     book = openpyxl.load_workbook(book_path)
     assert {"部门", "预算", "机构收支", "收支合计", "项目", "指标完成情况", "评分"} <= set(book.sheetnames)
     budget = book["预算"]
-    assert [cell.value for cell in budget[1]] == ["部门", "年度", "数字", "值", "来源", "算法"]
+    assert [cell.value for cell in budget[1]] == ["部门", "年度", "数字", "名称", "值", "来源", "算法"]
     assert budget.freeze_panes == "A2"
     rows = rows_by_path(budget)
     assert rows["预算.年初预算"]["值"].value == 643.45
@@ -53,6 +53,8 @@ def test_export_has_a_sheet_per_table_with_formats_and_frozen_headers(copies):
     totals = rows_by_path(book["收支合计"])
     assert totals["收支合计.收入.收入合计"]["来源"].value == "计算"
     assert totals["收支合计.收入.收入合计"]["部门"].value == "临湘市总工会"
+    projects = rows_by_path(book["项目"])
+    assert projects["项目[2].实际支出"]["名称"].value == "死亡抚恤项目"
 
 
 def edit(book_path: Path, target: Path, changes: dict):
@@ -94,10 +96,10 @@ def test_a_stale_computed_cell_is_reported_not_read(copies):
     "spoil, message",
     [
         (lambda book: book.create_sheet("杂项"), "工作表“杂项”：不是 perfdoc 的表格"),
-        (lambda book: book["预算"].cell(1, 7, "备注"), "不认识的列：备注"),
-        (lambda book: setattr(book["预算"]["D2"], "value", "=600+43.45"), "D2 是公式而不是数值"),
+        (lambda book: book["预算"].cell(1, 8, "备注"), "不认识的列：备注"),
+        (lambda book: setattr(book["预算"]["E2"], "value", "=600+43.45"), "E2 是公式而不是数值"),
         (lambda book: setattr(book["预算"]["C2"], "value", "预算.年初预箅"), "不认识的数字“预算.年初预箅”"),
-        (lambda book: setattr(book["预算"]["D2"], "value", "六百"), "的值“六百”不是数字"),
+        (lambda book: setattr(book["预算"]["E2"], "value", "六百"), "的值“六百”不是数字"),
     ],
 )
 def test_a_workbook_it_does_not_understand_writes_nothing(copies, spoil, message):

@@ -28,7 +28,7 @@ from ..numbers import UNITS
 from .officefile import read_package
 from .show import figure_entries
 
-COLUMNS = ("部门", "年度", "数字", "值", "来源", "算法")
+COLUMNS = ("部门", "年度", "数字", "名称", "值", "来源", "算法")  # 名称: the institution, project… a row is of (not read back)
 ORIGIN_COLUMN = "来源"
 NUMBER_FORMATS = {"amount": "0.00", "percent": "0.00%", "int": "0", "score": "0.##"}
 COMPUTED = "计算"
@@ -43,6 +43,7 @@ class ExportRow:
     kind: str  # amount, percent, int, score, text
     origin: str
     formula: str
+    item: str = ""  # the name of the list item the figure belongs to
 
 
 def figure_kind(path: tuple, value) -> str:
@@ -59,10 +60,19 @@ def export_rows(ctx) -> list[ExportRow]:
     department = (ctx.model.get("部门") or {}).get("名称") or ""
     year = ctx.model.get("年度")
     return [
-        ExportRow(department, year, path, value, figure_kind(path, value), row.origin, row.formula)
+        ExportRow(department, year, path, value, figure_kind(path, value), row.origin, row.formula, item_name(ctx.model, path))
         for path, value, row in figure_entries(ctx)
         if path != ("年度",)  # every row says its year
     ]
+
+
+def item_name(model: dict, path: tuple) -> str:
+    """``机关`` for ``机构收支[1].收入.公共财政拨款``: the 名称 of the innermost list item on the path."""
+    for end in range(len(path), 0, -1):
+        if isinstance(path[end - 1], int):
+            item = lookup(model, path[:end])
+            return str(item.get("名称") or "") if isinstance(item, dict) else ""
+    return ""
 
 
 def sheet_name(path: tuple) -> str:
@@ -88,12 +98,12 @@ def workbook_bytes(rows: list[ExportRow]) -> bytes:
             cell.font, cell.fill = bold, shaded
             cell.alignment = Alignment(horizontal="center")
         for number, row in enumerate(tables[name], 2):
-            sheet.append([row.department, row.year, dotted(row.path), _cell_value(row), row.origin, row.formula])
+            sheet.append([row.department, row.year, dotted(row.path), row.item, _cell_value(row), row.origin, row.formula])
             value_cell = sheet.cell(number, COLUMNS.index("值") + 1)  # by number: max_row walks every cell
             if row.kind in NUMBER_FORMATS:
                 value_cell.number_format = NUMBER_FORMATS[row.kind]
         sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCDEF", (24, 8, 40, 14, 16, 40)):
+        for letter, width in zip("ABCDEFG", (24, 8, 40, 24, 14, 16, 40)):
             sheet.column_dimensions[letter].width = width
     if not book.sheetnames:
         book.create_sheet("预算").append(COLUMNS)
