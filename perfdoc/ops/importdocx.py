@@ -11,7 +11,11 @@ What is where in a format's documents is data, in ``templates/<format>/导入.ya
 * ``章节``: headings, whatever their numbering (一、 （一） 1． (1) …), and the
   narrative section the paragraphs under them belong to (or none: the text there
   is made from figures read elsewhere);
-* ``句式``: sentences that state figures found nowhere else, with ``{路径}`` slots.
+* ``列表``: headings whose paragraphs are the items of a list (职能职责, the projects evaluated);
+* ``句式``: sentences that state figures found nowhere else, with ``{路径}`` slots (and
+  sentences made from figures read elsewhere, which are then no narrative).
+
+docs/templates.md describes the file.
 
 Figures are written as the document states them (stated totals and rates
 included), so that ``perfdoc validate`` catches the document's own mistakes.
