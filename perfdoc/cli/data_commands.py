@@ -122,7 +122,7 @@ def _import_document(file: Path, format_name: str, target: Path | None, force: b
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入 汇总表.xlsx 或 汇总表.docx（默认在终端显示）")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
 def summary_command(paths, output, jobs):
-    """主管部门汇总：每个部门年度一行，按主管部门小计，末行合计。"""
+    """主管部门汇总：每个部门年度一行，按年度与主管部门小计，每年一行合计。"""
     from ..build.parallel import default_jobs
     from ..build.writes import atomic_write_bytes
     from ..ops import summary
