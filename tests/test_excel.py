@@ -155,3 +155,14 @@ def test_a_workbook_holding_an_external_entity_is_refused(copies):
     result = run("import", root / "实体.xlsx", source)
     assert result.exit_code == 1 and "含文档类型或实体声明" in result.output
     assert source.read_bytes() == before
+
+
+def test_amounts_go_back_in_the_sources_own_unit(tmp_path):
+    source = tmp_path / "2022.yaml"
+    source.write_text("格式: guangzhou\n年度: 2022\n金额单位: 元\n部门:\n  名称: 某单位\n预算:\n  年初预算: 6434500\n", encoding="utf-8")
+    book = tmp_path / "数字.xlsx"
+    assert run("export", source, "-o", book).exit_code == 0
+    edited = edit(book, tmp_path / "改.xlsx", {("预算", "预算.年初预算"): 650.5})
+    result = run("import", edited, source)
+    assert result.exit_code == 0, result.output
+    assert "年初预算: 6505000.00" in source.read_text(encoding="utf-8")  # 650.5 万元, written in 元
