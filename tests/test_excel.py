@@ -166,3 +166,17 @@ def test_amounts_go_back_in_the_sources_own_unit(tmp_path):
     result = run("import", edited, source)
     assert result.exit_code == 0, result.output
     assert "年初预算: 6505000.00" in source.read_text(encoding="utf-8")  # 650.5 万元, written in 元
+
+
+@pytest.mark.parametrize("source", sorted((REPO / "sources").rglob("*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_workbook_holds_every_figure_show_lists(tmp_path, source):
+    from perfdoc.ops.show import figure_rows
+    from perfdoc.pipeline import check_file
+
+    book_path = tmp_path / "数字.xlsx"
+    assert run("export", source, "-o", book_path).exit_code == 0
+    book = openpyxl.load_workbook(book_path)
+    exported = {row[2].value: row[5].value for sheet in book.worksheets for row in sheet.iter_rows(min_row=2)}
+    shown = {row.path: row.origin for row in figure_rows(check_file(source).context) if row.path != "年度"}
+    shown = {("评分.评价等次" if path == "评分.评价等次（按得分）" else path): origin for path, origin in shown.items()}
+    assert exported == shown

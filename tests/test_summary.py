@@ -129,3 +129,19 @@ def test_an_unreadable_source_is_a_row_that_says_so(tmp_path):
     exported = run("export", tmp_path, "-o", tmp_path / "x.xlsx")
     assert exported.exit_code == 1 and "无法读取，未写入任何文件" in exported.output
     assert "Traceback" not in exported.output and not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES.rglob("*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_figure_of_a_row_is_the_one_show_lists(source):
+    from perfdoc.ops.summary import BASES, department_row
+
+    checked = check_file(source)
+    shown = {row.path: row.value for row in figure_rows(checked.context)}
+    row = department_row(checked)
+    for column, path in BASES[row.basis].items():
+        value = row.figures[column]
+        if path is None or value is None:
+            assert path is None or ".".join(path) not in shown, column
+            continue
+        assert str(value) == shown[".".join(path)], column
+    assert row.score is None or str(row.score) == shown["评分.综合得分"]
