@@ -156,6 +156,7 @@ def test_a_hand_edited_document_imports_and_lists_what_it_could_not_map(edited, 
     # the document's own mistake is kept as written, for validate to catch; where the text
     # states the rate again, differently, that is listed too
     assert '预算完成率: "93.83%"' in text
+    assert f"校验：1 个错误，1 个警告；运行 perfdoc validate {target} 查看" in result.output
     assert "预算.预算完成率 在此写作 92.83%，第 1 个表格第 5 行写作 93.83%（保留前者）" in result.output
     check = run("validate", target)
     assert check.exit_code == 1 and "PD202" in check.output

@@ -115,6 +115,12 @@ def _import_document(file: Path, format_name: str, target: Path | None, force: b
         atomic_write_text(target, imported.text)
         click.echo(f"已生成 {target}", err=True)
     click.echo(f"已对应 {imported.mapped} 项；列出 {len(imported.unmapped)} 处未能对应或前后不一（已作为注释保留在数据文件中）", err=True)
+    if target is not None:
+        from ..pipeline import check_file
+
+        checked = check_file(target)
+        if checked.diagnostics:  # the document's own mistakes, now with their line in the source
+            click.echo(f"校验：{len(checked.errors)} 个错误，{len(checked.warnings)} 个警告；运行 perfdoc validate {target} 查看", err=True)
 
 
 @click.command("summary")
