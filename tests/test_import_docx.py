@@ -64,6 +64,10 @@ def test_round_trip_gives_the_same_document_text(tmp_path, department):
 
 
 def test_headings_are_known_whatever_their_numbering():
+    from perfdoc.ops.importdocx import normal
+
+    assert normal("收入合计（万元）") == normal("收入 合计") == "收入合计"
+    assert normal("部门(单位)名称：") == "部门(单位)名称"
     for heading in ("（二）专项支出", "二、专项支出", "2. 专项支出", "2．专项支出", "(2)专项支出", "第二部分 专项支出", "1.2 专项支出", "专项支出："):
         assert heading_key(heading) == "专项支出", heading
 

@@ -51,9 +51,10 @@ _NUMBERING = re.compile(
 
 
 def normal(text: str) -> str:
-    """A label as compared: full-width forms folded (NFKC), no spaces, no trailing colon or full stop."""
+    """A label as compared: full-width forms folded (NFKC), no spaces, no unit in brackets, no trailing colon or full stop."""
     folded = unicodedata.normalize("NFKC", text or "")
     folded = re.sub(r"\s+", "", folded)
+    folded = re.sub(r"\((?:万元|元|%|人|个)\)", "", folded)  # a unit added to a header: 收入合计（万元）
     return folded.rstrip(":：。.")
 
 
