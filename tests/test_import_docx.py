@@ -326,3 +326,19 @@ def test_a_document_of_another_format_is_refused_and_its_format_named(tmp_path):
     assert "“部门整体支出绩效自评表”、“部门整体支出绩效自评报告（附自评表）”" in result.output
     assert "它更像 hunan-linxiang 格式，可试 --format hunan-linxiang" in result.output
     assert not target.exists()
+
+
+def test_lists_written_in_a_sentence_come_back_as_lists(tmp_path):
+    """guangzhou writes 内设机构 and 下属单位 into one sentence: the import gives next year the lists, not prose."""
+    text = TIANHE_2022.read_text(encoding="utf-8").replace(
+        "  名称: 广州市天河区总工会\n", "  名称: 广州市天河区总工会\n  内设机构: [办公室, 组织部]\n  下属单位: [职工服务中心]\n", 1
+    )
+    checked = check_text(text, "2022.yaml")
+    document = checked.context.format.document("自评报告")
+    path = tmp_path / "自评报告.docx"
+    path.write_bytes(render_checked(checked, document))
+    imported = import_document(path, "guangzhou")
+    assert "  内设机构:  # 内设机构，每个一项\n    - 办公室\n    - 组织部\n" in imported.text
+    assert "  下属单位:  # 所属事业单位，每个一项\n    - 职工服务中心\n" in imported.text
+    assert "机构设置:" not in imported.text
+    assert document_text(render_checked(check_text(imported.text), document)) == document_text(render_checked(checked, document))

@@ -116,6 +116,8 @@ def parse_path(text: str) -> tuple:
     for part in str(text).split("."):
         if part.endswith("[]"):
             out += [part[:-2], "[]"]
+        elif part.endswith("[、]"):  # a list written in one run of text: 办公室、组织部
+            out += [part[:-3], "[、]"]
         else:
             out.append(part)
     return tuple(out)
@@ -123,7 +125,7 @@ def parse_path(text: str) -> tuple:
 
 def schema_path(path: tuple) -> tuple:
     """A mapping path as the schema walks it: ``[]`` stands for any item, ``-`` is dropped."""
-    return tuple(0 if step == "[]" else step for step in path if step != "-")
+    return tuple(0 if step in ("[]", "[、]") else step for step in path if step != "-")
 
 
 def load_mapping(fmt) -> Mapping:
@@ -264,6 +266,9 @@ class _Collector:
         self.conflicts: list = []  # Unmapped: a figure stated twice, differently
 
     def put(self, path: tuple, raw: str, current: dict | None = None) -> bool:
+        if path[-1:] == ("[、]",):
+            items = [item for item in re.split(r"[、，,]", raw or "") if item.strip()]
+            return any([self.put(path[:-1] + ("[]",), item) for item in items])
         negate = path[:1] == ("-",)  # a slot written {-路径}: the sentence says 调减 where the figure is negative
         path = path[1:] if negate else path
         value = typed_value(path, raw)
