@@ -95,6 +95,7 @@ class Sentence:
     separator: str = "；"  # … the items parted by this (a regular expression)
     sets: dict = field(default_factory=dict)  # values every item listed gets (参与评价: true)
     ending: str = ""  # what closes the sentence after its last item
+    following: "Sentence | None" = None  # the paragraphs after the sentence are items of this form
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,8 @@ def load_mapping(fmt) -> Mapping:
         lists = {heading_key(title): _list_item(spec) for title, spec in (data.get("列表") or {}).items()}
     except (AttributeError, KeyError, TypeError, re.error) as exc:
         raise FormatError(f"{path}: 写法有误：{type(exc).__name__}: {exc}") from None
-    slots = [path for sentence in sentences + list(lists.values()) for path in (*sentence.slots.values(), *sentence.item_slots.values())]
+    every = sentences + list(lists.values()) + [sentence.following for sentence in sentences if sentence.following]
+    slots = [path for sentence in every for path in (*sentence.slots.values(), *sentence.item_slots.values())]
     for target in list(labels.values()) + [t.list_path for t in tables] + slots:
         if field_at(schema_path(target)) is None:
             raise FormatError(f"{path}: “{'.'.join(target)}”不是数据文件中的位置")
@@ -227,9 +229,10 @@ def _sentence(item) -> Sentence:
         item = {"模式": item}
     pattern, slots = _compile(item["模式"])
     items, item_slots = _compile(item["分项"]) if item.get("分项") else (None, {})
+    following = _list_item(item["之后每段"]) if item.get("之后每段") else None
     return Sentence(
         re.compile(pattern.pattern + "$" if not items else pattern.pattern),
-        slots, items, item_slots, item.get("分隔", "；"), dict(item.get("设定") or {}), item.get("结尾", ""),
+        slots, items, item_slots, item.get("分隔", "；"), dict(item.get("设定") or {}), item.get("结尾", ""), following,
     )  # fmt: skip
 
 
@@ -416,6 +419,7 @@ class _Reader:
         self.narratives: dict[str, list[str]] = {}
         self.cell_narratives: dict[str, list[str]] = {}  # the same sections as a form's cells: used when the text has none
         self.used: set[int] = set()  # blocks read (by index)
+        self.matched: Sentence | None = None  # the sentence the last paragraph matched
 
     def read(self) -> None:
         self.tables()
@@ -611,6 +615,7 @@ class _Reader:
             if outcome == "read":
                 self.used.add(index)
             if outcome:  # a sentence made from figures read elsewhere is not narrative: the rendering checks it
+                numbered_list = self.matched.following or numbered_list
                 continue
             if numbered_list is not None:
                 match = numbered_list.items.fullmatch(text.strip())
@@ -642,6 +647,7 @@ class _Reader:
             match = sentence.pattern.match(text.strip())
             if not match:
                 continue
+            self.matched = sentence
             if sentence.items is not None:
                 found = self.sentence_items(sentence, text.strip()[match.end():])
                 if found is None:
