@@ -201,11 +201,11 @@ def summarise(paths, jobs: int = 1) -> SummaryTable:
 
 def summarise_folder(paths: list[Path]) -> list[SummaryRow]:
     """The rows of one department's sources, last year's read once (as ``validate`` does)."""
-    from ..pipeline import check_file
+    from ..pipeline import _year_order, check_file
 
     analysed: dict = {}
     out = []
-    for path in sorted(paths, key=lambda p: (not p.stem.isdigit(), int(p.stem) if p.stem.isdigit() else 0, p.name)):
+    for path in sorted(paths, key=_year_order):
         result = check_file(path, analysed=analysed)
         out.append(department_row(result) if result.context is not None else unreadable_row(result))
     return out
