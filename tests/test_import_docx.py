@@ -302,11 +302,11 @@ def test_import_needs_a_format_and_a_known_file_type(tmp_path):
 
 
 def test_a_format_without_or_with_a_wrong_import_mapping_is_a_clear_error(tmp_path, monkeypatch):
-    root = tmp_path / "templates"
-    shutil.copytree(REPO / "templates" / "guangzhou", root / "guangzhou")
-    monkeypatch.setenv("PERFDOC_TEMPLATES", str(root))
     document = tmp_path / "自评表.docx"
     document.write_bytes(render_output(TIANHE_2022, "自评表"))
+    root = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", root)
+    monkeypatch.setenv("PERFDOC_TEMPLATES", str(root))
     (root / "guangzhou" / "导入.yaml").write_text("标签:\n  联系人: 部门.联络人\n", encoding="utf-8")
     wrong = run("import", document, "--format", "guangzhou")
     assert wrong.exit_code == 1 and "“部门.联络人”不是数据文件中的位置" in wrong.output

@@ -134,9 +134,11 @@ def load_mapping(fmt) -> Mapping:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    path = fmt.folder / MAPPING_FILE
-    if not path.is_file():
-        raise FormatError(f"格式 {fmt.name} 没有 {MAPPING_FILE}，不知道它的 Word 文档中什么在哪里，无法导入")
+    # looked up as templates are: the format's own folder, then each format it is based on
+    folders = [config.parent for config in fmt.chain] or [fmt.folder]
+    path = next((folder / MAPPING_FILE for folder in folders if (folder / MAPPING_FILE).is_file()), None)
+    if path is None:
+        raise FormatError(f"格式 {fmt.name}（及其所基于的格式）没有 {MAPPING_FILE}，不知道它的 Word 文档中什么在哪里，无法导入")
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
     except (YAMLError, OSError, UnicodeDecodeError) as exc:
@@ -833,21 +835,26 @@ def expected_forms_message(path, fmt, blocks: list[Block]) -> str:
 
 
 def resembling_format(blocks: list[Block], exclude: str) -> str | None:
-    """The other format whose mapping reads the most values from ``blocks`` (reading only, no rendering)."""
+    """The other format whose mapping reads the most values from ``blocks`` (reading only, no
+    rendering); among formats that read as many, the one whose 地区 the document names."""
     from ..load.formats import available_formats, load_format
 
-    best, best_count = None, 0
+    opening = "".join(block.text or "".join(cell.text for cell in block.cells) for block in blocks[:30])
+    best, best_key = None, (0, False)
     for name in available_formats():
         if name == exclude:
             continue
         try:
-            reader = _Reader(load_mapping(load_format(name)), blocks)
+            fmt = load_format(name)
+            reader = _Reader(load_mapping(fmt), blocks)
         except FormatError:
             continue
         reader.read()
-        if reader.values.count > best_count:
-            best, best_count = name, reader.values.count
-    return best
+        region = str(fmt.options.get("地区") or "")
+        key = (reader.values.count, bool(region) and region in opening)
+        if key > best_key:
+            best, best_key = name, key
+    return best if best_key[0] else None
 
 
 def _document_order(blocks: list[Block], place: str) -> int:

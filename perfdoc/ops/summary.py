@@ -132,8 +132,11 @@ def total_row(kind: str, label: str, rows: list) -> SummaryRow:
     """A subtotal or total, computed by :func:`compute` from the rows fed to it as projects and as a budget.
 
     Not given is not zero: a figure missing from any row leaves the total of that figure blank,
-    and the rates that need it.
+    and the rates that need it. The rates follow the 项目执行率 and 预算调整率 formulas of the rows'
+    formats; a rate whose formula differs between them is left blank.
     """
+    fmt = shared_formulas(rows)
+
     def known(*keys):
         keys = [key for key in keys if all(row.figures.get(key) is not None for row in rows)]
         return [{key: row.figures[key] for key in keys} for row in rows]
@@ -142,13 +145,13 @@ def total_row(kind: str, label: str, rows: list) -> SummaryRow:
         if not items or not items[0]:
             return {}
         projects = [{"名称": str(index), **item} for index, item in enumerate(items)]
-        return compute({"项目": projects}).values.get("项目合计", {})
+        return compute({"项目": projects}, fmt).values.get("项目合计", {})
 
     # 调整后预算 is fed as stated, alone, so that no row's figure is derived again.
     spent = project_totals(known("调整后预算", "实际支出"))
     opening = project_totals(known("年初预算", "调整数"))
     budget = {key: opening[key] for key in ("年初预算", "调整数") if opening.get(key) is not None}
-    rates = compute({"预算": budget}).values.get("预算", {}) if budget else {}
+    rates = compute({"预算": budget}, fmt).values.get("预算", {}) if budget else {}
     figures = {
         "年初预算": opening.get("年初预算"),
         "调整数": opening.get("调整数"),
@@ -162,6 +165,32 @@ def total_row(kind: str, label: str, rows: list) -> SummaryRow:
         kind, label, "", None, "", figures, None, None,
         sum(row.errors for row in rows), sum(row.warnings for row in rows), f"{ready}/{len(rows)}",
     )  # fmt: skip
+
+
+SUBTOTAL_RATES = ("项目执行率", "预算调整率")
+
+
+def shared_formulas(rows: list):
+    """The first row's format with only the subtotal rates' formulas every row's format agrees on."""
+    from dataclasses import replace
+
+    from ..errors import FormatError
+    from ..load.formats import load_format
+
+    formats = []
+    for name in dict.fromkeys(row.format_name for row in rows):
+        try:
+            formats.append(load_format(name) if name else None)
+        except FormatError:
+            formats.append(None)
+    if not formats or None in formats:
+        return None
+    agreed = {}
+    for rate in SUBTOTAL_RATES:
+        texts = {fmt.formulas[rate].text if rate in fmt.formulas else None for fmt in formats}
+        if len(texts) == 1 and None not in texts:
+            agreed[rate] = formats[0].formulas[rate]
+    return replace(formats[0], formulas=agreed)
 
 
 def arrange(rows: list) -> SummaryTable:
