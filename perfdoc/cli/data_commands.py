@@ -148,5 +148,5 @@ def summary_command(paths, output, jobs):
         click.echo(f"已生成 {output}")
     not_ready = [row for row in table.departments if row.ready is not True]
     if not_ready:  # the table is made all the same: it says which are not ready
-        click.echo(f"注意：{len(not_ready)} 个部门年度有错误，尚不能报送（perfdoc validate 查看）", err=True)
+        click.echo(f"注意：{len(not_ready)} 个部门年度尚不能报送（perfdoc validate --ready 查看）", err=True)
         sys.exit(1)

@@ -116,8 +116,10 @@ def department_row(result) -> SummaryRow:
 
 
 def is_ready(result) -> bool:
-    """Ready to report: validation found no error."""
-    return not result.errors
+    """Ready to report: ``perfdoc validate --ready`` finds no error (nothing left to fill in either)."""
+    from .ready import readiness
+
+    return not any(diagnostic.is_error for diagnostic in readiness(result))
 
 
 def unreadable_row(result) -> SummaryRow:
