@@ -123,7 +123,9 @@ def test_json_shape(monkeypatch):
 
 
 def test_csv_shape(correction):
-    rows = list(csv.reader(io.StringIO(run("diff", "--format", "csv", *correction).output)))
+    output = run("diff", "--format", "csv", *correction).output
+    assert output.startswith("\ufeff数字,")  # the byte-order mark Excel needs to read UTF-8
+    rows = list(csv.reader(io.StringIO(output.removeprefix("\ufeff"))))
     assert rows[0] == ["数字", "类型", "旧", "新", "变动", "变动率(%)", "来源"]
     assert ["预算.实际支出.一般公共预算", "金额（万元）", "608.57", "618.57", "10.00", "1.64", "输入"] in rows
     assert ["预算.预算完成率", "比率（%）", "92.83", "94.36", "1.53", "", "计算"] in rows

@@ -66,7 +66,21 @@ def convert_to_pdf(documents: list[Path]) -> Conversion:
     return result
 
 
-def _run(program: str, profile: Path, outbox: Path, inputs: list[Path]) -> str:
+def converted_copy(document: Path, suffix: str) -> bytes | None:
+    """``document`` converted by the same LibreOffice to ``suffix`` (``docx`` for a ``.doc``), or None."""
+    program = soffice()
+    with tempfile.TemporaryDirectory(prefix="perfdoc-convert-") as scratch:
+        work = Path(scratch)
+        inbox, outbox = work / "in", work / "out"
+        inbox.mkdir()
+        copy = inbox / f"document{document.suffix.lower()}"
+        shutil.copyfile(document, copy)
+        _run(program, work / "profile", outbox, [copy], suffix)
+        produced = outbox / f"{copy.stem}.{suffix}"
+        return produced.read_bytes() if produced.is_file() and produced.stat().st_size else None
+
+
+def _run(program: str, profile: Path, outbox: Path, inputs: list[Path], suffix: str = "pdf") -> str:
     command = [
         program,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -74,7 +88,7 @@ def _run(program: str, profile: Path, outbox: Path, inputs: list[Path]) -> str:
         "--norestore",
         "--nolockcheck",
         "--convert-to",
-        "pdf",
+        suffix,
         "--outdir",
         str(outbox),
         *map(str, inputs),

@@ -422,7 +422,8 @@ def _projects(calc, projects):
         base = ("项目", index)
         calc.total(base + ("调整后预算",), [base + ("年初预算",), base + ("调整数",)], "调整后预算 = 年初预算 + 调整数")
         calc.total(base + ("收入合计",), [base + ("调整后预算",), base + ("上年结余",)], "收入合计 = 调整后预算 + 上年结余")
-        if calc.term(base + ("实际支出",)) is not None:
+        # an unknown income is not zero: without it there is no closing balance to state
+        if calc.term(base + ("实际支出",)) is not None and calc.term(base + ("收入合计",)) is not None:
             calc.total(base + ("年终结余",), [base + ("收入合计",), ("-", base + ("实际支出",))], "年终结余 = 收入合计 − 实际支出")
         calc.rate(base + ("执行率",), "项目执行率", _project_figures(base))
     total = ("项目合计",)

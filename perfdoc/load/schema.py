@@ -197,6 +197,8 @@ SOURCE_SCHEMA = _map(
         "部门（单位）基本情况",
         required=True,
         名称=_text("部门（单位）名称", required=True, example="广州市天河区总工会"),
+        # Units report through their 主管部门 (the seed form's note); perfdoc summary subtotals by it.
+        主管部门=_text("预算主管部门（所属单位经它汇总报送；perfdoc summary 按年度和它小计，未填的部门合为一组）"),
         联系人=_text("联系人", example="李芷怡"),
         联系电话=Field("phone", "联系电话", example="18711238585"),
         人员编制=_int("人员编制数", example=24),

@@ -419,8 +419,12 @@ def render_json(comparison: Comparison, show_all: bool) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+UTF8_BOM = "\ufeff"  # without it, Excel on a Chinese Windows reads UTF-8 CSV as GBK mojibake
+
+
 def render_csv(comparison: Comparison, show_all: bool) -> str:
     out = io.StringIO()
+    out.write(UTF8_BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["数字", "类型", "旧", "新", "变动", "变动率(%)", "来源"])
     for row in comparison.rows(show_all):

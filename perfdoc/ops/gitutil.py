@@ -110,9 +110,11 @@ def git_setup_command():
     """在当前 git 仓库中设置：git diff 时把 .docx 文档转为文本再比较。"""
     root = repository_root(Path.cwd())
     added = add_attributes_line(root / ".gitattributes")
-    result = run_git(["config", f"diff.{DIFF_DRIVER}.textconv", TEXTCONV], root)
-    if result.returncode != 0:
-        raise UserError(f"git config 失败：{os.fsdecode(result.stderr).strip()}")
+    for key, value in ((f"diff.{DIFF_DRIVER}.textconv", TEXTCONV), ("core.quotepath", "false")):
+        result = run_git(["config", key, value], root)
+        if result.returncode != 0:
+            raise UserError(f"git config 失败：{os.fsdecode(result.stderr).strip()}")
     click.echo(f"{'已在' if added else '已有'} {root / '.gitattributes'}：{ATTRIBUTES_LINE}")
     click.echo(f"已设置 git config diff.{DIFF_DRIVER}.textconv \"{TEXTCONV}\"")
+    click.echo("已设置 git config core.quotepath false（中文路径按文字显示，不转义为 \\344…）")
     click.echo("现在 git diff 会以文本显示 .docx 文档的改动。")

@@ -31,15 +31,20 @@ def _walk(tree, prefix=()):
 
 
 def figure_rows(ctx) -> list[FigureRow]:
+    return [row for _path, _value, row in figure_entries(ctx)]
+
+
+def figure_entries(ctx):
+    """``(path, value, row)`` for every figure :func:`figure_rows` lists: the path as a tuple and the
+    value as computed (Decimal, int or the grade's text), for outputs that need more than the text."""
     figures = ctx.figures
-    rows = []
     for path, value in iter_leaves(figures.values):
         if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
             continue
         derivation = figures.derivations.get(path)
         if derivation is None:
             origin = "计算" if path in figures.computed else "输入"
-            rows.append(FigureRow(dotted(path), str(value), origin))
+            yield path, value, FigureRow(dotted(path), str(value), origin)
             continue
         if derivation.stated is None:
             origin = "计算"
@@ -47,10 +52,12 @@ def figure_rows(ctx) -> list[FigureRow]:
             origin = "填报（已核对）"
         else:
             origin = f"填报 {plain(derivation.stated)}（应为 {derivation.computed}）"
-        rows.append(FigureRow(dotted(path), str(value), origin, derivation.formula))
+        yield path, value, FigureRow(dotted(path), str(value), origin, derivation.formula)
     if figures.grade:
-        rows.append(FigureRow("评分.评价等次（按得分）", figures.grade, "计算"))
-    return rows
+        yield GRADE_PATH, figures.grade, FigureRow("评分.评价等次（按得分）", figures.grade, "计算")
+
+
+GRADE_PATH = ("评分", "评价等次")
 
 
 def render_json(rows) -> str:
@@ -71,4 +78,4 @@ def render_table(rows, title: str = "") -> None:
     Console().print(table)
 
 
-__all__ = ["FigureRow", "figure_rows", "render_json", "render_table", "Percent"]
+__all__ = ["FigureRow", "figure_entries", "figure_rows", "render_json", "render_table", "Percent"]
