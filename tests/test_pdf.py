@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -31,13 +32,23 @@ def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> st
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def build_result(tmp_path_factory):
     assert shutil.which("soffice"), "LibreOffice is needed: apt-get install libreoffice-writer fonts-noto-cjk"
     assert shutil.which("pdftotext"), "poppler is needed: apt-get install poppler-utils"
     out = tmp_path_factory.mktemp("build")
     result = CliRunner().invoke(main, ["build", "--pdf", "--out", str(out), str(REPO / "sources")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return out
+    return out, result.output
+
+
+@pytest.fixture(scope="module")
+def built(build_result):
+    return build_result[0]
+
+
+@pytest.fixture(scope="module")
+def built_output(build_result):
+    return build_result[1]
 
 
 def test_every_document_converts(built):
@@ -65,3 +76,49 @@ def test_corrected_slips_are_not_in_the_pdf(built):
 def test_linxiang_cover_fits_on_its_page(built):
     cover = pdf_text(built / "hunan-linxiang/临湘市总工会/2022/自评报告.pdf", 1, 1)
     assert cover.startswith("附件2") and cover.endswith("临湘市财政局（制）")
+
+
+# Faces a PDF may use: the free stand-ins of perfdoc/build/fonts.conf, the official faces where
+# installed, and Latin faces for digits. Noto CJK's faces share one CFF table in their .ttc file,
+# so a PDF names the SC face "NotoSerifCJKjp-…" too; which face was taken is fontconfig's choice,
+# checked in test_official_names_resolve_to_simplified_chinese_faces.
+CJK_FACES = re.compile(r"NotoSerifCJK|NotoSansCJK|LXGWWenKai|FangSong|SimSun|SimHei|KaiTi|FZXiaoBiaoSong|FZXBS")
+LATIN_FACES = re.compile(r"LiberationSerif|TimesNewRoman")
+HEADING_AND_BODY_FACES = {"NotoSerifCJK", "NotoSansCJK", "LXGWWenKai"}  # 仿宋 body, 黑体 and 楷体 headings
+OFFICIAL_NAMES = ["仿宋_GB2312", "仿宋", "FangSong", "方正小标宋简体", "黑体", "SimHei", "楷体_GB2312", "楷体", "KaiTi", "宋体", "SimSun"]
+
+
+def pdf_fonts(pdf: Path) -> list[str]:
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [line.split()[0].split("+", 1)[-1] for line in out.splitlines()[2:] if line.strip()]
+
+
+def test_pdfs_use_only_the_chinese_stand_ins_and_different_faces_for_headings_and_body(built):
+    for pdf in sorted(built.rglob("*.pdf")):
+        fonts = pdf_fonts(pdf)
+        strangers = [name for name in fonts if not (CJK_FACES.search(name) or LATIN_FACES.search(name))]
+        assert not strangers, f"{pdf}: unexpected faces {strangers}"
+        families = {face for face in HEADING_AND_BODY_FACES if any(name.startswith(face) for name in fonts)}
+        if pdf.stem.endswith("报告"):  # 仿宋 body, 黑体 一、 headings, 楷体 （一） headings
+            assert families == HEADING_AND_BODY_FACES, f"{pdf}: {fonts}"
+        else:  # a form: 仿宋 cells, 黑体 section rows
+            assert len(families) >= 2, f"{pdf}: {fonts}"
+
+
+def test_official_names_resolve_to_simplified_chinese_faces():
+    from perfdoc.build.pdf import FONT_CONFIG
+
+    env = {**os.environ, "FONTCONFIG_FILE": str(FONT_CONFIG)}
+    for name in OFFICIAL_NAMES:
+        found = subprocess.run(
+            ["fc-match", "-f", "%{family[0]}|%{lang}", f"{name}:lang=zh-cn"], capture_output=True, text=True, env=env
+        ).stdout
+        family, languages = found.split("|", 1)
+        assert "zh-cn" in languages.split("|"), f"{name} → {family}: no Simplified Chinese"
+        assert not re.search(r"CJK (JP|KR|TC|HK)\b", family), f"{name} → {family}"
+        assert "DejaVu" not in family, f"{name} → {family}"
+
+
+def test_build_names_the_substituted_fonts_once(built_output):
+    lines = [line for line in built_output.splitlines() if "PDF 中未安装的字体已替换" in line]
+    assert len(lines) == 1 and "黑体 → " in lines[0], built_output

@@ -513,7 +513,7 @@ def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, pr
         if names:
             outcome.messages.append(_unknown_names_warning(template, label, names))
     if pdf:
-        make_pdfs(outcome.generated + outcome.skipped, manifest, outcome)
+        make_pdfs(outcome.generated + outcome.skipped, manifest, outcome, progress)
     text = manifest_text(manifest)
     try:
         unchanged_manifest = (out / MANIFEST).read_text(encoding="utf-8") == text
@@ -604,12 +604,19 @@ def _unknown_names_warning(template, label: str, unknown: list) -> str:
     return f"警告：模板 {label} 引用了不存在的名称（显示为空白）：{'、'.join(names_with_places(template, unknown))}"
 
 
-def make_pdfs(tasks: list[Task], manifest: dict, outcome: Outcome) -> None:
+def make_pdfs(tasks: list[Task], manifest: dict, outcome: Outcome, progress=None) -> None:
     """PDFs for the documents whose PDF is missing or older than the .docx."""
-    from .pdf import convert_to_pdf
+    from .pdf import convert_to_pdf, substitution_notice
 
     stale = [t for t in tasks if not _pdf_is_current(manifest[t.key], t.path.with_suffix(".pdf"))]
-    conversion = convert_to_pdf([t.path for t in stale])
+    advance = progress.start(len(stale), "转换为 PDF") if progress and stale else None
+    try:
+        conversion = convert_to_pdf([t.path for t in stale], on_converted=advance and (lambda *_: advance()))
+    finally:
+        if advance:
+            progress.stop()
+    if conversion.substitutions:
+        outcome.messages.append(substitution_notice(conversion.substitutions))
     converted = set(conversion.converted)
     outcome.pdfs = len(converted)
     for task in stale:
@@ -642,8 +649,10 @@ class _ProgressBar:
             transient=True,
         )
 
-    def start(self, total: int):
-        task = self._progress.add_task("校验数据并生成文档", total=total)
+    def start(self, total: int, description: str = "校验数据并生成文档"):
+        for finished in list(self._progress.task_ids):  # one bar at a time: documents, then PDFs
+            self._progress.remove_task(finished)
+        task = self._progress.add_task(description, total=total)
         self._progress.start()
         return lambda: self._progress.advance(task)
 
