@@ -122,3 +122,57 @@ def test_official_names_resolve_to_simplified_chinese_faces():
 def test_build_names_the_substituted_fonts_once(built_output):
     lines = [line for line in built_output.splitlines() if "PDF 中未安装的字体已替换" in line]
     assert len(lines) == 1 and "黑体 → " in lines[0], built_output
+
+
+# document → (label, text of its row or of the last row it spans): each pair must print on one page,
+# the label whole. Merged labels, long narrative rows and the signature blocks of the examples.
+KEPT_TOGETHER = {
+    "hunan-linxiang/临湘市总工会/2022/自评报告": [
+        ("整体支出绩效定性目标及实施计划完成情况", "任务1：忠实履行团结引领"),
+        ("整体支出绩效定量目标及实施计划完成情况", "指标1：实现职工岗位练兵"),
+        ("成本指标", "指标1：预算调整率"),
+        ("成本指标", "指标2：“三公经费”控制率"),
+        ("评价组组长（签字）：", "财政部门归口业务科室负责人（签章）："),
+    ],
+    "guangzhou/广州市天河区总工会/2022/自评表": [
+        ("部门资金情况", "预算完成率"),
+        ("重点项目绩效情况", "我单位着眼“精准帮扶”"),
+        ("重点项目绩效情况", "争做立于时代潮头的领跑者。"),
+        ("部门整体绩效", "激发广大职工的劳动热情和创造活力。"),
+        ("任务1", "困难职工在册人数"),
+    ],
+}
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page, in content order (a cell's lines together), without white space."""
+    count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout)[1])
+    return [re.sub(r"\s+", "", subprocess.run(["pdftotext", "-raw", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                                               capture_output=True, text=True, check=True).stdout)
+            for n in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("name", sorted(KEPT_TOGETHER))
+def test_labels_print_whole_on_the_page_of_their_rows(built, name):
+    pages = pdf_pages(built / f"{name}.pdf")
+    for label, row in KEPT_TOGETHER[name]:
+        with_label = [number for number, page in enumerate(pages, 1) if label in page]
+        assert with_label, f"{name}: “{label}” is not whole on any page (split across pages?)"
+        assert any(row in pages[number - 1] for number in with_label), (
+            f"{name}: “{label}” on page {with_label}, “{row}” elsewhere"
+        )
+
+
+def test_form_header_row_repeats_on_every_page_of_the_form(built):
+    pages = pdf_pages(built / "guangzhou/广州市天河区总工会/2022/自评表.pdf")
+    with_rows = [page for page in pages if "改进措施或下一步计划" in page or "主要任务" in page or "年度目标" in page]
+    assert len(with_rows) >= 2, "the example form no longer spans two pages: choose another example"
+    assert all("部门名称(汇总)" in page for page in with_rows)
+
+
+def test_long_title_breaks_between_words(built):
+    first_page = subprocess.run(
+        ["pdftotext", "-raw", "-l", "1", str(built / "guangzhou/广州市天河区总工会/2022/自评报告.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
+    assert [line.replace(" ", "") for line in first_page[:2]] == ["广州市天河区总工会", "2022年部门整体支出绩效自评报告"]
