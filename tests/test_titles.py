@@ -71,3 +71,8 @@ def test_a_title_with_no_way_to_fit_is_left_whole_and_quickly():
     assert split_title("部门整体" * 30) == ("部门整体" * 30,)
     assert time.monotonic() - began < 1
     assert "&lt;" in str(title_lines("<标题>"))
+
+
+def test_latin_words_and_signs_stay_with_their_neighbours():
+    lines = split_title("广州市天河区总工会{{ 年度 }}{% if 1 %}{# 注 #}2022年部门整体支出绩效自评报告")
+    assert "{{ 年度 }}{% if 1 %}{# 注 #}" in "|".join(lines)

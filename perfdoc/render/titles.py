@@ -95,6 +95,8 @@ def break_points(text: str) -> dict[int, float]:
     def allow(position: int, cost: float) -> None:
         if not 0 < position < len(text) or text[position] in CLOSING or text[position - 1] in OPENING:
             return
+        if not (_joinable(text[position - 1]) and _joinable(text[position])):
+            return  # Latin words, spaces and signs stay with their neighbours
         if text[position] in NAME_SUFFIXES and not any(text.startswith(w, position) for w in TITLE_WORDS):
             return
         points[position] = min(cost, points.get(position, cost))
@@ -146,6 +148,11 @@ def shape_cost(widths: list[float]) -> float:
 def width(text: str) -> float:
     """Printed width in characters of the title's size: Latin letters and digits take half."""
     return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in text)
+
+
+def _joinable(character: str) -> bool:
+    """A line may end or begin with this character: Chinese, or a digit (of a year)."""
+    return ord(character) >= 0x2E80 or character.isdigit()
 
 
 def _cut(text: str, positions: tuple[int, ...]) -> tuple[str, ...]:
