@@ -2,7 +2,7 @@
 
 The stand-in prints LibreOffice's ``convert A -> B using filter`` line for each
 input and writes a small PDF; an input whose text is ``HANG`` makes it start a
-child process and wait forever, as a LibreOffice stuck on a document does.
+child process and wait forever after writing half a PDF, as a LibreOffice stuck on a document does.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ for name in [a for a in args if a.endswith(".docx")]:
     stem = os.path.splitext(os.path.basename(name))[0]
     print(f"convert {{name}} -> {{outdir}}/{{stem}}.pdf using filter : writer_pdf_Export", flush=True)
     if open(name).read() == "HANG":
+        open(f"{{outdir}}/{{stem}}.pdf", "w").write("%PDF-1.4 half")
         child = subprocess.Popen(["sleep", "600"])
         open({children!r}, "a").write(f"{{child.pid}}\\n")
         time.sleep(600)
@@ -71,7 +72,7 @@ def test_a_hung_libreoffice_is_ended_with_its_children_and_the_rest_still_conver
     began = time.monotonic()
     result = pdf.convert_to_pdf(docs)
     assert time.monotonic() - began < 15
-    assert result.failed == [docs[1]]
+    assert result.failed == [docs[1]] and not docs[1].with_suffix(".pdf").exists()
     assert result.converted == [docs[0].with_suffix(".pdf"), docs[2].with_suffix(".pdf")]
     assert f"LibreOffice 转换 {docs[1]} 时超过 1 秒没有进展，已结束 LibreOffice 及其子进程" in result.log
     child = int(fake_soffice.read_text().split()[0])

@@ -108,6 +108,7 @@ def convert_to_pdf(documents: list[Path], on_converted: OnConverted | None = Non
                 f"LibreOffice 转换 {original[run.hung]} 时超过 {run.waited} 秒没有进展，"
                 "已结束 LibreOffice 及其子进程；该文档没有生成 PDF"
             )
+            (outbox / f"{run.hung.stem}.pdf").unlink(missing_ok=True)  # perhaps half written
             done(run.hung)
             # A fresh LibreOffice for the rest, unless this one had not finished any document.
             rest = remaining[remaining.index(run.hung) + 1 :]
