@@ -8,6 +8,9 @@ child process and wait forever after writing half a PDF, as a LibreOffice stuck 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import zipfile
 import sys
 import time
 from pathlib import Path
@@ -95,3 +98,41 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"  # a zombie has ended; its parent has not collected it yet
+
+
+def test_an_installed_official_face_wins_over_its_stand_in(tmp_path):
+    """A font scanned under the name 仿宋_GB2312 stands for the official face being installed."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    latin = subprocess.run(["fc-match", "-f", "%{file}", "Liberation Serif"], capture_output=True, text=True).stdout
+    official = fonts / "fangsong.ttf"
+    shutil.copyfile(latin, official)
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include>{pdf.FONT_CONFIG}</include>
+  <dir>{fonts}</dir>
+  <cachedir>{tmp_path / "cache"}</cachedir>
+  <match target="scan">
+    <test name="file"><string>{official}</string></test>
+    <edit name="family" mode="assign"><string>仿宋_GB2312</string></edit>
+  </match>
+</fontconfig>
+"""
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    document = tmp_path / "文档.docx"
+    with zipfile.ZipFile(document, "w") as package:
+        package.writestr("word/styles.xml", STYLES_NAMING.format(body="仿宋_GB2312", heading="黑体"))
+    assert pdf.font_substitutions([document], env) == {"黑体": "Noto Sans CJK SC"}
+    assert pdf.font_substitutions([document], {**os.environ, "FONTCONFIG_FILE": str(pdf.FONT_CONFIG)}) == {
+        "仿宋_GB2312": "Noto Serif CJK SC",
+        "黑体": "Noto Sans CJK SC",
+    }
+
+
+STYLES_NAMING = """<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:style w:styleId="A"><w:rPr><w:rFonts w:ascii="Times New Roman" w:eastAsia="{body}"/><w:lang w:eastAsia="zh-CN"/></w:rPr></w:style>
+<w:style w:styleId="B"><w:rPr><w:rFonts w:eastAsia="{heading}"/></w:rPr></w:style>
+</w:styles>"""
