@@ -6,6 +6,8 @@ import os
 import re
 import shutil
 import subprocess
+import zlib
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -80,8 +82,8 @@ def test_linxiang_cover_fits_on_its_page(built):
 
 # Faces a PDF may use: the free stand-ins of perfdoc/build/fonts.conf, the official faces where
 # installed, and Latin faces for digits. Noto CJK's faces share one CFF table in their .ttc file,
-# so a PDF names the SC face "NotoSerifCJKjp-…" too; which face was taken is fontconfig's choice,
-# checked in test_official_names_resolve_to_simplified_chinese_faces.
+# so a PDF names the SC face "NotoSerifCJKjp-…" too: which face's glyphs were used is read from
+# the glyphs themselves in test_chinese_text_has_simplified_chinese_glyphs_not_japanese.
 CJK_FACES = re.compile(r"NotoSerifCJK|NotoSansCJK|LXGWWenKai|FangSong|SimSun|SimHei|KaiTi|FZXiaoBiaoSong|FZXBS")
 LATIN_FACES = re.compile(r"LiberationSerif|TimesNewRoman")
 HEADING_AND_BODY_FACES = {"NotoSerifCJK", "NotoSansCJK", "LXGWWenKai"}  # 仿宋 body, 黑体 and 楷体 headings
@@ -176,3 +178,102 @@ def test_long_title_breaks_between_words(built):
         capture_output=True, text=True, check=True,
     ).stdout.splitlines()
     assert [line.replace(" ", "") for line in first_page[:2]] == ["广州市天河区总工会", "2022年部门整体支出绩效自评报告"]
+
+
+# --- which Noto CJK face a PDF's glyphs come from -----------------------------------------------
+# The faces of a Noto CJK .ttc share their glyphs; each face's cmap picks the glyph for a character,
+# and for some characters (令, 直, 骨…) SC and JP pick different ones. LibreOffice names an embedded
+# glyph by its CID (``/cid9809``), and the ToUnicode map says which character each code stands for.
+
+
+def pdf_objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    """Object number → (dictionary, decompressed stream or None), for a PDF without object streams."""
+    objects = {}
+    for match in re.finditer(rb"(\d+) 0 obj\s*<<(.*?)>>\s*(?:stream\r?\n(.*?)endstream|endobj)", data, re.S):
+        stream = match[3]
+        if stream is not None and b"/FlateDecode" in match[2]:
+            stream = zlib.decompressobj().decompress(stream)
+        objects[int(match[1])] = (match[2], stream)
+    return objects
+
+
+def _ref(dictionary: bytes, key: bytes) -> int:
+    return int(re.search(rb"/" + key + rb"\s+(\d+) 0 R", dictionary)[1])
+
+
+def _to_unicode(cmap: bytes) -> dict[int, str]:
+    codes = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            codes[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for first, last, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            start = int(text, 16)
+            for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
+                codes[code] = chr(start + offset)
+    return codes
+
+
+def noto_cjk_glyphs(pdf: Path) -> list[tuple[str, str, int]]:
+    """(embedded font name, character, CID of its glyph) for every Noto CJK glyph in ``pdf``."""
+    objects = pdf_objects(pdf.read_bytes())
+    found = []
+    for dictionary, _stream in objects.values():
+        name = re.search(rb"/BaseFont\s*/[A-Z]{6}\+(Noto\S+?CJK[^/\s]*)", dictionary)
+        if not name or b"/ToUnicode" not in dictionary:
+            continue
+        descriptor = objects[_ref(dictionary, b"FontDescriptor")][0]
+        program = objects[_ref(descriptor, b"FontFile")][1]
+        glyph_names = {int(code): glyph for code, glyph in re.findall(rb"dup (\d+) /(cid\d+) put", program)}
+        characters = _to_unicode(objects[_ref(dictionary, b"ToUnicode")][1])
+        for code, glyph in glyph_names.items():
+            if len(characters.get(code, "")) == 1:  # not a ligature
+                found.append((name[1].decode(), characters[code], int(glyph[3:])))
+    return found
+
+
+@lru_cache(maxsize=None)
+def noto_cmaps(embedded_name: str) -> dict[str, dict[int, int]]:
+    """'SC' and 'JP' → character → CID, from the installed .ttc behind an embedded Noto CJK font."""
+    from fontTools.ttLib import TTCollection
+
+    family = "Noto Serif CJK" if embedded_name.startswith("NotoSerif") else "Noto Sans CJK"
+    style = "Bold" if "-Bold" in embedded_name else "Regular"
+    path = subprocess.run(["fc-match", "-f", "%{file}", f"{family} SC:style={style}"], capture_output=True, text=True).stdout
+    cmaps = {}
+    for face in TTCollection(path, lazy=True).fonts:
+        region = face["name"].getDebugName(1).rsplit(" ", 1)[-1]
+        if region in ("SC", "JP"):
+            cmaps[region] = {code: int(glyph[3:]) for code, glyph in face.getBestCmap().items() if glyph.startswith("cid")}
+    return cmaps
+
+
+def test_chinese_text_has_simplified_chinese_glyphs_not_japanese(built):
+    told_apart = 0  # characters whose SC and JP glyphs differ: the only ones that can show the face
+    for pdf in sorted(built.rglob("*.pdf")):
+        for font, character, cid in noto_cjk_glyphs(pdf):
+            cmaps = noto_cmaps(font)
+            simplified, japanese = cmaps["SC"].get(ord(character)), cmaps["JP"].get(ord(character))
+            if simplified is None or simplified == japanese:
+                continue
+            told_apart += 1
+            assert cid == simplified, f"{pdf}: “{character}” in {font} is glyph {cid}, JP's is {japanese}"
+    assert told_apart > 20, "too few characters tell SC from JP: the check would prove nothing"
+
+
+def test_the_glyph_check_sees_japanese_glyphs(tmp_path):
+    """The check above can fail: text set in the JP face on purpose is found to be JP."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from perfdoc.build.pdf import convert_to_pdf
+
+    document = docx.Document()
+    run = document.add_paragraph().add_run("令直骨说角今")
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Noto Sans CJK JP")
+    path = tmp_path / "jp.docx"
+    document.save(path)
+    assert convert_to_pdf([path]).converted == [path.with_suffix(".pdf")]
+    glyphs = noto_cjk_glyphs(path.with_suffix(".pdf"))
+    japanese = [c for font, c, cid in glyphs if cid == noto_cmaps(font)["JP"].get(ord(c)) != noto_cmaps(font)["SC"].get(ord(c))]
+    assert set(japanese) >= {"令", "直", "骨"}, glyphs
