@@ -21,18 +21,23 @@ from perfdoc.build import pdf
 
 FAKE_SOFFICE = """#!{python}
 import os, subprocess, sys, time
+def hang():
+    child = subprocess.Popen(["sleep", "600"])
+    open({children!r}, "a").write(f"{{child.pid}}\\n")
+    time.sleep(600)
 args = sys.argv[1:]
 outdir = args[args.index("--outdir") + 1]
 os.makedirs(outdir, exist_ok=True)
 for name in [a for a in args if a.endswith(".docx")]:
     stem = os.path.splitext(os.path.basename(name))[0]
     print(f"convert {{name}} -> {{outdir}}/{{stem}}.pdf using filter : writer_pdf_Export", flush=True)
-    if open(name).read() == "HANG":
+    text = open(name).read()
+    if text == "HANG":
         open(f"{{outdir}}/{{stem}}.pdf", "w").write("%PDF-1.4 half")
-        child = subprocess.Popen(["sleep", "600"])
-        open({children!r}, "a").write(f"{{child.pid}}\\n")
-        time.sleep(600)
-    open(f"{{outdir}}/{{stem}}.pdf", "w").write("%PDF-1.4 " + open(name).read())
+        hang()
+    open(f"{{outdir}}/{{stem}}.pdf", "w").write("%PDF-1.4 " + text + " %%EOF")
+    if text == "STALL":  # hangs after this document, before taking up the next
+        hang()
 """
 
 
@@ -64,7 +69,7 @@ def test_progress_is_reported_document_by_document(tmp_path, fake_soffice):
     result = pdf.convert_to_pdf(docs, on_converted=lambda done, total, document: heard.append((done, total, document)))
     assert heard == [(1, 3, docs[0]), (2, 3, docs[1]), (3, 3, docs[2])]
     assert result.converted == [d.with_suffix(".pdf") for d in docs] and not result.failed
-    assert docs[1].with_suffix(".pdf").read_text() == "%PDF-1.4 二"
+    assert docs[1].with_suffix(".pdf").read_text() == "%PDF-1.4 二 %%EOF"
 
 
 def test_a_hung_libreoffice_is_ended_with_its_children_and_the_rest_still_converts(tmp_path, fake_soffice, monkeypatch):
@@ -80,6 +85,16 @@ def test_a_hung_libreoffice_is_ended_with_its_children_and_the_rest_still_conver
     assert f"LibreOffice 转换 {docs[1]} 时超过 1 秒没有进展，已结束 LibreOffice 及其子进程" in result.log
     child = int(fake_soffice.read_text().split()[0])
     assert not _alive(child), "the process LibreOffice started is still running"
+
+
+def test_a_libreoffice_that_hangs_between_documents_blames_the_next_one(tmp_path, fake_soffice, monkeypatch):
+    monkeypatch.setattr(pdf, "SECONDS_PER_DOCUMENT", 1)
+    monkeypatch.setattr(pdf, "SECONDS_TO_EXIT", 1)
+    docs = documents(tmp_path / "docs", "一", "STALL", "三", "四")
+    result = pdf.convert_to_pdf(docs)
+    assert result.converted == [docs[i].with_suffix(".pdf") for i in (0, 1, 3)]
+    assert result.failed == [docs[2]]
+    assert f"LibreOffice 转换 {docs[2]} 时超过 1 秒没有进展" in result.log
 
 
 def test_a_libreoffice_that_hangs_before_any_document_gives_up_on_all(tmp_path, fake_soffice, monkeypatch):

@@ -158,30 +158,45 @@ def _run(program: str, profile: Path, outbox: Path, inputs: list[Path], env: dic
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=_forward_lines, args=(process.stdout, lines), daemon=True).start()
     said: list[str] = []
-    started = 0  # documents LibreOffice has taken up; all before the last one are finished
+    position = {str(path): index for index, path in enumerate(inputs)}
+    current = -1  # the document LibreOffice works on; those before it are finished
     try:
         while True:
-            timeout = SECONDS_TO_START if started == 0 else SECONDS_PER_DOCUMENT
+            timeout = SECONDS_TO_START if current < 0 else SECONDS_PER_DOCUMENT
             try:
                 line = lines.get(timeout=timeout)
             except queue.Empty:
                 _end_process_tree(process)
-                return _Run("\n".join(said), inputs[max(started - 1, 0)], timeout, started > 1)
+                if current >= 0 and _complete_pdf(outbox / f"{inputs[current].stem}.pdf") and current + 1 < len(inputs):
+                    done(inputs[current])  # finished: it hung taking up the next one
+                    current += 1
+                return _Run("\n".join(said), inputs[max(current, 0)], timeout, current > 0)
             if line is None:  # LibreOffice has exited
                 break
-            if _STARTED_DOCUMENT.match(line):
-                started += 1
-                if 1 < started <= len(inputs):
-                    done(inputs[started - 2])
+            taken_up = _STARTED_DOCUMENT.match(line)
+            if taken_up and taken_up[1] in position:
+                following = position[taken_up[1]]
+                for copy in inputs[max(current, 0) : following]:  # also those it could not open
+                    done(copy)
+                current = following
             else:
                 said.append(line.rstrip())
         process.wait()
-        for copy in inputs[max(started - 1, 0) :]:
+        for copy in inputs[max(current, 0) :]:
             done(copy)
         return _Run("\n".join(line for line in said if line))
     finally:
         if process.poll() is None:  # interrupted: leave no LibreOffice behind
             _end_process_tree(process)
+
+
+def _complete_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as pdf:
+            pdf.seek(max(path.stat().st_size - 1024, 0))
+            return b"%%EOF" in pdf.read()
+    except OSError:
+        return False
 
 
 def _forward_lines(stream, lines: queue.Queue) -> None:
