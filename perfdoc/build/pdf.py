@@ -9,8 +9,10 @@ with Simplified Chinese glyphs.
 
 LibreOffice prints one line as it takes up each document; that line is the
 progress report and the watchdog: a LibreOffice that goes quiet for too long
-is ended with all its children, and the documents it had not finished are
-tried again in a fresh one.
+(SECONDS_TO_START for the first document, SECONDS_PER_DOCUMENT for each
+next) is ended with all its children; the document it stopped at gets no
+PDF, and the ones after it go to a fresh LibreOffice, unless the stuck one
+had finished none.
 """
 
 from __future__ import annotations
