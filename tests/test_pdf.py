@@ -128,13 +128,20 @@ def test_build_names_the_substituted_fonts_once(built_output):
 
 # document → (label, text of its row or of the last row it spans): each pair must print on one page,
 # the label whole. Merged labels, long narrative rows and the signature blocks of the examples.
+LINXIANG_KEPT_TOGETHER = [
+    ("整体支出绩效定性目标及实施计划完成情况", "任务1：忠实履行团结引领"),
+    ("整体支出绩效定量目标及实施计划完成情况", "指标1：实现职工岗位练兵"),
+    ("成本指标", "指标1：预算调整率"),
+    ("成本指标", "指标2：“三公经费”控制率"),
+    ("评价组组长（签字）：", "财政部门归口业务科室负责人（签章）："),
+]
 KEPT_TOGETHER = {
-    "hunan-linxiang/临湘市总工会/2022/自评报告": [
-        ("整体支出绩效定性目标及实施计划完成情况", "任务1：忠实履行团结引领"),
-        ("整体支出绩效定量目标及实施计划完成情况", "指标1：实现职工岗位练兵"),
-        ("成本指标", "指标1：预算调整率"),
-        ("成本指标", "指标2：“三公经费”控制率"),
-        ("评价组组长（签字）：", "财政部门归口业务科室负责人（签章）："),
+    "hunan-linxiang/临湘市总工会/2022/自评报告": LINXIANG_KEPT_TOGETHER,
+    "hunan-linxiang/临湘市总工会/2023/自评报告": LINXIANG_KEPT_TOGETHER,
+    "guangzhou/广州市从化区总工会/2021/自评表": [
+        ("部门资金情况", "预算完成率"),
+        ("存在问题", "以下为本次绩效评价发现的主要问题"),
+        ("改进措施或下一步计划", "提高绩效指标设定的精准度"),
     ],
     "guangzhou/广州市天河区总工会/2022/自评表": [
         ("部门资金情况", "预算完成率"),
