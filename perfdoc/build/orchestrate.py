@@ -218,7 +218,7 @@ def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, pr
     outcome.messages.extend(_template_messages(unknown))
     if pdf:
         manifest.intend(None)  # PDFs are written too
-        make_pdfs(outcome.generated + outcome.current, manifest, outcome)
+        make_pdfs(outcome.generated + outcome.current, manifest, outcome, progress)
     cache.save(manifest_written=manifest.save())
     return outcome
 
@@ -328,12 +328,19 @@ def _ours(target: Path, written: set, digest: str) -> bool:
     return on_disk is not None and (on_disk == digest or on_disk in written)
 
 
-def make_pdfs(tasks: list[Task], manifest: _Manifest, outcome: Outcome) -> None:
+def make_pdfs(tasks: list[Task], manifest: _Manifest, outcome: Outcome, progress=None) -> None:
     """PDFs for the documents whose PDF is missing or older than the .docx."""
-    from .pdf import convert_to_pdf
+    from .pdf import convert_to_pdf, substitution_notice
 
     stale = [t for t in tasks if not _pdf_is_current(manifest.outputs[t.key], t.path.with_suffix(".pdf"))]
-    conversion = convert_to_pdf([t.path for t in stale])
+    advance = progress.start(len(stale), "转换为 PDF") if progress and stale else None
+    try:
+        conversion = convert_to_pdf([t.path for t in stale], on_converted=advance and (lambda *_: advance()))
+    finally:
+        if advance:
+            progress.stop()
+    if conversion.substitutions:
+        outcome.messages.append(substitution_notice(conversion.substitutions))
     converted = set(conversion.converted)
     outcome.pdfs = len(converted)
     for task in stale:

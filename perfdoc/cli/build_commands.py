@@ -29,8 +29,10 @@ class _ProgressBar:
             transient=True,
         )
 
-    def start(self, total: int):
-        task = self._progress.add_task("校验数据并生成文档", total=total)
+    def start(self, total: int, description: str = "校验数据并生成文档"):
+        for finished in list(self._progress.task_ids):  # one bar at a time: documents, then PDFs
+            self._progress.remove_task(finished)
+        task = self._progress.add_task(description, total=total)
         self._progress.start()
         return lambda: self._progress.advance(task)
 

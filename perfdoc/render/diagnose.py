@@ -402,10 +402,12 @@ def _environment():
 
         from .present import FILTERS as PRESENT_FILTERS
         from .markdown import FILTERS as MARKDOWN_FILTERS
+        from .titles import FILTERS as TITLE_FILTERS
 
         env = SandboxedEnvironment(autoescape=True)
         env.filters.update(PRESENT_FILTERS)
         env.filters.update(MARKDOWN_FILTERS)
+        env.filters.update(TITLE_FILTERS)
         return env
 
 

@@ -73,6 +73,7 @@ from .present import FILTERS as PRESENT_FILTERS
 from . import diagnose
 from . import markdown
 from . import package
+from . import titles
 from .package import CoreProperties, reproducible
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -182,6 +183,7 @@ def environment() -> SandboxedEnvironment:
     env.filters.update({name: _blank_when_missing(f) for name, f in PRESENT_FILTERS.items()})
     # The Markdown filters make a paragraph even of nothing: a table cell needs one.
     env.filters.update({name: _remembering(f) for name, f in markdown.FILTERS.items()})
+    env.filters.update({name: _remembering(f) for name, f in titles.FILTERS.items()})
     return env
 
 
