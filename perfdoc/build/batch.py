@@ -27,7 +27,7 @@ How a build goes, fast:
 * **Every other source is validated once**: its template context is built
   once for all its documents (unless a template could change it, see
   :func:`perfdoc.render.engine.shares_context`), and its documents are
-  rendered by the fast renderer (:func:`perfdoc.render.engine.render_document`).
+  rendered by :func:`perfdoc.render.templates.render_document`.
 * **Sources are spread over** ``--jobs`` **worker processes** (default: the
   cores this process may use) when there are at least
   :data:`perfdoc.build.parallel.ITEMS_PER_WORKER` for each worker; fewer are done in this process,
@@ -89,8 +89,8 @@ def render_checked(checked, document, context: dict | None = None) -> bytes:
 
     ``context``: the source's template context, when the caller has built it already.
     """
-    from ..render.engine import render_document
     from ..render.package import CoreProperties
+    from ..render.templates import render_document
 
     ctx = checked.context
     properties = CoreProperties.for_source(ctx.model, document.title)
@@ -244,8 +244,7 @@ class BuildCache:
 
     ``sources``: source path → {sha256, format, folder, previous, warnings,
     documents: [{key, template}]}; ``outputs``: manifest key → [size,
-    mtime_ns, ctime_ns, inode, sha256] of the file as written; ``trusted``:
-    templates whose fast rendering was compared with the reference. Kept only
+    mtime_ns, ctime_ns, inode, sha256] of the file as written. Kept only
     for the renderer that wrote it.
     """
 
@@ -253,7 +252,6 @@ class BuildCache:
         self.path = out / CACHE
         self.sources: dict = {}
         self.outputs: dict = {}
-        self.trusted: set = set()
         try:
             self._text = self.path.read_text(encoding="utf-8")
             data = json.loads(self._text)
@@ -262,7 +260,6 @@ class BuildCache:
         if isinstance(data, dict) and data.get("version") == CACHE_VERSION and data.get("renderer") == renderer_identity():
             self.sources = data.get("sources") if isinstance(data.get("sources"), dict) else {}
             self.outputs = data.get("outputs") if isinstance(data.get("outputs"), dict) else {}
-            self.trusted = {t for t in data.get("trusted") or [] if isinstance(t, str)}
 
     def output_matches(self, key: str, target: Path, digest) -> bool:
         """Whether the file at ``target`` is the one whose digest is ``digest`` (by its stat, else by reading it)."""
@@ -293,7 +290,6 @@ class BuildCache:
             "renderer": renderer_identity(),
             "sources": self.sources,
             "outputs": self.outputs,
-            "trusted": sorted(self.trusted),
         }
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         if text == self._text or not (self.sources or self.outputs) or not self.path.parent.is_dir():
@@ -402,23 +398,20 @@ class SourceResult:
     warnings: int = 0
     documents: list = field(default_factory=list)
     entry: dict | None = None  # what the cache remembers of the source
-    trusted: list = field(default_factory=list)
 
 
 class SourceProcessor:
     """Validates a source once and renders those of its documents that are not current."""
 
-    def __init__(self, out: str, force: bool, manifest: dict, trusted=()):
-        from ..render import engine
-
+    def __init__(self, out: str, force: bool, manifest: dict):
         self.out = Path(out)
         self.force = force
         self.manifest = manifest
         self.digests = FileDigests()
-        engine.trust(trusted)
+        self.templates_checked: set = set()  # templates whose unknown names were looked for
 
     def __call__(self, path: str) -> SourceResult:
-        from ..render import engine
+        from ..render import templates
         from ..pipeline import check_file
 
         checked = check_file(path)
@@ -433,7 +426,7 @@ class SourceProcessor:
             target = output_path(self.out, checked, document)
             key = target.relative_to(self.out).as_posix()
             inputs = input_digest(checked, document, self.digests)
-            done = DocumentResult(key, str(document.template), engine.display_path(document.template), inputs)
+            done = DocumentResult(key, str(document.template), templates.display_path(document.template), inputs)
             result.documents.append(done)
             if not self.force and is_current(self.manifest.get(key), inputs, target):
                 continue
@@ -444,10 +437,13 @@ class SourceProcessor:
                 done.error = str(exc)
                 continue
             finally:
-                if engine.shares_context(document.template):
+                if templates.shares_context(document.template):
                     pristine.append(context)
+            if done.template in self.templates_checked:
+                continue  # a template's unknown names are reported once, from its first document
+            self.templates_checked.add(done.template)
             try:
-                done.unknown = engine.undefined_names(document.template, context)
+                done.unknown = templates.undefined_names(document.template, context)
             except UserError:
                 done.unknown = []
         previous = _previous_candidate(Path(path), ctx.data)
@@ -459,26 +455,25 @@ class SourceProcessor:
             "warnings": len(checked.warnings),
             "documents": [{"key": d.key, "template": d.template} for d in result.documents],
         }
-        result.trusted = sorted(engine.trusted())
         return result
 
 
 _PROCESSOR: SourceProcessor | None = None
 
 
-def _start_worker(out: str, force: bool, manifest: dict, trusted: list) -> None:
+def _start_worker(out: str, force: bool, manifest: dict) -> None:
     global _PROCESSOR
-    _PROCESSOR = SourceProcessor(out, force, manifest, trusted)
+    _PROCESSOR = SourceProcessor(out, force, manifest)
 
 
 def _process_in_worker(path: str) -> SourceResult:
     return _PROCESSOR(path)
 
 
-def processed(paths: list[Path], out: Path, force: bool, manifest: dict, jobs: int, trusted=()):
+def processed(paths: list[Path], out: Path, force: bool, manifest: dict, jobs: int):
     """A :class:`SourceResult` for each path, in order: in this process, or in up to ``jobs`` workers."""
     yield from parallel.in_order(
-        _process_in_worker, [str(path) for path in paths], jobs, _start_worker, (str(out), force, manifest, sorted(trusted))
+        _process_in_worker, [str(path) for path in paths], jobs, _start_worker, (str(out), force, manifest)
     )
 
 
@@ -492,7 +487,7 @@ def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, pr
     advance = progress.start(len(todo)) if progress else (lambda: None)
     claimed: dict[Path, str] = {}
     unknown: dict[str, tuple] = {}  # template → (label, names), from its first generated document
-    results = processed(todo, out, force, manifest, jobs, cache.trusted)
+    results = processed(todo, out, force, manifest, jobs)
     try:
         for path, same in plans:
             if same is not None:
@@ -542,7 +537,6 @@ def _claim(path: Path, target: Path, claimed: dict, outcome: Outcome) -> bool:
 
 def _record(path, result: SourceResult, out: Path, manifest, cache, claimed, unknown, outcome: Outcome) -> None:
     """Write what a processed source produced and note it in the outcome, the manifest and the cache."""
-    cache.trusted.update(result.trusted)
     if result.refused:
         outcome.failed += result.failed
         outcome.messages.append(result.refused)
@@ -584,7 +578,7 @@ def template_warnings(pairs) -> list[str]:
     Such a name is a mistake in the template, not missing data; each template
     is looked at once.
     """
-    from ..render.engine import display_path, undefined_names
+    from ..render.templates import display_path, undefined_names
 
     warnings, seen = [], set()
     for template, checked in pairs:
@@ -600,8 +594,10 @@ def template_warnings(pairs) -> list[str]:
 def _unknown_names_warning(template, label: str, unknown: list) -> str:
     """The warning for names a template uses that its context lacks, each with where the template uses it."""
     from ..render.diagnose import names_with_places
+    from ..render.problems import describe
 
-    return f"警告：模板 {label} 引用了不存在的名称（显示为空白）：{'、'.join(names_with_places(template, unknown))}"
+    named = "、".join(describe(name) for name in names_with_places(template, unknown))
+    return f"警告：模板 {label} 引用了不存在的名称（显示为空白）：{named}"
 
 
 def make_pdfs(tasks: list[Task], manifest: dict, outcome: Outcome) -> None:

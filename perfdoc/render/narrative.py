@@ -7,9 +7,10 @@ line inside the text, which the validator turns into a file position.
 
 A reference cannot make the document grow without bound or run for ever:
 a narrative may use names, filters of :data:`ALLOWED_FILTERS`, arithmetic
-and ``{% if %}``, but no loops, assignments, macros or calls; ``*`` and
-``**`` are checked before they run, ``%`` does not format text, and what a
-narrative expands to is at most :data:`MAX_EXPANSION` characters.
+and ``{% if %}``, but no loops, assignments, macros or calls; it runs in the
+bounded sandbox of :mod:`.sandbox` (every intermediate value at most
+:data:`MAX_EXPANSION` characters or elements, a bounded amount of work), and
+what a narrative expands to is at most :data:`MAX_EXPANSION` characters.
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from decimal import Decimal
-
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .present import FILTERS
+from .sandbox import NARRATIVE_JINJA_FILTERS, NARRATIVE_LIMITS, TooLarge, narrative_environment
 
 _REF_RE = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 
@@ -37,11 +36,9 @@ class NarrativeError(Exception):
         return self.message
 
 
-# Far more than any narrative section: the whole of a seed report's text is 20,000 characters.
-MAX_EXPANSION = 200_000
-# Jinja's filters a reference may use besides perfdoc's own: none of them can make much from little.
-ALLOWED_FILTERS = ("abs", "round", "int", "float", "default", "d", "length", "count", "upper", "lower", "trim",
-                   "first", "last", "sum", "min", "max", "join", "string")
+# What a narrative may expand to at most (the sandbox's value bound for narratives).
+MAX_EXPANSION = NARRATIVE_LIMITS.value
+ALLOWED_FILTERS = NARRATIVE_JINJA_FILTERS
 # What a narrative may contain: output, names and constants, filters and tests, arithmetic,
 # comparisons and {% if %}. Not loops, assignments, macros, blocks, imports or calls.
 _ALLOWED_NODES = (
@@ -52,42 +49,7 @@ _ALLOWED_NODES = (
 )
 
 
-class _TooLarge(SecurityError):
-    """An operation whose result would be far larger than any narrative."""
-
-
-class _NarrativeSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, with ``*``, ``**`` and ``%`` checked before they run (and never folded while compiling)."""
-
-    intercepted_binops = frozenset({"*", "**", "%"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "*":
-            for sequence, count in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and len(sequence) * count > MAX_EXPANSION:
-                    raise _TooLarge(_TOO_LARGE)
-        elif operator == "**":
-            if isinstance(right, (int, float, Decimal)) and abs(right) > 64:
-                raise _TooLarge("乘方的指数过大（最多 64）")
-        elif operator == "%" and isinstance(left, str):
-            # printf widths ('%999999999d') allocate at will
-            raise _TooLarge("不能用 % 格式化文字，数字的写法请用过滤器（如 |万元、|百分比）")
-        return super().call_binop(context, operator, left, right)
-
-
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = _NarrativeSandbox(
-        undefined=StrictUndefined,
-        autoescape=False,  # the .docx writer escapes all text itself
-        keep_trailing_newline=True,
-    )
-    env.filters = {name: env.filters[name] for name in ALLOWED_FILTERS}
-    env.filters.update(FILTERS)
-    env.globals.clear()  # only the figures: no range(), lipsum(), dict(), cycler()
-    return env
-
-
-ENV = _environment()
+ENV = narrative_environment()
 
 
 def has_references(text: str) -> bool:
@@ -114,7 +76,7 @@ def render_references(text: str, context: dict) -> str:
         rendered = template.render(context)
     except UndefinedError as exc:
         raise NarrativeError(f"引用了不存在的数字或名称：{_undefined_name(exc)}", _error_line(exc)) from None
-    except _TooLarge as exc:
+    except TooLarge as exc:
         raise NarrativeError(f"引用无法计算：{exc}", _error_line(None)) from None
     except SecurityError:
         raise NarrativeError("引用中含有不允许的写法（只能引用数字和名称，不能访问内部属性）", _error_line(None)) from None
