@@ -43,7 +43,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup, escape
 
-from . import markdown
 from .present import FILTERS as PRESENT_FILTERS
 
 
@@ -409,6 +408,8 @@ def template_environment() -> BoundedSandbox:
     give blank for a missing value. The Markdown filters make a paragraph
     even of nothing: a table cell needs one.
     """
+    from . import markdown
+
     env = BoundedSandbox(autoescape=True, undefined=ChainableUndefined, finalize=_printable, limits=TEMPLATE_LIMITS)
     env.filters.update({name: _blank_when_missing(f) for name, f in PRESENT_FILTERS.items()})
     env.filters.update({name: _remembering(f) for name, f in markdown.FILTERS.items()})
@@ -456,6 +457,7 @@ class _LimitsOnly:
 
 def _printable(value):
     """What ``{{ … }}`` prints in a template: nothing for missing values, text XML can hold, printed as typed."""
+    from . import markdown  # imported by template_environment already: a lookup
     if value is None or isinstance(value, Undefined):
         return ""
     if isinstance(value, Markup):
