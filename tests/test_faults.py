@@ -860,6 +860,8 @@ HOSTILE_TEMPLATE_ONLY = {
     "replace-growth": "{{ ('x'*900000).replace('x', 'yyyyyyyyyy') }}",
     "recursive-loop": "{% for x in range(3) recursive %}{{ loop(range(99999)) }}{% endfor %}",
     "recursive-macro": "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}",
+    "appending-in-a-loop": "{% set l = [] %}{% for i in range(3000) %}{% set _ = l.append([0]*199999) %}{% endfor %}"
+                           "{{ l|length }}",
     "macro-in-loops": "{% macro m() %}" + "页" * 2000 + "{% endmacro %}"
                       "{% for i in range(99999) %}{% set x = m() %}{{ m() }}{% endfor %}",
 }

@@ -103,6 +103,10 @@ class BoundedTemplate(Template):
         finally:
             _CURRENT.reset(token)
 
+    def generate(self, *args, **kwargs):
+        """The rendering in one piece: a budget cannot follow a generator between its steps."""
+        yield self.render(*args, **kwargs)
+
 
 def weight(env, value, budget: _Budget | None = None) -> int:
     """The characters and elements of ``value`` (nested), counted only up to the value bound.
@@ -145,9 +149,10 @@ def _refuse_above(env, size: int) -> None:
         raise TooLarge(f"{TOO_LARGE}（超过 {env.limits.value} 个字符或元素）")
 
 
-def _steps(env, iterable, cost: int):
-    """``iterable``, each step paid for from the rendering's budget."""
+def _steps(env, iterable, cost=1):
+    """``iterable``, each step paid for from the rendering's budget (at least one unit a step)."""
     budget = _budget(env)
+    cost = cost if type(cost) is int and cost > 1 else 1
     for item in iterable:
         budget.spend(cost)
         yield item
@@ -185,9 +190,11 @@ class _BoundedCodeGenerator(CodeGenerator):
                                          lineno=loop.lineno)
                 loop._perfdoc_bounded = True
         for concat in list(node.find_all(nodes.Concat)):
-            operands = concat.nodes
-            concat.nodes = [nodes.Filter(nodes.Tuple(operands, "load", lineno=concat.lineno), CONCAT_FILTER, [], [],
-                                         None, None, lineno=concat.lineno)]
+            if not getattr(concat, "_perfdoc_bounded", False):
+                operands = concat.nodes
+                concat.nodes = [nodes.Filter(nodes.Tuple(operands, "load", lineno=concat.lineno), CONCAT_FILTER, [],
+                                             [], None, None, lineno=concat.lineno)]
+                concat._perfdoc_bounded = True
         return super().visit_Template(node, frame)
 
     def visit_Concat(self, node, frame):
@@ -268,6 +275,8 @@ class BoundedSandbox(SandboxedEnvironment):
             _refuse_above(__self, (len(owner) + 1) * (1 + sum(weight(__self, a) for a in (*args, *kwargs.values()))))
         result = super().call(__context, __obj, *args, **kwargs)
         weight(__self, result)
+        if isinstance(owner, (list, dict, set)):  # x.append(y): what the template keeps growing counts too
+            weight(__self, owner)
         return result
 
 
@@ -315,22 +324,36 @@ def _concat(env, eval_ctx, operands) -> str:
 # ---------------------------------------------------------------- Jinja's own filters, bounded
 
 
+# Filters whose result is no larger than their input or one of its items: their input need not be weighed.
+_SIZE_KEEPING = frozenset({"length", "count", "first", "last", "default", "d", "abs", "int", "float", "round",
+                           "attr", "batch", "slice", "random", "reverse"})
+
+
+def _is_iterator(value) -> bool:
+    return hasattr(type(value), "__next__") and not isinstance(value, (str, bytes))
+
+
 def _bounded_filter(env, name: str, function):
     """Jinja's filter ``name``, refusing what would make a value above the bound before making it."""
-    passes_arg = getattr(function, "jinja_pass_arg", None) is not None
+    offset = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
     precheck = _PRECHECKS.get(name)
 
     @wraps(function)
     def bounded(*args, **kwargs):
-        given = args[1:] if passes_arg else args
+        given = args[offset:]
         _check_arguments(env, given[1:], kwargs)
         if given:
-            weight(env, given[0])
-        if precheck is not None and given:
-            precheck(env, *given, **kwargs)
+            value = given[0]
+            if _is_iterator(value):  # a generator (map, select…): its items, counted, kept for the filter
+                value = _materialised(env, value)
+                args = (*args[:offset], value, *given[1:])
+            elif name not in _SIZE_KEEPING:
+                weight(env, value)
+            if precheck is not None:
+                precheck(env, value, *given[1:], **kwargs)
         result = function(*args, **kwargs)
-        if not isinstance(result, (str, int, float, Decimal, bool)) and hasattr(result, "__next__"):
-            result = _materialised(env, result)  # a generator (map, select…): its items, counted
+        if _is_iterator(result):
+            return _steps(env, result)
         weight(env, result)
         return result
 
@@ -338,7 +361,7 @@ def _bounded_filter(env, name: str, function):
 
 
 def _precheck_join(env, value, d="", attribute=None):
-    items = _materialised(env, value) if not isinstance(value, (list, tuple, str)) else value
+    items = value if isinstance(value, (list, tuple, str)) else _materialised(env, value)
     _refuse_above(env, weight(env, items) + len(str(d)) * len(items))
 
 
