@@ -86,7 +86,10 @@ def render_document(
     Raises :class:`TemplateProblemError` (not yet located: see :mod:`.templates`).
     """
     compiled = compiled_template(template)
-    return compiled.render(context, properties or CoreProperties(), strict)
+    try:
+        return compiled.render(context, properties or CoreProperties(), strict)
+    except TemplateProblemError as exc:  # the same bytes may have been compiled under another name
+        raise TemplateProblemError(_relabelled(exc.problem, display_path(template))) from None
 
 
 def variables(template: Path) -> frozenset:
@@ -113,14 +116,13 @@ def shares_context(template: Path) -> bool:
 
 def compiled_template(template: Path) -> "_Compiled":
     """The template compiled (once per process for the same bytes); TemplateProblemError when it cannot be."""
-    label = display_path(template)
-    data = _read(template, label)
+    data = _read(template)
     digest = hashlib.sha256(data).hexdigest()
     with _LOCK:
         made = _COMPILED.get(digest)
     if made is None:
         try:
-            made = _Compiled(data, label)
+            made = _Compiled(data, display_path(template))
         except TemplateProblemError as exc:
             made = exc.problem
         with _LOCK:
@@ -128,7 +130,7 @@ def compiled_template(template: Path) -> "_Compiled":
                 _COMPILED.pop(next(iter(_COMPILED)))
             _COMPILED[digest] = made
     if isinstance(made, TemplateProblem):
-        raise TemplateProblemError(_relabelled(made, label))
+        raise TemplateProblemError(_relabelled(made, display_path(template)))
     return made
 
 
@@ -141,13 +143,14 @@ def _relabelled(problem: TemplateProblem, label: str) -> TemplateProblem:
     return replace(problem, template=label)
 
 
-def _read(template: Path, label: str) -> bytes:
+def _read(template: Path) -> bytes:
     try:
         return Path(template).read_bytes()
     except FileNotFoundError:
-        raise TemplateProblemError(TemplateProblem(problems.MISSING, label)) from None
+        raise TemplateProblemError(TemplateProblem(problems.MISSING, display_path(template))) from None
     except OSError as exc:
-        raise TemplateProblemError(TemplateProblem(problems.UNREADABLE, label, detail=str(exc.strerror or exc))) from None
+        problem = TemplateProblem(problems.UNREADABLE, display_path(template), detail=str(exc.strerror or exc))
+        raise TemplateProblemError(problem) from None
 
 
 def _problem(exc: BaseException, label: str, part: str, source: str | None = None) -> TemplateProblem:

@@ -480,7 +480,6 @@ class _LimitsOnly:
 
 def _printable(value):
     """What ``{{ … }}`` prints in a template: nothing for missing values, text XML can hold, printed as typed."""
-    from . import markdown  # imported by template_environment already: a lookup
     if value is None or isinstance(value, Undefined):
         return ""
     if isinstance(value, Markup):
@@ -490,11 +489,19 @@ def _printable(value):
         text = value
     else:
         weight(_TEMPLATE_LIMITS_ONLY, value)
-        text = markdown.xml_text(value)
+        text = _markdown().xml_text(value)
     _budget(_TEMPLATE_LIMITS_ONLY).spend(len(text))
     if "_" in text:  # rare: only then can docxtpl's {_{ … }_} replacement apply
-        return Markup(markdown.kept_from_docxtpl(str(escape(text))))
+        return Markup(_markdown().kept_from_docxtpl(str(escape(text))))
     return text
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    """The Markdown filters' module, imported once a template prints something other than plain text."""
+    from . import markdown
+
+    return markdown
 
 
 _TEMPLATE_LIMITS_ONLY = _LimitsOnly(TEMPLATE_LIMITS)
