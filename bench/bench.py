@@ -417,7 +417,7 @@ def commands(figures: dict, batch: Path, args, jobs: int, work: Path) -> None:
     # the larger batch
     if not args.no_big:
         big = work / f"batch-{args.big}"
-        synth.generate(big / "sources", args.big, seed=1, pool=pool)
+        synth.generate(big / "sources", args.big, seed=1, pool=synth.load_pool())
         run = perfdoc(big, "validate", "sources")
         assert run.code == 0, run.out[-2000:]
         figures["validate_big"] = {"seconds": run.seconds, "measured": True, "rss_mb": run.rss_mb}
