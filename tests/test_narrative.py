@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfdoc.render.narrative import ENV, NarrativeError, _look_up_plain_references, render_references
+from perfdoc.render.narrative import NarrativeError, _look_up_plain_references, environment, render_references
 from perfdoc.numbers import Amount, Percent
 from perfdoc.pipeline import check_file
 
@@ -35,7 +35,7 @@ PIECES = [
 def _jinja(text: str, context: dict):
     """What Jinja makes of ``text``: the text, or the exception's type."""
     try:
-        return ENV.from_string(text).render(context)
+        return environment().from_string(text).render(context)
     except Exception as exc:  # noqa: BLE001 - compared by type
         return type(exc)
 

@@ -18,11 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jinja2 import TemplateSyntaxError, UndefinedError, nodes
-from jinja2.exceptions import SecurityError, TemplateError
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from .bounds import NARRATIVE_JINJA_FILTERS, NARRATIVE_LIMITS
 from .present import FILTERS
-from .sandbox import NARRATIVE_JINJA_FILTERS, NARRATIVE_LIMITS, TooLarge, narrative_environment
+
+if TYPE_CHECKING:
+    from jinja2 import TemplateSyntaxError, UndefinedError
 
 _REF_RE = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 
@@ -39,17 +42,14 @@ class NarrativeError(Exception):
 # What a narrative may expand to at most (the sandbox's value bound for narratives).
 MAX_EXPANSION = NARRATIVE_LIMITS.value
 ALLOWED_FILTERS = NARRATIVE_JINJA_FILTERS
-# What a narrative may contain: output, names and constants, filters and tests, arithmetic,
-# comparisons and {% if %}. Not loops, assignments, macros, blocks, imports or calls.
-_ALLOWED_NODES = (
-    nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Const, nodes.Getattr,
-    nodes.Getitem, nodes.Slice, nodes.Filter, nodes.Test, nodes.Keyword, nodes.CondExpr, nodes.Compare,
-    nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.BinExpr, nodes.Concat,
-    nodes.Tuple, nodes.List,
-)
 
 
-ENV = narrative_environment()
+@lru_cache(maxsize=1)
+def environment():
+    """The sandbox references render in (:func:`.sandbox.narrative_environment`), made the first time one needs Jinja."""
+    from .sandbox import narrative_environment
+
+    return narrative_environment()
 
 
 def has_references(text: str) -> bool:
@@ -63,10 +63,16 @@ def render_references(text: str, context: dict) -> str:
     looked_up = _look_up_plain_references(text, context)
     if looked_up is not None:
         return looked_up
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError, TemplateError
+
+    from .sandbox import TooLarge
+
+    env = environment()
     try:
-        parsed = ENV.parse(text)
+        parsed = env.parse(text)
         _refuse_statements(parsed)
-        template = ENV.from_string(parsed)
+        template = env.from_string(parsed)
     except TemplateSyntaxError as exc:
         raise NarrativeError(f"引用语法错误：{_syntax_message(exc)}", exc.lineno or 1) from None
     except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
@@ -94,10 +100,20 @@ _STATEMENTS = {"For": "循环 {% for %}", "Assign": "赋值 {% set %}", "AssignB
                "Import": "{% import %}", "FromImport": "{% import %}", "Extends": "{% extends %}"}
 
 
-def _refuse_statements(parsed: nodes.Template) -> None:
+def _refuse_statements(parsed) -> None:
     """NarrativeError at the first loop, assignment, macro, block, import or call."""
+    from jinja2 import nodes
+
+    # What a narrative may contain: output, names and constants, filters and tests, arithmetic,
+    # comparisons and {% if %}. Not loops, assignments, macros, blocks, imports or calls.
+    allowed = (
+        nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Const, nodes.Getattr,
+        nodes.Getitem, nodes.Slice, nodes.Filter, nodes.Test, nodes.Keyword, nodes.CondExpr, nodes.Compare,
+        nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.BinExpr, nodes.Concat,
+        nodes.Tuple, nodes.List,
+    )
     for node in parsed.find_all(nodes.Node):
-        if not isinstance(node, _ALLOWED_NODES):
+        if not isinstance(node, allowed):
             used = _STATEMENTS.get(type(node).__name__, type(node).__name__)
             raise NarrativeError(
                 f"叙述中只能引用数字和名称（{{{{ … }}}}，可加过滤器）和 {{% if %}} 条件，不能使用{used}",
@@ -112,9 +128,9 @@ _PLAIN_REFERENCE = re.compile(
     r"{{\s*((?:[^\W\d]\w*)(?:\.[^\W\d]\w*|\[(?:0|[1-9]\d*)\])*)((?:\s*\|\s*[^\W\d]\w*)*)\s*}}"
 )
 _STEP = re.compile(r"\.?([^\W\d]\w*)|\[(\d+)\]")
-# perfdoc's filters as the sandbox has them (one marked to receive Jinja's context or
+# perfdoc's filters, as the sandbox has them (one marked to receive Jinja's context or
 # environment is called differently)
-_PLAIN_FILTERS = {name: ENV.filters[name] for name in FILTERS if getattr(ENV.filters[name], "jinja_pass_arg", None) is None}
+_PLAIN_FILTERS = {name: f for name, f in FILTERS.items() if getattr(f, "jinja_pass_arg", None) is None}
 
 
 def _look_up_plain_references(text: str, context: dict) -> str | None:

@@ -43,20 +43,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup, escape
 
+from .bounds import NARRATIVE_JINJA_FILTERS, NARRATIVE_LIMITS, TEMPLATE_LIMITS, Limits
 from .present import FILTERS as PRESENT_FILTERS
 
 
-@dataclass(frozen=True)
-class Limits:
-    value: int  # characters or elements of any one value
-    work: int  # units of work in one rendering
-
-
-# A template's document part is at most a few megabytes of XML; no single value in it comes near a million, and
-# rendering an example document takes about 50,000 units of work.
-TEMPLATE_LIMITS = Limits(value=1_000_000, work=5_000_000)
-# Far more than any narrative section: the whole of a seed report's text is 20,000 characters.
-NARRATIVE_LIMITS = Limits(value=200_000, work=2_000_000)
 # Digits a number may reach through * and ** (a 2,000-digit number is already absurd in a budget).
 MAX_INTEGER_BITS = 8_000
 MAX_EXPONENT = 64
@@ -437,11 +427,6 @@ def template_environment() -> BoundedSandbox:
     env.filters.update({name: _blank_when_missing(f) for name, f in PRESENT_FILTERS.items()})
     env.filters.update({name: _remembering(f) for name, f in markdown.FILTERS.items()})
     return env
-
-
-# Jinja's filters a reference may use besides perfdoc's own: none of them can make much from little.
-NARRATIVE_JINJA_FILTERS = ("abs", "round", "int", "float", "default", "d", "length", "count", "upper", "lower",
-                           "trim", "first", "last", "sum", "min", "max", "join", "string")
 
 
 def narrative_environment() -> ImmutableBoundedSandbox:
