@@ -413,3 +413,47 @@ def test_a_tag_closed_with_the_wrong_brace(tmp_path):
     message = error_of(template)
     assert "结尾.docx" in message
     assert "第 2 段“{%p if 年度 }}”" in message and "结尾写成了 }}" in message
+
+
+# ------------------------------------------------------------------ the shape of the code
+
+
+def _imports(path: Path) -> set:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found.add(node.module or "")
+            found.update(f"{node.module or ''}.{alias.name}".lstrip(".") for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_renderer_and_the_template_reader_do_not_import_each_other():
+    render = REPO / "perfdoc" / "render"
+    assert not any("diagnose" in name for name in _imports(render / "engine.py"))
+    assert not any("engine" in name for name in _imports(render / "diagnose.py"))
+
+
+def test_one_sandbox_module_makes_every_jinja_environment():
+    for path in (REPO / "perfdoc").rglob("*.py"):
+        if path.name == "sandbox.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "SandboxedEnvironment" not in text and "jinja2.Environment" not in text, path
+
+
+def test_a_problem_is_an_immutable_record_worded_once():
+    import dataclasses
+
+    problem = TemplateProblem(problems.UNKNOWN_NAMES, "t.docx", names=("预箅", "年度x"), places=("第 2 段", ""))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        problem.names = ()
+    assert describe(problem) == "模板 t.docx 引用了不存在的名称：预箅（第 2 段）、年度x"
+    header = TemplateProblem(problems.SYNTAX, "t.docx", "word/header1.xml", "第 1 段", "{{ 年度 + }}",
+                             detail="unexpected end of template")
+    assert describe(header) == ("模板 t.docx（word/header1.xml） 有语法错误：标签写法有误（如花括号不配对、括号不配对）"
+                                "（unexpected end of template）；出错的标签：{{ 年度 + }}；位置：第 1 段")
