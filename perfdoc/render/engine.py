@@ -20,14 +20,13 @@ patched and compiled Jinja templates of the body, headers, footers,
 footnotes and document properties, and every package part that rendering
 leaves unchanged, already serialised and deflated. A document then costs its
 Jinja rendering, the XML checks and table fixes docxtpl makes, serialising
-the parts that changed and deflating those. Three steps are done their own,
+the parts that changed and deflating those. Two steps are done their own,
 faster way with the same result: docxtpl's table and drawing-id fixes run on
 the tree parsed once, with the body already inside the document element
-(:class:`_Splice`); listing characters are resolved only in the paragraphs
-that have them; and a body whose text has no listing character is not
-parsed and written again when nothing in it can change shape. The tests
-render every example document and generated sources with plain docxtpl too
-(``tests/oracle.py``) and compare the bytes.
+(:class:`_Splice`), and listing characters are resolved only in the
+paragraphs that have them. The tests render every example document and
+generated sources with plain docxtpl too (``tests/oracle.py``) and compare
+the bytes.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ import re
 import threading
 import traceback
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -136,11 +136,7 @@ def compiled_template(template: Path) -> "_Compiled":
 
 def _relabelled(problem: TemplateProblem, label: str) -> TemplateProblem:
     """A cached problem for the same bytes read under another name."""
-    if problem.template == label:
-        return problem
-    from dataclasses import replace
-
-    return replace(problem, template=label)
+    return problem if problem.template == label else replace(problem, template=label)
 
 
 def _read(template: Path) -> bytes:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import diagnose, engine
-from .engine import display_path, shares_context  # noqa: F401 - part of this module's interface
+from .engine import display_path, shares_context
 from .package import CoreProperties
 from .problems import UNKNOWN_NAMES, TemplateProblem, TemplateProblemError
+
+__all__ = ["render_document", "undefined_names", "unknown_names", "shares_context", "display_path"]
 
 
 def render_document(
