@@ -39,7 +39,7 @@ from jinja2 import ChainableUndefined, StrictUndefined, Template, Undefined, nod
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext, markup_join, str_join
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, modifies_known_mutable
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup, escape
 
@@ -265,8 +265,8 @@ class BoundedSandbox(SandboxedEnvironment):
             _refuse_above(__self, (len(owner) + 1) * (1 + sum(weight(__self, a) for a in (*args, *kwargs.values()))))
         result = super().call(__context, __obj, *args, **kwargs)
         weight(__self, result)
-        if isinstance(owner, (list, dict, set)):  # x.append(y): what the template keeps growing counts too
-            weight(__self, owner)
+        if isinstance(owner, (list, dict, set)) and modifies_known_mutable(owner, getattr(__obj, "__name__", "")):
+            weight(__self, owner)  # x.append(y): what the template keeps growing counts too
         return result
 
 
