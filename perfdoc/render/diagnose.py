@@ -70,7 +70,7 @@ class Place:
     text: str  # the paragraph's text, runs joined
 
 
-def Problem(place: Place, tag: str, reason: str) -> TemplateProblem:  # noqa: N802 - reads as the record it makes
+def _broken_tag(place: Place, tag: str, reason: str) -> TemplateProblem:
     """A tag that cannot work, where it is and why."""
     return TemplateProblem(problems.BROKEN_TAG, part=place.part, place=place.phrase, tag=tag, reason=reason)
 
@@ -306,15 +306,15 @@ def _part_problems(part_places: list[Place]) -> list[TemplateProblem]:
                 elif any(k == opened for k, _, _ in stack):
                     while stack and stack[-1][0] != opened:
                         keyword_open, where_open, tag_open = stack.pop()
-                        found.append(Problem(where_open, tag_open, f"缺少对应的 {{% end{keyword_open} %}}"))
+                        found.append(_broken_tag(where_open, tag_open, f"缺少对应的 {{% end{keyword_open} %}}"))
                     stack.pop()
                 else:
-                    found.append(Problem(place, tag, f"多出的 {{% {keyword} %}}：前面没有与之对应的 {{% {opened} … %}}"))
+                    found.append(_broken_tag(place, tag, f"多出的 {{% {keyword} %}}：前面没有与之对应的 {{% {opened} … %}}"))
             elif keyword in _MIDDLES and not (stack and stack[-1][0] in _MIDDLES[keyword]):
                 allowed = "／".join(f"{{% {k} %}}" for k in _MIDDLES[keyword])
-                found.append(Problem(place, tag, f"{{% {keyword} %}} 不在 {allowed} 之内"))
+                found.append(_broken_tag(place, tag, f"{{% {keyword} %}} 不在 {allowed} 之内"))
     for keyword, place, tag in stack:
-        found.append(Problem(place, tag, f"缺少对应的 {{% end{keyword} %}}"))
+        found.append(_broken_tag(place, tag, f"缺少对应的 {{% end{keyword} %}}"))
     return found
 
 
@@ -340,7 +340,7 @@ def _unclosed_in_paragraph(place: Place, text: str) -> list[TemplateProblem]:
         fragment = text[start : following if following != -1 else len(text)].strip()
         other = {"{": "%}", "%": "}}", "#": "}}"}[kind]
         hint = f"结尾写成了 {other}" if other in fragment else "花括号不配对"
-        found.append(Problem(place, fragment, f"标签没有闭合（应以 {_CLOSERS[kind]} 结尾，{hint}）"))
+        found.append(_broken_tag(place, fragment, f"标签没有闭合（应以 {_CLOSERS[kind]} 结尾，{hint}）"))
         start = following
     return found
 
@@ -353,9 +353,9 @@ def _check_tag(place: Place, tag: str, opening: str, body: str) -> TemplateProbl
         uses_paragraphs = re.search(r"\|\s*(段落|paragraphs)\b", clean)
         uses_inline = re.search(r"\|\s*(行内|inline)\b", clean)
         if uses_paragraphs and not (marker and marker.group(1) == "p"):
-            return Problem(place, tag, "“段落”过滤器生成整段内容，这个标签应写作 {{p …}} 并独占一段")
+            return _broken_tag(place, tag, "“段落”过滤器生成整段内容，这个标签应写作 {{p …}} 并独占一段")
         if uses_inline and not (marker and marker.group(1) == "r"):
-            return Problem(place, tag, "“行内”过滤器生成整段文字格式，这个标签应写作 {{r …}}")
+            return _broken_tag(place, tag, "“行内”过滤器生成整段文字格式，这个标签应写作 {{r …}}")
     source = _parseable(tag)
     if source is None:
         return None
@@ -365,8 +365,8 @@ def _check_tag(place: Place, tag: str, opening: str, body: str) -> TemplateProbl
         message = getattr(exc, "message", None) or str(exc)
         if wide:
             fixes = "、".join(f"“{ch}”改为“{_FULL_WIDTH[ch]}”" for ch in wide)
-            return Problem(place, tag, f"标签中有全角符号，请{fixes}（{message}）")
-        return Problem(place, tag, _translate(message))
+            return _broken_tag(place, tag, f"标签中有全角符号，请{fixes}（{message}）")
+        return _broken_tag(place, tag, _translate(message))
     return None
 
 
