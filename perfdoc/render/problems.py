@@ -67,6 +67,9 @@ class TemplateProblemError(RenderError):
     def __str__(self) -> str:
         return describe(self.problem)
 
+    def __reduce__(self):  # a worker process sends it whole
+        return type(self), (self.problem,)
+
 
 # ---------------------------------------------------------------- the wording
 
