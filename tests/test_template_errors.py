@@ -457,3 +457,13 @@ def test_a_problem_is_an_immutable_record_worded_once():
                              detail="unexpected end of template")
     assert describe(header) == ("模板 t.docx（word/header1.xml） 有语法错误：标签写法有误（如花括号不配对、括号不配对）"
                                 "（unexpected end of template）；出错的标签：{{ 年度 + }}；位置：第 1 段")
+
+
+def test_a_template_problem_error_survives_the_trip_from_a_worker():
+    import pickle
+
+    from perfdoc.render.problems import TemplateProblemError
+
+    error = TemplateProblemError(TemplateProblem(problems.UNDEFINED, "t.docx", tag="{{ a + 1 }}", detail="'a' is undefined"))
+    back = pickle.loads(pickle.dumps(error))
+    assert back.problem == error.problem and str(back) == str(error)
