@@ -216,7 +216,7 @@ def render(checked, document) -> bytes:
         from perfdoc.build.rendering import render_checked
     except ImportError:  # no render_checked in perfdoc.build.rendering: render as it is defined
         from perfdoc.render.context import build_context
-        from perfdoc.render.engine import render_document
+        from perfdoc.render.templates import render_document
         from perfdoc.render.package import CoreProperties
 
         ctx = checked.context

@@ -979,3 +979,135 @@ def test_workers_end_when_the_main_process_is_killed(workspace):
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
         process.wait(timeout=60)
+
+
+# ================================================================ bounds of templates and narrative references
+#
+# A template or a narrative reference arrives through ``git pull`` like any source. Each hostile expression
+# below once took gigabytes or ran for ever; now the sandbox (perfdoc.render.sandbox) refuses it with a
+# message, within a few hundred megabytes' allowance and a timeout. Each runs in a process of its own,
+# with its address space capped, so that a regression fails the test instead of the machine.
+
+BOUNDED_RUN = r"""
+import json, resource, sys, time
+from pathlib import Path
+kind, text, folder = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+context = {"部门": {"名称": "测试部门名称"}, "年度": 2023}
+import docx
+from perfdoc.errors import UserError
+from perfdoc.render.narrative import NarrativeError, render_references
+from perfdoc.render.templates import render_document
+def template_of(path, paragraph):
+    document = docx.Document()
+    document.add_paragraph(paragraph)
+    document.save(path)
+    return path
+render_document(template_of(folder / "预热.docx", "{{ 部门.名称 }}"), context)  # imports and first-use costs
+template = template_of(folder / "模板.docx", text)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+try:
+    if kind == "narrative":
+        render_references(text, context)
+    else:
+        render_document(template, context)
+    outcome, message = "rendered", ""
+except (NarrativeError, UserError) as exc:
+    outcome, message = "refused", str(exc)
+grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(json.dumps({"outcome": outcome, "message": message, "seconds": time.perf_counter() - started, "grown_mb": grown}))
+"""
+
+HOSTILE_EXPRESSIONS = {
+    "join-of-joins": "{{ ([([部门.名称] * 100000)|join] * 2000)|join|length }}",
+    "string-of-shared-lists": "{{ ([[0]*199999]*3000)|string|length }}",
+    "sum-of-lists": "{{ ([[0]*199999]*3000)|sum(start=[])|length }}",
+    "repeated-text": "{{ 'x'*10**9 }}",
+}
+HOSTILE_TEMPLATE_ONLY = {
+    "nested-ranges": "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+    "centre": "{{ 'x'|center(10**9) }}",
+    "ljust": "{{ 'x'.ljust(10**9) }}",
+    "format-width": "{{ '{:>999999999}'.format(1) }}",
+    "doubling-namespace": "{% set ns = namespace(x='x') %}{% for i in range(60) %}{% set ns.x = ns.x ~ ns.x %}"
+                          "{% endfor %}{{ ns.x|length }}",
+    "replace-growth": "{{ ('x'*900000).replace('x', 'yyyyyyyyyy') }}",
+    "recursive-loop": "{% for x in range(3) recursive %}{{ loop(range(99999)) }}{% endfor %}",
+    "recursive-macro": "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}",
+    "appending-in-a-loop": "{% set l = [] %}{% for i in range(3000) %}{% set _ = l.append([0]*199999) %}{% endfor %}"
+                           "{{ l|length }}",
+    "macro-in-loops": "{% macro m() %}" + "页" * 2000 + "{% endmacro %}"
+                      "{% for i in range(99999) %}{% set x = m() %}{{ m() }}{% endfor %}",
+}
+
+
+def bounded_run(kind: str, text: str, folder: Path) -> dict:
+    import resource
+
+    def cap_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-c", BOUNDED_RUN, kind, text, str(folder)],
+        capture_output=True, text=True, timeout=120, preexec_fn=cap_memory,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def assert_refused_within_bounds(result: dict) -> None:
+    assert result["outcome"] == "refused", result
+    assert "计算量或结果过大" in result["message"] or "嵌套或递归过深" in result["message"], result
+    assert result["grown_mb"] < 100, result  # the whole process, Python's allocator included
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_EXPRESSIONS))
+def test_a_hostile_narrative_reference_is_refused_within_bounds(tmp_path, name):
+    result = bounded_run("narrative", HOSTILE_EXPRESSIONS[name], tmp_path)
+    assert result["outcome"] == "refused" and "计算量或结果过大" in result["message"], result
+    assert result["grown_mb"] < 100, result
+
+
+@pytest.mark.parametrize("name", sorted({**HOSTILE_EXPRESSIONS, **HOSTILE_TEMPLATE_ONLY}))
+def test_a_hostile_template_is_refused_within_bounds(tmp_path, name):
+    text = {**HOSTILE_EXPRESSIONS, **HOSTILE_TEMPLATE_ONLY}[name]
+    result = bounded_run("template", text, tmp_path)
+    assert_refused_within_bounds(result)
+    assert "模板.docx" in result["message"] and "第 1 段" in result["message"], result
+
+
+def test_a_hostile_narrative_in_a_source_is_a_validation_error_not_gigabytes(tmp_path):
+    source = tmp_path / "sources" / "hunan-linxiang" / "临湘市总工会" / "2023.yaml"
+    source.parent.mkdir(parents=True)
+    text = (REPO / "sources" / "hunan-linxiang" / "临湘市总工会" / "2023.yaml").read_text(encoding="utf-8")
+    hostile = HOSTILE_EXPRESSIONS["join-of-joins"]
+    text = text.replace("{{ 部门.人员变动.录用 }}", hostile, 1)
+    assert hostile in text
+    source.write_text(text, encoding="utf-8")
+    import resource
+
+    def cap_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "perfdoc.cli", "validate", str(source)], cwd=REPO, capture_output=True, text=True,
+        timeout=120, preexec_fn=cap_memory, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "计算量或结果过大" in done.stdout + done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_bounds_leave_every_example_document_alone(monkeypatch):
+    """The example documents render well inside the bounds: with a tenth of the work allowed."""
+    from perfdoc.build.rendering import template_context
+    from perfdoc.pipeline import check_file
+    from perfdoc.render import sandbox
+    from perfdoc.render.templates import render_document
+
+    env = sandbox.template_environment()
+    monkeypatch.setattr(env, "limits", sandbox.Limits(env.limits.value, env.limits.work // 10))
+    for path in sorted((REPO / "sources").rglob("*.yaml")):
+        checked = check_file(path)
+        for document in checked.context.format.documents:
+            assert render_document(document.template, template_context(checked.context))

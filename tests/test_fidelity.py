@@ -22,7 +22,7 @@ from lxml import etree
 
 from conftest import REPO, SEEDS
 from perfdoc.render.context import build_context, compact_amount, evaluator_rows, indicator_groups, institution_rows, task_rows
-from perfdoc.render.engine import render_document
+from perfdoc.render.templates import render_document
 from perfdoc.render.extract import document_text
 from perfdoc.pipeline import check_file
 

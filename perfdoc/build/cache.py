@@ -78,7 +78,6 @@ class BuildCache:
     def __init__(self, out: Path):
         self.out = Path(out)
         self.path = self.out / CACHE
-        self.trusted: set = set()
         self._changed: dict[str, tuple | None] = {}  # rows to write (None: to delete), written by save()
         self._db = self._open()
 
@@ -104,8 +103,6 @@ class BuildCache:
             if any(meta.get(name) != value for name, value in expected.items()):
                 db.executescript("DROP TABLE sources; DROP TABLE meta;" + _SCHEMA)  # another version's tables too
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", expected.items())
-                meta = {}
-            self.trusted = {t for t in json.loads(meta.get("trusted", "[]")) if isinstance(t, str)}
             return db
         except (sqlite3.Error, ValueError, TypeError):
             return self._start_again()
@@ -145,10 +142,8 @@ class BuildCache:
                     self._db.execute("DELETE FROM sources WHERE path = ?", (key,))
                 else:
                     self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (key, *row))
-            meta = {"trusted": json.dumps(sorted(self.trusted), ensure_ascii=False)}
             if manifest_written:
-                meta["manifest"] = manifest_stat(self.out)
-            self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("manifest", manifest_stat(self.out)))
             self._db.execute("COMMIT")
         except sqlite3.Error:
             pass  # only a cache: the next build validates more

@@ -32,8 +32,8 @@ How a build goes, fast:
 * **Every other source is validated once**, a department's years together
   and oldest first so that last year's analysis is reused: its template context is built
   once for all its documents (unless a template could change it, see
-  :func:`perfdoc.render.engine.shares_context`), and its documents are
-  rendered by the fast renderer (:func:`perfdoc.render.engine.render_document`).
+  :func:`perfdoc.render.templates.shares_context`), and its documents are
+  rendered by :func:`perfdoc.render.templates.render_document`.
 * **Sources are spread over** ``--jobs`` **worker processes** (default: the
   cores this process may use) when there are at least
   :data:`perfdoc.build.parallel.ITEMS_PER_WORKER` for each worker; fewer are done in this process,
@@ -194,7 +194,7 @@ def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, pr
     folders: dict[Path, list] = {}
     for path in todo:
         folders.setdefault(path.parent, []).append((str(path), recorded.get(path.as_posix(), {})))
-    results = processed(list(folders.values()), out, force, jobs, cache.trusted)
+    results = processed(list(folders.values()), out, force, jobs)
     done: dict[str, SourceResult] = {}
     try:
         for path, same in plans:
@@ -249,7 +249,6 @@ def _claim(path: Path, out: Path, key: str, claimed: dict, outcome: Outcome) -> 
 def _record(path, result: SourceResult, out: Path, manifest: _Manifest, cache, claimed, unknown, force: bool,
             outcome: Outcome) -> None:
     """Write what a processed source produced and note it in the outcome, the manifest and the cache."""
-    cache.trusted.update(result.trusted)
     if result.refused:
         outcome.failed += result.failed
         outcome.messages.append(result.refused)
@@ -393,7 +392,7 @@ def write_one(checked, document, data: bytes, target: Path, *, force: bool, on_w
             raise UserError(f"{target} 不是 perfdoc 写入的文件（或已被手工修改），未覆盖；加 --force 可覆盖")
         manifest.intend(key, digest)
         atomic_write_bytes(inside, data)
-        from ..render.engine import display_path
+        from ..render.templates import display_path
 
         manifest.record(key, {
             "source": Path(checked.path).as_posix(),

@@ -8,12 +8,10 @@ as much as a few sources.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import threading
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator
 
 # A worker is started only for at least this many items: below it, the start costs more than it saves.
@@ -57,6 +55,9 @@ def in_order(
         finally:
             gc.set_threshold(*thresholds)
         return
+    import multiprocessing  # only here: validating one file must not pay for importing them
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn: a fresh interpreter per worker, safe whatever threads this process runs
     pool = ProcessPoolExecutor(
         max_workers=workers,

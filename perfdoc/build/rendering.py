@@ -28,7 +28,7 @@ def render_checked(checked, document, context: dict | None = None) -> bytes:
     ``context``: the source's template context, when the caller has built it already.
     """
     from ..render.check import refuse_broken
-    from ..render.engine import render_document
+    from ..render.templates import render_document
     from ..render.package import CoreProperties
 
     refuse_broken(document.template)
@@ -66,7 +66,7 @@ def template_warnings(pairs) -> list[str]:
     Such a name is a mistake in the template, not missing data; each template
     is looked at once.
     """
-    from ..render.engine import display_path, undefined_names
+    from ..render.templates import display_path, undefined_names
 
     warnings, seen = [], set()
     for template, checked in pairs:
@@ -82,5 +82,7 @@ def template_warnings(pairs) -> list[str]:
 def unknown_names_warning(template, label: str, unknown: list) -> str:
     """The warning for names a template uses that its context lacks, each with where the template uses it."""
     from ..render.diagnose import names_with_places
+    from ..render.problems import describe
 
-    return f"警告：模板 {label} 引用了不存在的名称（显示为空白）：{'、'.join(names_with_places(template, unknown))}"
+    named = "、".join(describe(name) for name in names_with_places(template, unknown))
+    return f"警告：模板 {label} 引用了不存在的名称（显示为空白）：{named}"

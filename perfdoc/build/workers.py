@@ -43,7 +43,6 @@ class SourceResult:
     warnings: int = 0
     documents: list = field(default_factory=list)
     entry: tuple | None = None  # what the cache remembers of the source: (stat, digest, format, folder, previous path)
-    trusted: list = field(default_factory=list)
 
 
 class SourceProcessor:
@@ -53,13 +52,11 @@ class SourceProcessor:
     and analysed again.
     """
 
-    def __init__(self, out: str, force: bool, trusted=()):
-        from ..render import engine
-
+    def __init__(self, out: str, force: bool):
         self.out = Path(out)
         self.force = force
         self.digests = FileDigests()
-        engine.trust(trusted)
+        self.templates_checked: set = set()  # templates whose unknown names were looked for
 
     def folder(self, work: list) -> list[SourceResult]:
         """``work``: (path, recorded manifest entries by key) of sources in one folder; results in that order."""
@@ -70,8 +67,8 @@ class SourceProcessor:
         return [done[path] for path, _recorded in work]
 
     def __call__(self, path: str, recorded: dict, analysed: dict | None = None) -> SourceResult:
-        from ..render import engine
         from ..pipeline import check_file
+        from ..render import templates
 
         before = file_stat(path)  # taken before reading: a later change shows in the next build's stat
         checked = check_file(path, analysed=analysed)
@@ -89,7 +86,7 @@ class SourceProcessor:
                 return SourceResult(path, refused=f"{path}：{exc}", failed=len(ctx.format.documents))
             key = target.relative_to(self.out).as_posix()
             parts = input_parts(checked, document, self.digests)
-            done = DocumentResult(key, str(document.template), engine.display_path(document.template),
+            done = DocumentResult(key, str(document.template), templates.display_path(document.template),
                                   combined_digest(**parts), parts)
             result.documents.append(done)
             if not self.force and is_current(recorded.get(key), done.inputs, target):
@@ -101,35 +98,37 @@ class SourceProcessor:
                 done.error = str(exc)
                 continue
             finally:
-                if engine.shares_context(document.template):
+                if templates.shares_context(document.template):
                     pristine.append(context)
+            if done.template in self.templates_checked:
+                continue  # a template's unknown names are reported once, from its first document
+            self.templates_checked.add(done.template)
             try:
-                done.unknown = engine.undefined_names(document.template, context)
+                done.unknown = templates.undefined_names(document.template, context)
             except UserError:
                 done.unknown = []
         previous = previous_candidate(Path(path), ctx.data)
         if before is not None and ctx.source.digest:
             result.entry = (before, ctx.source.digest, str(ctx.model.get("格式")), str(ctx.format.folder),
                             os.path.abspath(previous) if previous else None)
-        result.trusted = sorted(engine.trusted())
         return result
 
 
 _PROCESSOR: SourceProcessor | None = None
 
 
-def _start_worker(out: str, force: bool, trusted: list) -> None:
+def _start_worker(out: str, force: bool) -> None:
     global _PROCESSOR
-    _PROCESSOR = SourceProcessor(out, force, trusted)
+    _PROCESSOR = SourceProcessor(out, force)
 
 
 def _process_in_worker(work: list) -> list[SourceResult]:
     return _PROCESSOR.folder(work)
 
 
-def processed(folders: list[list], out: Path, force: bool, jobs: int, trusted=()):
+def processed(folders: list[list], out: Path, force: bool, jobs: int):
     """The :class:`SourceResult` list of each folder's work, in order: in this process, or in up to ``jobs`` workers.
 
     A department's years go to one process together, so that last year's source is analysed once.
     """
-    yield from parallel.in_order(_process_in_worker, folders, jobs, _start_worker, (str(out), force, sorted(trusted)))
+    yield from parallel.in_order(_process_in_worker, folders, jobs, _start_worker, (str(out), force))

@@ -18,7 +18,39 @@ _chinese_click()
 
 
 class _Group(click.Group):
-    """Turns user errors into messages and bugs into a short internal-error note."""
+    """Turns user errors into messages and bugs into a short internal-error note.
+
+    The commands that live beside the code they drive (``build`` in
+    :mod:`perfdoc.build.orchestrate`…) are imported only when run: ``perfdoc --help``
+    reads their one-line help from the module's source instead.
+    """
+
+    lazy: dict[str, tuple[str, str]] = {}  # command name → (module under perfdoc, function)
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in self.lazy:
+            import importlib
+
+            module, attribute = self.lazy[name]
+            self.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), attribute), name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.commands or name not in self.lazy:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
+            else:
+                help_text = _first_line_of_help(*self.lazy[name])
+                rows.append((name, click.utils.make_default_short_help(help_text, formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx):
         try:
@@ -158,10 +190,23 @@ def docs(output):
 
 
 def _register(module: str, command: str, name: str) -> None:
-    """Commands that live beside the code they drive."""
-    import importlib
+    """Commands that live beside the code they drive, imported when run (see :class:`_Group`)."""
+    _Group.lazy[name] = (module, command)
 
-    main.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), command), name)
+
+def _first_line_of_help(module: str, function: str) -> str:
+    """The first line of a command function's docstring, read from its module's source without importing it
+    (found by pattern: parsing the whole module would cost more than importing click)."""
+    import importlib.util
+    import re
+
+    spec = importlib.util.find_spec(f"perfdoc.{module}")
+    try:
+        text = Path(spec.origin).read_text(encoding="utf-8")
+    except (OSError, AttributeError, TypeError):
+        return ""
+    found = re.search(rf"^def {re.escape(function)}\(.*?\):[^\n]*\n\s+(\"\"\"|\'\'\')([^\n]*)", text, re.M | re.S)
+    return found.group(2).split(found.group(1))[0].strip() if found else ""
 
 
 _register("cli.format_commands", "formats_command", "formats")

@@ -28,6 +28,7 @@ from lxml import etree
 from ..errors import Diagnostic, RenderError, Severity, UserError
 from ..load.format_schema import did_you_mean
 from . import diagnose
+from .problems import describe
 from .extract import _w
 from .markdown import BODY_STYLE, DEEPEST_HEADING_STYLE, HEADING_STYLES
 
@@ -96,10 +97,10 @@ def _tag_problems(template: Path, data: bytes) -> list[Diagnostic]:
                                                       f"标签应写作“{fixed}”（半角）"))
     out = []
     for problem in diagnose.tag_problems(data):
-        if (problem.place.part, problem.place.phrase) in typed_wide:
+        if (problem.part, problem.place) in typed_wide:
             continue  # the unclosed or stray tag is the full-width brace's doing, said once by PD904
         code = "PD904" if problem.reason.startswith("标签中有全角符号") else "PD902"
-        out.append(_problem(code, template, problem.describe()))
+        out.append(_problem(code, template, describe(problem)))
     return out + ime
 
 
@@ -255,7 +256,7 @@ def _template_source(template: Path) -> str | None:
 
 
 def _render_problems(template: Path, fmt) -> list[Diagnostic]:
-    from .engine import render_document
+    from .templates import render_document
 
     try:
         render_document(template, sample_context(fmt))
