@@ -159,9 +159,9 @@ def time_renderer(name: str, root: Path, sample: int) -> dict:
     documents = []
     for path in files[:: max(1, len(files) // sample)]:
         checked = check_file(path)
-        for document in checked.context.format.documents:
-            properties = CoreProperties.for_source(checked.context.model, document.title)
-            documents.append((document.template, template_context(checked.context), properties))
+        for document in checked.analysis.format.documents:
+            properties = CoreProperties.for_source(checked.analysis.model, document.title)
+            documents.append((document.template, template_context(checked.analysis), properties))
     out = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root))
     # not timed: each template's first document (imports; perfdoc compiles the template then)
     seen = set()

@@ -146,7 +146,7 @@ def exercise(example: Example, workdir: Path, stats: Stats | None = None) -> lis
     except Exception as exc:  # noqa: BLE001 - any exception is a finding
         return found(_crash_signature("validate", exc), f"check_file raised {type(exc).__name__}: {exc}", traceback.format_exc())
     try:
-        texts = {checked.path: checked.context.source.text} if checked.context else {str(path): example.text}
+        texts = {checked.path: checked.analysis.source.text} if checked.analysis else {str(path): example.text}
         format_text(checked.diagnostics, texts)
         json.loads(as_json(checked.diagnostics))
     except Exception as exc:  # noqa: BLE001
@@ -161,7 +161,7 @@ def exercise(example: Example, workdir: Path, stats: Stats | None = None) -> lis
             found("valid source refused", "a source built to be valid has errors: " + "; ".join(
                 f"{d.code} {d.message}" for d in checked.errors[:5]))
         return findings
-    fmt = checked.context.format if checked.context else None
+    fmt = checked.analysis.format if checked.analysis else None
     if fmt is None:
         return found("no format without error", "no error reported, yet the source has no usable format")
     stats.rendered_sources += 1
@@ -219,7 +219,7 @@ def render(checked, document) -> bytes:
         from perfdoc.render.engine import render_document
         from perfdoc.render.package import CoreProperties
 
-        ctx = checked.context
+        ctx = checked.analysis
         return render_document(document.template, build_context(ctx), CoreProperties.for_source(ctx.model, document.title))
     return render_checked(checked, document)
 

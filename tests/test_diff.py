@@ -244,7 +244,7 @@ def test_rev_lists_stale_documents_from_the_manifest(repo):
     root, source = repo
     out = Path("build")
     checked = check_file(source)
-    documents = checked.context.format.documents
+    documents = checked.analysis.format.documents
     keys = [build.output_path(out, checked, d).relative_to(out).as_posix() for d in documents]
     outputs = {
         # built from the committed version: its digest is not the current one

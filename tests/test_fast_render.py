@@ -74,11 +74,11 @@ def reference(template: Path, context: dict, properties: CoreProperties | None =
 def test_every_example_document_is_byte_identical(source):
     checked = check_file(source)
     assert not checked.errors
-    for document in checked.context.format.documents:
-        properties = CoreProperties.for_source(checked.context.model, document.title)
-        expected = reference(document.template, template_context(checked.context), properties)
-        assert fast(document.template, template_context(checked.context), properties) == expected, document.name
-        assert engine.render_document(document.template, template_context(checked.context), properties) == expected
+    for document in checked.analysis.format.documents:
+        properties = CoreProperties.for_source(checked.analysis.model, document.title)
+        expected = reference(document.template, template_context(checked.analysis), properties)
+        assert fast(document.template, template_context(checked.analysis), properties) == expected, document.name
+        assert engine.render_document(document.template, template_context(checked.analysis), properties) == expected
 
 
 def rich_template(path: Path, *, core: bool = True) -> Path:
@@ -400,6 +400,6 @@ def test_build_output_is_the_reference_renderers(workspace):
     for path, data in outputs(workspace).items():
         _fmt, department, year, name = path.split("/")
         checked = check_file(workspace / "sources" / "testfmt" / department / f"{year}.yaml")
-        document = checked.context.format.document(name[: -len(".docx")])
-        properties = CoreProperties.for_source(checked.context.model, document.title)
-        assert data == reference(document.template, template_context(checked.context), properties)
+        document = checked.analysis.format.document(name[: -len(".docx")])
+        properties = CoreProperties.for_source(checked.analysis.model, document.title)
+        assert data == reference(document.template, template_context(checked.analysis), properties)

@@ -86,8 +86,8 @@ def similarity(rendered: str, original: str) -> float:
 
 def checked(source: str):
     result = check_file(REPO / source)
-    assert result.context is not None and not result.errors, [d.message for d in result.errors]
-    return result.context
+    assert result.analysis is not None and not result.errors, [d.message for d in result.errors]
+    return result.analysis
 
 
 def render_all(ctx) -> dict:

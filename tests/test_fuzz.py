@@ -204,7 +204,7 @@ def test_del_and_c1_control_characters_are_removed_with_a_located_warning(workdi
     (warning,) = [d for d in checked.diagnostics if d.code == "PD005"]
     assert (warning.location.line, warning.location.col) == (4, 8)
     assert f"U+{ord(character):04X}" in warning.message
-    assert checked.context.source.data["部门"]["名称"] == "甲乙"
+    assert checked.analysis.source.data["部门"]["名称"] == "甲乙"
 
 
 def test_a_format_name_too_long_for_a_file_name_is_pd108_not_a_crash(workdir):

@@ -24,7 +24,7 @@ SOURCES = find_sources([REPO / "sources"])
 def _cases():
     for source in SOURCES:
         checked = check_file(source)
-        for document in checked.context.format.documents:
+        for document in checked.analysis.format.documents:
             yield pytest.param(source, document.name, id=f"{source.parent.name}-{source.stem}-{document.name}")
 
 
@@ -32,7 +32,7 @@ def _cases():
 def test_rendered_text_matches_golden(source, document_name):
     checked = check_file(source)
     assert not checked.errors
-    document = checked.context.format.document(document_name)
+    document = checked.analysis.format.document(document_name)
     text = document_text(render_checked(checked, document))
     golden = GOLDEN / f"{source.parent.parent.name}-{source.parent.name}-{source.stem}-{document_name}.txt"
     if os.environ.get("PERFDOC_UPDATE_GOLDEN"):
@@ -46,6 +46,6 @@ def test_every_golden_file_belongs_to_a_document():
     expected = {
         f"{s.parent.parent.name}-{s.parent.name}-{s.stem}-{d.name}.txt"
         for s in SOURCES
-        for d in check_file(s).context.format.documents
+        for d in check_file(s).analysis.format.documents
     }
     assert {p.name for p in GOLDEN.glob("*.txt")} == expected

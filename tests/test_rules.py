@@ -97,7 +97,7 @@ def test_zero_over_zero_is_zero_percent_not_a_warning(check):
     text = "预算:\n  年初预算: 431.77\n  调整数: 0\n  实际支出: {一般公共预算: 431.77, 政府性基金: 0}\n绩效自评:\n  政府性基金: {项目数: 0, 资金: 0}\n"
     result = check(text)
     assert "PD203" not in [d.code for d in result.diagnostics]
-    assert str(result.context.figures.get(("绩效自评", "政府性基金", "占比"))) == "0.00%"
+    assert str(result.analysis.figures.get(("绩效自评", "政府性基金", "占比"))) == "0.00%"
 
 
 def test_grade_band_uses_format_scheme(check):
@@ -119,7 +119,7 @@ def test_score_includes_budget_execution_points(check):
     result = check(textwrap.dedent(text))
     codes = [d.code for d in result.diagnostics]
     assert "PD301" not in codes and "PD304" not in codes and "PD303" not in codes
-    assert str(result.context.figures.score) == "97.28"
+    assert str(result.analysis.figures.score) == "97.28"
 
 
 def test_indicator_targets(check):
@@ -166,7 +166,7 @@ def test_narrative_reference_renders_true_figure(check):
 
     result = check(textwrap.dedent(text))
     assert not result.errors
-    rendered = render_references(result.context.model["叙述"]["支出概况"], result.context.figures.values)
+    rendered = render_references(result.analysis.model["叙述"]["支出概况"], result.analysis.figures.values)
     assert rendered == "财政拨款收入366.10万元。"
 
 

@@ -104,9 +104,9 @@ def test_scaffold_validates_without_errors(fmt):
     text = scaffold_yaml(fmt, DEPARTMENT, YEAR)
     result = check_text(text, _path(fmt))
     assert not result.errors, format_text(result.errors, {_path(fmt): text})
-    assert result.context.model["格式"] == fmt
-    assert result.context.model["年度"] == YEAR
-    assert result.context.model["部门"]["名称"] == DEPARTMENT
+    assert result.analysis.model["格式"] == fmt
+    assert result.analysis.model["年度"] == YEAR
+    assert result.analysis.model["部门"]["名称"] == DEPARTMENT
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -81,7 +81,7 @@ def render_output(source: Path, document_name: str) -> bytes:
     refused = refusal(checked)
     if refused:
         raise UserError(refused)
-    return render_checked(checked, checked.context.format.document(document_name))
+    return render_checked(checked, checked.analysis.format.document(document_name))
 
 
 def render_checked(checked, document, context: dict | None = None) -> bytes:
@@ -92,7 +92,7 @@ def render_checked(checked, document, context: dict | None = None) -> bytes:
     from ..render.engine import render_document
     from ..render.package import CoreProperties
 
-    ctx = checked.context
+    ctx = checked.analysis
     properties = CoreProperties.for_source(ctx.model, document.title)
     return render_document(document.template, context if context is not None else template_context(ctx), properties)
 
@@ -110,7 +110,7 @@ def template_context(ctx) -> dict:
 
 def output_path(out: Path, checked, document) -> Path:
     """``<out>/<format>/<department>/<year>/<document>.docx``."""
-    ctx = checked.context
+    ctx = checked.analysis
     name = document.name
     if not name or name in (".", "..") or Path(name).name != name:
         raise FormatError(f"{ctx.format.config_path}: 文档名称“{name}”不能用作文件名")
@@ -157,11 +157,11 @@ def input_digest(checked, document, digests: FileDigests | None = None) -> str:
 
     digests = digests or FileDigests()
     source = Path(checked.path)
-    previous = previous_year_path(source, checked.context.data)
+    previous = previous_year_path(source, checked.analysis.data)
     return combined_digest(
         source=digests.of_readable(source),
         template=digests.of(document.template),
-        format=digests.of(checked.context.format.config_path),
+        format=digests.of(checked.analysis.format.config_path),
         previous=digests.of_readable(previous) if previous else EMPTY_DIGEST,
     )
 
@@ -190,14 +190,6 @@ def renderer_identity() -> str:
         code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     versions = [f"{name}={importlib.metadata.version(name)}" for name in RENDERING_LIBRARIES]
     return " ".join([f"perfdoc={__version__}", f"code={code.hexdigest()}", *versions])
-
-
-def _previous_candidate(path: Path, data) -> Path | None:
-    """Where last year's source would be, whether or not it exists (validate.previous_year_path without the check)."""
-    year = data.get("年度") if isinstance(data, dict) else None
-    if not isinstance(year, int) or path.stem != str(year):
-        return None
-    return path.with_name(f"{year - 1}{path.suffix}")
 
 
 # ---------------------------------------------------------------- manifest and cache
@@ -371,7 +363,7 @@ def refusal(checked) -> str | None:
     """Why a source cannot be rendered (its diagnostics), or None when it can."""
     from ..report import format_text
 
-    ctx = checked.context
+    ctx = checked.analysis
     if ctx is not None and ctx.format is not None and not checked.errors:
         return None
     texts = {checked.path: ctx.source.text} if ctx is not None else {}
@@ -424,9 +416,9 @@ class SourceProcessor:
         checked = check_file(path)
         refused = refusal(checked)
         if refused:
-            fmt = checked.context.format if checked.context else None
+            fmt = checked.analysis.format if checked.analysis else None
             return SourceResult(path, refused=refused, failed=len(fmt.documents) if fmt else 1)
-        ctx = checked.context
+        ctx = checked.analysis
         result = SourceResult(path, warnings=len(checked.warnings))
         pristine: list[dict] = []  # a context no template has changed, for the next document
         for document in ctx.format.documents:
@@ -450,7 +442,9 @@ class SourceProcessor:
                 done.unknown = engine.undefined_names(document.template, context)
             except UserError:
                 done.unknown = []
-        previous = _previous_candidate(Path(path), ctx.data)
+        from ..pipeline import last_year_path
+
+        previous = last_year_path(Path(path), ctx.data)
         result.entry = {
             "sha256": self.digests.of_readable(Path(path)),
             "format": ctx.model.get("格式"),
@@ -591,7 +585,7 @@ def template_warnings(pairs) -> list[str]:
         if template in seen:
             continue
         seen.add(template)
-        unknown = undefined_names(template, template_context(checked.context))
+        unknown = undefined_names(template, template_context(checked.analysis))
         if unknown:
             warnings.append(_unknown_names_warning(template, display_path(template), unknown))
     return warnings
@@ -710,7 +704,7 @@ def render_command(source, document_name, output):
     if refused:
         click.echo(refused, err=True)
         sys.exit(1)
-    fmt = checked.context.format
+    fmt = checked.analysis.format
     if document_name:
         document = fmt.document(document_name)
     elif fmt.documents:

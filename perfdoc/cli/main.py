@@ -91,12 +91,12 @@ def show(source, output_format):
     from ..pipeline import check_file
 
     result = check_file(source)
-    if result.context is None:
+    if result.analysis is None:
         from ..report import format_text
 
         click.echo(format_text(result.diagnostics, {}), err=True)
         sys.exit(1)
-    rows = figure_rows(result.context)
+    rows = figure_rows(result.analysis)
     if output_format == "json":
         click.echo(render_json(rows))
     else:

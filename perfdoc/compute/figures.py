@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .indicators import judge_indicator
 from ..numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, round_half_up
-from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
+from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, PROJECT_SUMS, THREE_PUBLIC_ITEMS
 
 BUDGET_EXECUTION = "预算执行率"
 
@@ -341,7 +341,7 @@ def _projects(calc, projects):
     if not projects:
         return
     total = ("项目合计",)
-    for key in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余"):
+    for key in PROJECT_SUMS:
         label = key if key.endswith("合计") else f"{key}合计"
         calc.total(total + (key,), [("项目", i, key) for i in range(len(projects))], f"各项目{label}")
     calc.ratio(total + ("执行率",), total + ("实际支出",), total + ("调整后预算",), "项目执行率 = 实际支出合计 / 调整后预算合计")

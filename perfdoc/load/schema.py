@@ -67,6 +67,8 @@ LEVEL2 = ("数量", "质量", "时效", "成本", "经济效益", "社会效益"
 INCOME_ITEMS = ("上年结转", "公共财政拨款", "政府基金拨款", "纳入专户管理的非税收入拨款", "其他收入")
 THREE_PUBLIC_ITEMS = ("公务接待费", "公务用车运维费", "公务用车购置费", "因公出国费")
 ASSET_ITEMS = ("在用固定资产", "出租固定资产", "其他")
+# The amounts of a project that 项目合计 adds up over all projects.
+PROJECT_SUMS = ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余")
 
 # Narrative sections, in the order a report usually has them.
 NARRATIVE_SECTIONS = {
@@ -265,7 +267,7 @@ SOURCE_SCHEMA = _map(
     项目=_list("项目（专项资金），每个一项", _PROJECT),
     项目合计=_map(
         "各项目合计（自动计算；照抄旧文档时可填写，将与计算结果核对）",
-        **{key: _derived_amount(f"各项目{key}之和") for key in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余", "评价项目资金")},
+        **{key: _derived_amount(f"各项目{key}之和") for key in (*PROJECT_SUMS, "评价项目资金")},
         执行率=_derived_percent("项目执行率 = 实际支出合计 / 调整后预算合计"),
     ),
     年度目标=_list(

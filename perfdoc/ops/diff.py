@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -28,6 +29,9 @@ from ..compute.figures import iter_leaves
 from ..errors import SourceSyntaxError, UserError
 from ..numbers import HUNDRED, Amount, Percent, format_amount, plain, round_half_up
 from ..load.schema import SOURCE_SCHEMA, dotted, iter_fields
+
+if TYPE_CHECKING:
+    from ..pipeline import Analysis
 
 GRADE_PATH = ("评分", "评价等次")
 # 年度 differs by design between two years; the title says which years they are.
@@ -47,18 +51,18 @@ COMPARISON = "比较"
 
 @dataclass(frozen=True)
 class Side:
-    """One of the two sources: how the user named it, and its analysed context."""
+    """One of the two sources: how the user named it, and its analysed record."""
 
     label: str
-    ctx: object  # rules.Context
+    analysis: "Analysis"
 
     @property
     def department(self) -> str:
-        return str((self.ctx.model.get("部门") or {}).get("名称") or "")
+        return str((self.analysis.model.get("部门") or {}).get("名称") or "")
 
     @property
     def year(self):
-        return self.ctx.model.get("年度")
+        return self.analysis.model.get("年度")
 
 
 @dataclass(frozen=True)
@@ -196,7 +200,7 @@ class Comparison:
 
 def compare(old: Side, new: Side, correction: bool = False) -> Comparison:
     kind, title = describe(old, new, correction)
-    figures, texts = figure_changes(old.ctx, new.ctx), text_changes(old.ctx, new.ctx)
+    figures, texts = figure_changes(old.analysis, new.analysis), text_changes(old.analysis, new.analysis)
     return Comparison(kind, title, old, new, figures=figures, texts=texts)
 
 
@@ -347,8 +351,8 @@ def stale_documents(source: Path, out: Path) -> tuple[list[str] | None, str]:
         return None, f"未找到 {manifest_path}，无法判断已生成的文档是否过期。"
     checked = check_file(source)
     current: dict[str, str] = {}
-    if checked.context is not None and checked.context.format is not None:
-        for document in checked.context.format.documents:
+    if checked.analysis is not None and checked.analysis.format is not None:
+        for document in checked.analysis.format.documents:
             key = build.output_path(out, checked, document).relative_to(out).as_posix()
             current[key] = build.input_digest(checked, document)
     here = source.resolve()

@@ -598,9 +598,9 @@ def _reference_rows() -> list[tuple[str, str, str]]:
     from ..pipeline import check_text
 
     result = check_text(_REFERENCE_SOURCE, "2022.yaml")
-    if result.context is None:
+    if result.analysis is None:
         return []
-    values = result.context.figures.values
+    values = result.analysis.figures.values
     rows = []
     for reference, note in _REFERENCES:
         try:
@@ -713,7 +713,7 @@ def _example_section() -> list[str]:
     display, text, real = example_text()
     checked = check_text(text, display)
     errors, warnings = len(checked.errors), len(checked.warnings)
-    data = checked.context.data if checked.context is not None else {}
+    data = checked.analysis.data if checked.analysis is not None else {}
     stated = _stated_derived(data)
     out = ["## 完整示例", ""]
     if real:

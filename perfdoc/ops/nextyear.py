@@ -95,7 +95,7 @@ def dump_text(yaml: YAML, document) -> str:
 
 
 def next_year_text(ctx) -> str:
-    """Next year's source text, from this year's validated :class:`~perfdoc.rules.Context`."""
+    """Next year's source text, from this year's validated :class:`~perfdoc.pipeline.Analysis`."""
     text = ctx.source.text
     try:
         yaml = round_trip_yaml(text)
@@ -413,10 +413,10 @@ def next_year_command(source, output, force):
 
     source = Path(source)
     checked = check_file(source, with_previous=False)
-    if checked.context is None:
+    if checked.analysis is None:
         problem = checked.diagnostics[0].message if checked.diagnostics else "无法读取"
         raise UserError(f"{source} 无法读取，不能生成下一年度的文件：{problem}")
-    year = checked.context.model.get("年度")
+    year = checked.analysis.model.get("年度")
     if not isinstance(year, int):
         raise UserError(f"{source} 没有有效的“年度”，无法确定下一年度")
     target = Path(output) if output else source.with_name(f"{year + 1}{source.suffix or '.yaml'}")
@@ -428,9 +428,9 @@ def next_year_command(source, output, force):
             f"请先运行 perfdoc validate {source}",
             err=True,
         )
-    text = next_year_text(checked.context)
+    text = next_year_text(checked.analysis)
     atomic_write_text(target, text)
-    result = check_text(text, str(target), previous_text=checked.context.source.text)
+    result = check_text(text, str(target), previous_text=checked.analysis.source.text)
     click.echo(f"已生成 {target}（{year + 1} 年度）")
     if result.errors:
         click.echo(format_text(result.errors, {str(target): text}), err=True)

@@ -37,8 +37,6 @@ EVALUATOR_ROWS = 4
 # context because a pattern's braces cannot be written inside a {{p … }} tag.
 LIST_NUMBERING = {"顿号": "{n}、", "括号": "（{n}）", "点": "{n}. "}
 
-# Keys of the derived totals maps, which the schema declares without fields.
-PROJECT_TOTAL_KEYS = ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余", "执行率", "评价项目数", "评价项目资金")
 
 
 def build_context(ctx) -> dict:
@@ -48,7 +46,8 @@ def build_context(ctx) -> dict:
     _render_markdown_fields(tree, figures)
     tree = _fill(tree, SOURCE_SCHEMA)
     tree["收支合计"] = _fill(tree.get("收支合计") or {}, SOURCE_SCHEMA.fields["机构收支"].item)
-    tree["项目合计"] = {key: (tree.get("项目合计") or {}).get(key) for key in PROJECT_TOTAL_KEYS}
+    tree["项目合计"] = _fill(tree.get("项目合计") or {}, SOURCE_SCHEMA.fields["项目合计"])
+    tree["项目合计"].setdefault("评价项目数", MISSING)  # counted, never stated: the schema leaves it out
     tree["叙述"] = narratives(ctx.model, figures)
     tree["格式"] = format_options(ctx.format, ctx.model)
     labels = tree["格式"]["标签"]
