@@ -80,16 +80,6 @@ class UsageError(UserError):
     exit_code = 2
 
 
-class SourceSyntaxError(UserError):
-    """A source file cannot be read as YAML at all; carries a location."""
-
-    def __init__(self, message: str, location: Location | None = None, code: str = "PD001"):
-        super().__init__(message)
-        self.message = message
-        self.location = location
-        self.code = code
-
-
 class FormatError(UserError):
     """A format folder under templates/ is missing or malformed."""
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .compute.figures import Figures, compute
-from .errors import Diagnostic, FormatError, SourceSyntaxError
+from .errors import Diagnostic, FormatError
 from .load.formats import Format, load_format
-from .load.loader import Source, load_path
+from .load.loader import Source, load_path, load_text
 from .load.model import build_model
 from .build.parallel import in_order
 from .rules import all_rules
@@ -139,45 +139,32 @@ def check_file(path: str | Path, with_previous: bool = True, analysed: dict | No
     that last year's file is not read twice; this file's analysis is added to it.
     """
     path = Path(path)
-    result = Checked(str(path))
-    try:
-        source = load_path(path)
-    except SourceSyntaxError as exc:
-        result.diagnostics.append(Diagnostic(code=exc.code, message=exc.message, file=str(path), location=exc.location))
-        return result
+    source, load_diagnostics = load_path(path)
+    if source is None:
+        return Checked(str(path), load_diagnostics)
     previous = None
     if with_previous:
         prev_path = previous_year_path(path, source.data)
         if prev_path is not None and analysed is not None and prev_path in analysed:
             previous = analysed[prev_path]
         elif prev_path is not None:
-            try:
-                previous = analyse(load_path(prev_path))
-            except SourceSyntaxError:
-                previous = None  # last year's own errors are reported when it is checked
+            last_year = load_path(prev_path).source  # its own problems are reported when it is checked
+            previous = analyse(last_year) if last_year is not None else None
     analysis = analyse(source, previous)
     if analysed is not None:
         analysed[path] = analysis
-    result.analysis = analysis
-    result.diagnostics = sorted(source.load_diagnostics + run_rules(analysis), key=Diagnostic.sort_key)
-    return result
+    return Checked(str(path), sorted(load_diagnostics + run_rules(analysis), key=Diagnostic.sort_key), analysis)
 
 
 def check_text(text: str, path: str = "<text>", previous_text: str | None = None) -> Checked:
     """Validate YAML text (used by tests and the scaffold); ``previous_text`` is last year's."""
-    from .load.loader import load_text
-
-    result = Checked(path)
-    try:
-        source = load_text(text, path)
-        previous = analyse(load_text(previous_text, "<上年>")) if previous_text else None
-    except SourceSyntaxError as exc:
-        result.diagnostics.append(Diagnostic(code=exc.code, message=exc.message, file=path, location=exc.location))
-        return result
+    source, load_diagnostics = load_text(text, path)
+    if source is None:
+        return Checked(path, load_diagnostics)
+    last_year = load_text(previous_text, "<上年>").source if previous_text else None
+    previous = analyse(last_year) if last_year is not None else None
     analysis = analyse(source, previous)
-    result.analysis = analysis
-    result.diagnostics = sorted(source.load_diagnostics + run_rules(analysis), key=Diagnostic.sort_key)
-    return result
+    return Checked(path, sorted(load_diagnostics + run_rules(analysis), key=Diagnostic.sort_key), analysis)
 
 
 def check_files(paths: list[Path], jobs: int = 1) -> Iterator[Checked]:

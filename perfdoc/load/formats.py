@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import FormatError, SourceSyntaxError
+from ..errors import FormatError
 from .loader import load_path
 
 
@@ -108,11 +108,12 @@ def load_format(name: str, root: Path | None = None) -> Format:
 
 def _parse_format(folder: Path) -> Format:
     config = folder / "format.yaml"
-    try:
-        data = load_path(config).data
-    except SourceSyntaxError as exc:
-        where = f":{exc.location.line}:{exc.location.col}" if exc.location else ""
-        raise FormatError(f"{config}{where}: {exc.message}") from None
+    loaded = load_path(config)
+    if loaded.source is None:
+        problem = loaded.diagnostics[-1]
+        where = f":{problem.location.line}:{problem.location.col}" if problem.location else ""
+        raise FormatError(f"{config}{where}: {problem.message}")
+    data = loaded.data
     if not isinstance(data, dict):
         raise FormatError(f"{config}: 应为键值映射")
 

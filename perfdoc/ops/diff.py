@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..compute.figures import iter_leaves
-from ..errors import SourceSyntaxError, UserError
+from ..errors import UserError
 from ..numbers import HUNDRED, Amount, Percent, format_amount, plain, round_half_up
 from ..load.schema import SOURCE_SCHEMA, dotted, iter_fields
 
@@ -303,32 +303,23 @@ def merged_order(old_paths: list, new_paths: list) -> list:
 def side_from_file(path: Path) -> Side:
     from ..load.loader import load_path
 
-    try:
-        source = load_path(path)
-    except SourceSyntaxError as exc:
-        raise UserError(f"{_where(path, exc)}: 无法读取，不能比较：{exc.message}") from None
-    return Side(str(path), _analyse(source))
+    return _side(str(path), load_path(path))
 
 
 def side_from_bytes(raw: bytes, label: str) -> Side:
-    from ..load.loader import decode, load_text
+    from ..load.loader import load_bytes
 
-    try:
-        text, _ = decode(raw, label)
-        source = load_text(text, label)
-    except SourceSyntaxError as exc:
-        raise UserError(f"{_where(label, exc)}: 无法读取，不能比较：{exc.message}") from None
-    return Side(label, _analyse(source))
+    return _side(label, load_bytes(raw, label))
 
 
-def _analyse(source):
+def _side(label: str, loaded) -> Side:
     from ..pipeline import analyse
 
-    return analyse(source)
-
-
-def _where(name, exc: SourceSyntaxError) -> str:
-    return f"{name}:{exc.location.line}:{exc.location.col}" if exc.location else str(name)
+    if loaded.source is None:
+        problem = loaded.diagnostics[-1]
+        where = f"{label}:{problem.location.line}:{problem.location.col}" if problem.location else label
+        raise UserError(f"{where}: 无法读取，不能比较：{problem.message}")
+    return Side(label, analyse(loaded.source))
 
 
 # ---------------------------------------------------------------- stale documents

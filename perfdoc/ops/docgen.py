@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import Diagnostic, Severity, SourceSyntaxError
+from ..errors import Diagnostic, Severity
 from ..load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted, field_at, iter_fields
 
 RULES_FILE = "rules.md"
@@ -141,12 +141,7 @@ def load_error_example(entry: LoadError) -> Diagnostic:
             path.write_bytes(entry.trigger)
         else:
             path = Path(folder) / "不存在" / EXAMPLE_NAME
-        try:
-            source = load_path(path)
-        except SourceSyntaxError as exc:
-            found = [Diagnostic(code=exc.code, message=exc.message, file=EXAMPLE_NAME, location=exc.location)]
-        else:
-            found = [d.located(EXAMPLE_NAME, d.location) for d in source.load_diagnostics]
+        found = [d.located(EXAMPLE_NAME, d.location) for d in load_path(path).diagnostics]
     for diagnostic in found:
         if diagnostic.code == entry.code:
             return diagnostic
@@ -495,9 +490,8 @@ def annotate(text: str) -> str:
     from ..load.loader import load_text
     from .scaffold import DERIVED_NOTE
 
-    try:
-        source = load_text(text)
-    except SourceSyntaxError:
+    source = load_text(text).source
+    if source is None:
         return text
     lines = text.splitlines()
     keys_by_line: dict[int, list] = {}
@@ -530,12 +524,7 @@ def annotate(text: str) -> str:
             note = note.replace("（自动计算）", "") + DERIVED_NOTE
         lines[number - 1] = f"{line}  # {note}"
     annotated = "\n".join(lines) + ("\n" if text.endswith("\n") else "")
-    try:
-        if load_text(annotated).data != source.data:
-            return text
-    except SourceSyntaxError:
-        return text
-    return annotated
+    return annotated if load_text(annotated).data == source.data else text
 
 
 def _display_width(text: str) -> int:
