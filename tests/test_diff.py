@@ -1,7 +1,7 @@
 """``perfdoc diff``: year-over-year and correction reports, their formats, and ``--rev``.
 
 The text output is compared with golden files under tests/golden/diff/;
-``PERFDOC_UPDATE_GOLDEN=1 pytest tests/test_diff.py`` rewrites them.
+``PERFDOC_UPDATE_GOLDEN=1 pytest tests/test_diff.py`` rewrites them (and fails: run again).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 from decimal import Decimal
@@ -21,6 +20,7 @@ from click.testing import CliRunner
 from perfdoc.cli import main
 from perfdoc.ops.diff import FigureChange
 from perfdoc.numbers import Amount, Percent
+from perfdoc.testing.golden import assert_golden as check_golden
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "diff"
@@ -33,12 +33,7 @@ def run(*args):
 
 
 def assert_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("PERFDOC_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"{path} 不存在：用 PERFDOC_UPDATE_GOLDEN=1 生成"
-    assert text == path.read_text(encoding="utf-8")
+    check_golden(GOLDEN / name, text)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -11,8 +12,8 @@ from perfdoc.errors import Severity
 from perfdoc.load.loader import load_text
 from perfdoc.rules import Rule, _REGISTRY, all_rules
 from perfdoc.load.schema import SOURCE_SCHEMA
-from tests.conftest import REPO
 
+REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 RULES = all_rules()
 

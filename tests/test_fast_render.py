@@ -29,8 +29,8 @@ import docx
 import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
-from test_build import BROKEN_TOTAL, run, write_source
-from test_build import make_template as _make_template
+from perfdoc.testing.workspace import BROKEN_TOTAL, run, write_source
+from perfdoc.testing.workspace import make_template as _make_template
 
 import perfdoc.build.batch
 import perfdoc.build.parallel

@@ -1,6 +1,6 @@
 """Property tests from source text to Word document (a small run of bench/fuzz.py).
 
-The generators and the properties live in ``bench/fuzz.py``; here they run
+The generators and the properties live in :mod:`perfdoc.testing.fuzzing`; here they run
 with the hypothesis profile "ci" (a few dozen examples each, no deadline).
 ``python bench/fuzz.py --examples 10000`` is the large run.
 
@@ -16,19 +16,13 @@ finding fails once it is fixed, so that its entry is removed.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-REPO = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("perfdoc_fuzz", REPO / "bench" / "fuzz.py")
-fuzz = importlib.util.module_from_spec(_spec)
-sys.modules["perfdoc_fuzz"] = fuzz
-_spec.loader.exec_module(fuzz)
+from perfdoc.testing import fuzzing as fuzz
 
 settings.register_profile(
     "ci",
@@ -98,7 +92,7 @@ def test_valid_sources_show_every_amount_as_the_templates_print_it(workdir, exam
 @given(fuzz.valid_examples())
 def test_every_amount_the_oracle_expects_is_printed_by_a_template_of_its_format(example):
     """The oracle is not silently skipped: each tag it keys an amount to is in one of the format's templates."""
-    templates = sorted((REPO / "templates" / example.format).glob("*.docx"))
+    templates = sorted((fuzz.TEMPLATES / example.format).glob("*.docx"))
     used = "\n".join(fuzz.template_tags(t) for t in templates)
     from perfdoc.render.diagnose import normalise
 

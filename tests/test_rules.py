@@ -8,7 +8,7 @@ import pytest
 
 from perfdoc.rules import all_rules
 from perfdoc.pipeline import check_text
-from tests.conftest import example_source
+from perfdoc.ops.docgen import example_source
 
 RULES = all_rules()
 
@@ -228,3 +228,19 @@ def test_a_full_width_colon_inside_a_flow_mapping_gets_a_hint(check):
 def test_text_without_a_full_width_colon_key_gets_no_such_hint(check, text):
     hints = [d.hint for d in check(text + "\n").errors if d.code == "PD103"]
     assert hints and not any("全角冒号" in hint for hint in hints)
+
+
+@pytest.mark.parametrize("written", ["3661000万元", "0.036610万元"])
+def test_narrative_figure_in_the_wrong_unit_is_a_near_miss_of_the_figure(check, written):
+    """366.10 万元 written in 元 under the 万元 label (3661000), or converted to 万元 twice (0.036610): shifted by 10⁴."""
+    text = f"""
+    机构收支:
+      - 名称: 机关
+        收入: {{公共财政拨款: 366.10}}
+    叙述:
+      支出概况: 财政拨款收入{written}。
+    """
+    result = check(textwrap.dedent(text))
+    (near_miss,) = [d for d in result.diagnostics if d.code == "PD502"]
+    assert near_miss.message.startswith(f"“{written}”与 收支合计.收入.公共财政拨款 的 366.")
+    assert (near_miss.location.line, near_miss.location.col) == (10, 15)

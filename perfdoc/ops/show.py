@@ -19,17 +19,6 @@ class FigureRow:
     formula: str = ""
 
 
-def _walk(tree, prefix=()):
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from _walk(value, prefix + (key,))
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            yield from _walk(value, prefix + (index,))
-    elif isinstance(tree, Decimal):
-        yield prefix, tree
-
-
 def figure_rows(ctx) -> list[FigureRow]:
     figures = ctx.figures
     rows = []
