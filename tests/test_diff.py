@@ -286,11 +286,15 @@ def test_rev_takes_one_file():
     assert result.exit_code == 2
 
 
-def test_rich_table_for_a_terminal(correction, capsys):
-    from perfdoc.ops.diff import compare, render_rich, side_from_file
+def test_rich_table_for_a_terminal(correction):
+    from rich.console import Console
+
+    from perfdoc.ops.diff import compare, rich_report, side_from_file
 
     old, new = correction
-    render_rich(compare(side_from_file(old), side_from_file(new)), show_all=False)
-    output = capsys.readouterr().out
+    console = Console(width=200, record=True, file=io.StringIO())
+    for part in rich_report(compare(side_from_file(old), side_from_file(new)), show_all=False):
+        console.print(part)
+    output = console.export_text()
     assert "更正对比：广州市天河区总工会 2022年度" in output
     assert "预算.实际支出合计" in output and "+1.53个百分点" in output

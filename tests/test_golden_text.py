@@ -12,29 +12,24 @@ from pathlib import Path
 
 import pytest
 
-from perfdoc.build.batch import render_checked
+from perfdoc import api
 from perfdoc.render.extract import document_text
-from perfdoc.pipeline import check_file, find_sources
 from perfdoc.testing.golden import assert_golden
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden" / "rendered"
-SOURCES = find_sources([REPO / "sources"])
+SOURCES = api.sources([REPO / "sources"])
 
 
 def _cases():
     for source in SOURCES:
-        checked = check_file(source)
-        for document in checked.analysis.format.documents:
+        for document in api.check(source).analysis.format.documents:
             yield pytest.param(source, document.name, id=f"{source.parent.name}-{source.stem}-{document.name}")
 
 
 @pytest.mark.parametrize("source, document_name", list(_cases()))
 def test_rendered_text_matches_golden(source, document_name):
-    checked = check_file(source)
-    assert not checked.errors
-    document = checked.analysis.format.document(document_name)
-    text = document_text(render_checked(checked, document))
+    text = document_text(api.render(source, document_name))  # refuses a source with errors
     golden = GOLDEN / f"{source.parent.parent.name}-{source.parent.name}-{source.stem}-{document_name}.txt"
     assert_golden(golden, text)
 
@@ -43,7 +38,7 @@ def test_every_golden_file_belongs_to_a_document():
     expected = {
         f"{s.parent.parent.name}-{s.parent.name}-{s.stem}-{d.name}.txt"
         for s in SOURCES
-        for d in check_file(s).analysis.format.documents
+        for d in api.check(s).analysis.format.documents
     }
     assert {p.name for p in GOLDEN.glob("*.txt")} == expected
 

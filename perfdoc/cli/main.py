@@ -12,6 +12,7 @@ import click
 
 from .. import __version__
 from ..errors import UserError
+from .ops import diff_command, git_setup_command, next_year_command, textconv_command
 
 
 class _Group(click.Group):
@@ -52,15 +53,15 @@ def main():
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
 def validate(paths, output_format, strict, jobs):
     """校验数据文件（默认 sources/ 下全部），一次列出所有问题。"""
+    from .. import api
     from ..build.parallel import default_jobs
     from ..report import as_json, format_text, summary
-    from ..pipeline import check_files, find_sources
 
-    files = find_sources(paths or ["sources"])
+    files = api.sources(paths or ["sources"])
     if not files:
         raise click.UsageError("没有找到任何 .yaml 数据文件")
     diagnostics, texts = [], {}
-    for result in check_files(files, jobs or default_jobs()):
+    for result in api.check_all(files, jobs or default_jobs()):
         diagnostics.extend(result.diagnostics)
         if not result.diagnostics:
             continue
@@ -87,10 +88,10 @@ def validate(paths, output_format, strict, jobs):
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", help="输出格式")
 def show(source, output_format):
     """列出一个数据文件的输入数字与全部派生数字。"""
-    from ..ops.show import figure_rows, render_json, render_table
-    from ..pipeline import check_file
+    from .. import api
+    from ..ops.show import figure_rows, figure_table, render_json
 
-    result = check_file(source)
+    result = api.check(source)
     if result.analysis is None:
         from ..report import format_text
 
@@ -100,7 +101,9 @@ def show(source, output_format):
     if output_format == "json":
         click.echo(render_json(rows))
     else:
-        render_table(rows, title=Path(source).as_posix())
+        from rich.console import Console
+
+        Console().print(figure_table(rows, title=Path(source).as_posix()))
     if result.errors:
         click.echo(f"注意：该文件有 {len(result.errors)} 个错误，请先运行 perfdoc validate {source}", err=True)
         sys.exit(1)
@@ -162,7 +165,5 @@ def _register(module: str, command: str, name: str) -> None:
 
 _register("build.batch", "build_command", "build")
 _register("build.batch", "render_command", "render")
-_register("ops.diff", "diff_command", "diff")
-_register("ops.nextyear", "next_year_command", "next-year")
-_register("ops.gitutil", "textconv_command", "textconv")
-_register("ops.gitutil", "git_setup_command", "git-setup")
+for _command in (diff_command, next_year_command, textconv_command, git_setup_command):
+    main.add_command(_command)

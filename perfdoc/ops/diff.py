@@ -17,13 +17,10 @@ import csv
 import difflib
 import io
 import json
-import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import click
 
 from ..compute.figures import iter_leaves
 from ..errors import UserError
@@ -446,15 +443,16 @@ def _md_row(cells) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
-def render_rich(comparison: Comparison, show_all: bool) -> None:
-    from rich.console import Console
+def rich_report(comparison: Comparison, show_all: bool) -> list:
+    """The report as rich renderables (a coloured table and diffs), for a terminal."""
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
-    console.print(Text(comparison.title, style="bold"))
-    console.print(f"旧：{comparison.old.label}\n新：{comparison.new.label}\n", markup=False, highlight=False)
-    console.print(comparison.summary(), markup=False, highlight=False)
+    parts: list = [
+        Text(comparison.title, style="bold"),
+        Text(f"旧：{comparison.old.label}\n新：{comparison.new.label}\n"),
+        Text(comparison.summary()),
+    ]
     rows = comparison.rows(show_all)
     if rows:
         table = Table(show_lines=False)
@@ -463,59 +461,19 @@ def render_rich(comparison: Comparison, show_all: bool) -> None:
         for row in rows:
             style = "dim" if not row.changed else ("cyan" if row.derived else "")  # derived rows stand out
             table.add_row(*row.cells(), style=style)
-        console.print(table)
+        parts.append(table)
     for change in comparison.texts:
-        console.print()
+        parts.append(Text())
         for line in change.unified():
             colour = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
             if line.startswith(("---", "+++")):
                 colour = "bold"
-            console.print(Text(line, style=colour))
-    for line in _stale_lines(comparison):
-        console.print(line, markup=False, highlight=False)
+            parts.append(Text(line, style=colour))
+    parts.extend(Text(line) for line in _stale_lines(comparison))
+    return parts
 
 
 RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "markdown": render_markdown}
-
-
-# ---------------------------------------------------------------- command
-
-
-@click.command("diff")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--rev", help="与该文件在 git 修订版本 REV 中的内容比较，如 HEAD、HEAD~1、提交号")
-@click.option("--all", "show_all", is_flag=True, help="列出全部数字（默认只列有变动的）")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(RENDERERS)),
-    help="输出格式（默认：在终端中为表格，否则为 text）",
-)
-@click.option(
-    "--build-dir",
-    type=click.Path(file_okay=False),
-    default="build",
-    show_default=True,
-    help="已生成文档所在的文件夹（--rev 时据其 manifest.json 列出需要重新生成的文档）",
-)
-def diff_command(files, rev, show_all, output_format, build_dir):
-    """比较两个数据文件的全部数字与文字。
-
-    同一部门的两个年度为同比比较；同一年度的两个版本为更正对比。
-    也可以用 perfdoc diff 文件 --rev HEAD 与 git 中的版本比较。
-    """
-    if rev is not None:
-        if len(files) != 1:
-            raise click.UsageError("使用 --rev 时只需给出一个数据文件")
-        comparison = compare_with_revision(Path(files[0]), rev, Path(build_dir))
-    else:
-        if len(files) != 2:
-            raise click.UsageError("请给出两个数据文件：perfdoc diff 旧.yaml 新.yaml（或一个文件加 --rev）")
-        comparison = compare(side_from_file(Path(files[0])), side_from_file(Path(files[1])))
-    if output_format is None and sys.stdout.isatty():
-        render_rich(comparison, show_all)
-        return
-    click.echo(RENDERERS[output_format or "text"](comparison, show_all), nl=False)
 
 
 def compare_with_revision(path: Path, rev: str, build_dir: Path) -> Comparison:

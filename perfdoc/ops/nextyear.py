@@ -23,11 +23,11 @@ written ``{}`` with that note, or dropped when it held only derived figures.
 from __future__ import annotations
 
 import io
-import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import click
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
@@ -39,6 +39,9 @@ from ..errors import UserError
 from ..load.model import default_unit
 from ..numbers import UNITS, round_half_up
 from ..load.schema import SOURCE_SCHEMA, Field
+
+if TYPE_CHECKING:
+    from ..pipeline import Checked
 
 PENDING = "待填写"
 
@@ -398,20 +401,24 @@ def empty_block(container: CommentedMap, key) -> None:
     entry[3] = [f"{header}；{PENDING}" if header.lstrip().startswith("#") else f"  # {PENDING}"]
 
 
-# ---- command -----------------------------------------------------------------
+# ---- writing the file -----------------------------------------------------------
 
 
-@click.command("next-year")
-@click.argument("source", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的文件（默认在同一文件夹下的“<下一年度>.yaml”）")
-@click.option("--force", is_flag=True, help="覆盖已有文件")
-def next_year_command(source, output, force):
-    """由本年度数据文件生成下一年度的数据文件：保留结构与注释，清空当年数字与叙述。"""
-    from ..report import format_text
-    from ..pipeline import check_file, check_text
+@dataclass(frozen=True)
+class NextYear:
+    """What :func:`write_next_year` did: the file written, and what the command line tells the user."""
+
+    target: Path
+    year: int  # the new file's year
+    source_errors: int  # errors in this year's file: the prefilled figures may be wrong
+    checked: "Checked"  # the new file, validated against this year's
+
+
+def write_next_year(source: Path, output: Path | None = None, force: bool = False) -> NextYear:
+    """Write next year's source beside ``source`` (or to ``output``) and validate it."""
     from ..build.writes import atomic_write_text
+    from ..pipeline import check_file, check_text
 
-    source = Path(source)
     checked = check_file(source, with_previous=False)
     if checked.analysis is None:
         problem = checked.diagnostics[0].message if checked.diagnostics else "无法读取"
@@ -419,21 +426,10 @@ def next_year_command(source, output, force):
     year = checked.analysis.model.get("年度")
     if not isinstance(year, int):
         raise UserError(f"{source} 没有有效的“年度”，无法确定下一年度")
-    target = Path(output) if output else source.with_name(f"{year + 1}{source.suffix or '.yaml'}")
+    target = output if output is not None else source.with_name(f"{year + 1}{source.suffix or '.yaml'}")
     if target.exists() and not force:
         raise UserError(f"{target} 已存在；如需覆盖请加 --force")
-    if checked.errors:
-        click.echo(
-            f"注意：{source} 有 {len(checked.errors)} 个错误，预填的上年结转等数字可能不准确；"
-            f"请先运行 perfdoc validate {source}",
-            err=True,
-        )
     text = next_year_text(checked.analysis)
     atomic_write_text(target, text)
     result = check_text(text, str(target), previous_text=checked.analysis.source.text)
-    click.echo(f"已生成 {target}（{year + 1} 年度）")
-    if result.errors:
-        click.echo(format_text(result.errors, {str(target): text}), err=True)
-        sys.exit(1)
-    if result.warnings:
-        click.echo(f"尚待填写：{len(result.warnings)} 条提示，运行 perfdoc validate {target} 查看")
+    return NextYear(target, year + 1, len(checked.errors), result)

@@ -19,8 +19,8 @@ class FigureRow:
     formula: str = ""
 
 
-def figure_rows(ctx) -> list[FigureRow]:
-    figures = ctx.figures
+def figure_rows(analysis) -> list[FigureRow]:
+    figures = analysis.figures
     rows = []
     for path, value in iter_leaves(figures.values):
         if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
@@ -46,8 +46,8 @@ def render_json(rows) -> str:
     return json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=2)
 
 
-def render_table(rows, title: str = "") -> None:
-    from rich.console import Console
+def figure_table(rows, title: str = ""):
+    """The rows as a rich table, for the command line to print."""
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
@@ -57,7 +57,7 @@ def render_table(rows, title: str = "") -> None:
     table.add_column("算法", overflow="fold")
     for row in rows:
         table.add_row(row.path, row.value, row.origin, row.formula)
-    Console().print(table)
+    return table
 
 
-__all__ = ["FigureRow", "figure_rows", "render_json", "render_table", "Percent"]
+__all__ = ["FigureRow", "figure_rows", "figure_table", "render_json", "Percent"]
