@@ -12,7 +12,7 @@ from perfdoc.cli import main
 from perfdoc.load.formats import available_formats, load_format
 from perfdoc.load.loader import load_text
 from perfdoc.report import format_text
-from perfdoc.ops.scaffold import DERIVED_NOTE, PLACEHOLDER, is_derived, scaffold_yaml
+from perfdoc.ops.scaffold import DERIVED_NOTE, PLACEHOLDER, scaffold_yaml
 from perfdoc.load.schema import SOURCE_SCHEMA, iter_fields
 from perfdoc.pipeline import check_text
 
@@ -135,7 +135,7 @@ def test_every_schema_key_is_in_the_scaffold(fmt):
 def test_derived_keys_are_commented_out_and_marked(fmt):
     text = scaffold_yaml(fmt, DEPARTMENT, YEAR)
     data = load_text(text).data
-    stated = [path for path, field, _ in iter_fields(data) if is_derived(field) and path]
+    stated = [path for path, field, _ in iter_fields(data) if field.computed and path]
     assert stated == []
     marked = [line for line in body_lines(text) if DERIVED_NOTE in line]
     assert marked and all(line.lstrip().startswith("#") for line in marked)

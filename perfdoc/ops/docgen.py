@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import LOAD_ERRORS, Diagnostic, LoadError, Severity
-from ..load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted, field_at, iter_fields
+from ..load.schema import EACH_ITEM, MISSING, NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted, field_at, iter_fields, walk
 
 RULES_FILE = "rules.md"
 ERRORS_FILE = "errors.md"
@@ -304,12 +304,6 @@ def _printable(raw: bytes | None) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 
 
-def is_derived(field: Field) -> bool:
-    from .scaffold import is_derived as derived
-
-    return derived(field)
-
-
 def kind_name(field: Field) -> str:
     if field.kind == "map" and field.open:
         return "映射（键自定）"
@@ -321,20 +315,17 @@ def kind_name(field: Field) -> str:
 
 def schema_rows(schema: Field = SOURCE_SCHEMA, prefix: str = ""):
     """Yield ``(path, field)`` for every key: ``机构收支[].支出.人员支出明细.<名称>``."""
-    if schema.kind == "map" and schema.open and schema.item is not None:
-        path = f"{prefix}.<名称>" if prefix else "<名称>"
-        yield path, schema.item
-        yield from schema_rows(schema.item, path)
-    elif schema.kind == "map":
-        for key, child in schema.fields.items():
-            path = f"{prefix}.{key}" if prefix else key
-            yield path, child
-            yield from schema_rows(child, path)
-    elif schema.kind == "list" and schema.item is not None:
-        path = f"{prefix}[]"
-        if schema.item.kind not in ("map", "list"):
-            yield path, schema.item
-        yield from schema_rows(schema.item, path)
+    for path, field, _ in walk(MISSING, schema):
+        if path and not (path[-1] == EACH_ITEM and field.kind in ("map", "list")):  # a list of mappings: its keys
+            yield _declared_path(path, prefix), field
+
+
+def _declared_path(path: tuple, prefix: str = "") -> str:
+    """``('机构收支', EACH_ITEM, '支出')`` → ``机构收支[].支出`` (after ``prefix``)."""
+    out = prefix
+    for step in path:
+        out += "[]" if step == EACH_ITEM else (f".{step}" if out else str(step))
+    return out
 
 
 def _cell(text: str) -> str:
@@ -525,22 +516,13 @@ def _filter_rows() -> list[tuple[str, str]]:
 
 def _derived_summary() -> list[str]:
     """The derived figures, one line each; blocks of nothing but derived figures as one line."""
-    out = []
-
-    def walk(field: Field, path: str):
-        if field.kind == "map" and not field.open:
-            for key, child in field.fields.items():
-                child_path = f"{path}.{key}" if path else key
-                if is_derived(child) and child.kind == "map":
-                    out.append(f"- `{child_path}`：{_md_inline(' '.join(child.doc.split()))}")
-                elif child.derived:
-                    out.append(f"- `{child_path}`：{_md_inline(' '.join(child.doc.split()))}")
-                else:
-                    walk(child, child_path)
-        elif field.kind == "list" and field.item is not None:
-            walk(field.item, f"{path}[]")
-
-    walk(SOURCE_SCHEMA, "")
+    out, summarised = [], []
+    for path, field, _ in walk(MISSING):
+        if not path or any(path[: len(done)] == done for done in summarised):
+            continue
+        if field.computed and (field.derived or field.kind == "map"):
+            out.append(f"- `{_declared_path(path)}`：{_md_inline(' '.join(field.doc.split()))}")
+            summarised.append(path)
     return out
 
 
@@ -631,7 +613,7 @@ def _key_tables() -> list[str]:
 
 def _key_row(path: str, field: Field) -> str:
     required = "是" if field.required else ""
-    derived = "计算" if is_derived(field) else ""
+    derived = "计算" if field.computed else ""
     return f"| `{path}` | {kind_name(field)} | {required} | {derived} | {_description(field)} |"
 
 

@@ -1,7 +1,8 @@
 """``perfdoc next-year``: start next year's source from this year's.
 
 The file is round-tripped with ruamel.yaml, so comments, key order, quoting
-and flow style survive. What happens to each value follows the schema:
+and flow style survive. What happens to each value is the schema's
+(``Field.next_year``):
 
 * carried over: 格式, 金额单位, the 部门 facts with 职能职责, 内设机构 and
   下属单位, 报告 (except its date), 评价人员, goals, task and project names,
@@ -38,30 +39,12 @@ from ruamel.yaml.tokens import CommentToken
 from ..errors import UserError
 from ..load.model import default_unit
 from ..numbers import UNITS, round_half_up
-from ..load.schema import SOURCE_SCHEMA, Field
+from ..load.schema import CLEAR, EMPTY, SOURCE_SCHEMA, Field
 
 if TYPE_CHECKING:
     from ..pipeline import Checked
 
 PENDING = "待填写"
-
-# Values that describe only the year they are written for (paths without list indices).
-YEAR_ONLY = {
-    ("部门", "上年实有人数"),  # replaced by this year's 实有人数 when there is one
-    ("部门", "人员变动"),
-    ("报告", "报告日期"),
-    ("指标", "得分"),
-    ("指标", "已完成"),
-    ("评分", "综合得分"),
-    ("评分", "评价等次"),
-}
-# The year's results: emptied rather than removed, so the place to write them stays in view.
-RESULTS = {
-    ("指标", "实际值"),
-    ("年度目标", "完成情况"),
-    ("任务", "完成情况"),
-    ("任务", "关键指标", "完成情况"),
-}
 
 # (indent of mappings, of sequences, offset of the dash): the seeds' style first.
 _INDENT_STYLES = ((2, 4, 2), (2, 2, 0), (4, 4, 0), (4, 6, 2))
@@ -136,11 +119,6 @@ def prefills(ctx) -> dict:
     return out
 
 
-def general(path: tuple) -> tuple:
-    """``('机构收支', 0, '收入')`` → ``('机构收支', '收入')``: the path as the schema sees it."""
-    return tuple(step for step in path if not isinstance(step, int))
-
-
 class _Clearer:
     """Clears one document in place, keeping comment and blank lines where they belong."""
 
@@ -156,17 +134,18 @@ class _Clearer:
         emptied: list[tuple[str, list[str]]] = []
         for key in list(node):
             here = path + (key,)
-            child = field.item if field.open else field.fields.get(key)
+            child = field.child(key)
             if child is None:
                 continue  # an unknown key is kept: PD101 reports it
             value = node[key]
+            action = child.next_year_action
             if here in self.prefill:
                 node[key] = self.prefill[here]
-            elif child.derived or child.kind == "amount" or general(here) in YEAR_ONLY:
+            elif action == CLEAR:
                 doomed.add(key)
                 if not child.derived:
                     pending.append(key)
-            elif general(here) in RESULTS:
+            elif action == EMPTY:
                 node[key] = DoubleQuotedScalarString("")
                 if not node.fa.flow_style():
                     set_note(node, key, PENDING)

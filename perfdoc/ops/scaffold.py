@@ -118,7 +118,7 @@ class _Builder:
         """
         pad = " " * indent
         note = self.note(key, field, path)
-        if is_derived(field) and not in_derived:
+        if field.computed and not in_derived:
             block, _ = self.entry(key, field, path, indent, live=False, in_derived=True)
             return _comment(block, indent), False
         if in_derived and field.kind not in ("map", "list"):
@@ -195,7 +195,7 @@ class _Builder:
 
     def note(self, key: str, field: Field, path: tuple) -> str:
         doc = _one_line(field.doc)
-        if is_derived(field):
+        if field.computed:
             doc = doc.replace("（自动计算）", "")
             if field.kind not in ("map", "list") or "自动计算" not in doc:
                 doc += DERIVED_NOTE
@@ -206,19 +206,6 @@ class _Builder:
         if self.is_live_section(path):
             doc += SECTION_NOTE
         return doc
-
-
-def is_derived(field: Field) -> bool:
-    """A derived figure, or a block that holds nothing but derived figures (收支合计)."""
-    if field.derived:
-        return True
-    if field.kind == "map" and field.open:
-        return field.item is not None and is_derived(field.item)
-    if field.kind == "map":
-        return bool(field.fields) and all(is_derived(child) for child in field.fields.values())
-    if field.kind == "list":
-        return field.item is not None and is_derived(field.item)
-    return False
 
 
 def _comment(lines: list[str], indent: int) -> list[str]:
