@@ -48,9 +48,9 @@ class Analysis:
         return self.memo[key]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Checked:
-    """The outcome of validating one source file."""
+    """The outcome of validating one source file: its diagnostics, in order, and its analysis."""
 
     path: str
     diagnostics: list = field(default_factory=list)
