@@ -142,7 +142,7 @@ def test_broken_template_fails_its_documents_only(workspace):
     result = build()
     assert result.exit_code == 1
     assert "生成 2，跳过 0，失败 2" in result.stdout
-    assert "报告.docx 有语法错误" in result.stderr
+    assert "templates/testfmt/报告.docx: PD902 第 1 段“{{ 部门.名称 | }}”" in result.stderr  # check-format's message
     assert sorted(outputs(workspace)) == [key for key in EXPECTED if key.endswith("表.docx")]
 
 

@@ -5,6 +5,7 @@ Shared by several test modules (pytest fixtures in ``tests/conftest.py`` build o
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import docx
@@ -12,8 +13,11 @@ from click.testing import CliRunner
 
 from ..cli import main
 
+REPO = Path(__file__).resolve().parents[2]  # the checkout, whose templates/national the test format is based on
+
 FORMAT_YAML = """\
 名称: testfmt
+基于: national
 说明: 测试格式
 文档:
   - 名称: 表
@@ -67,6 +71,7 @@ def make_workspace(root: Path) -> Path:
     """A working folder with a two-document format and two departments' sources."""
     fmt = root / "templates" / "testfmt"
     fmt.mkdir(parents=True)
+    shutil.copytree(REPO / "templates" / "national", root / "templates" / "national")  # the default formulas
     (fmt / "format.yaml").write_text(FORMAT_YAML, encoding="utf-8")
     make_template(fmt / "表.docx", "{{ 部门.名称 }}{{ 年度 }}年度", "调整后预算 {{ 预算.调整后预算|万元 }}")
     make_template(fmt / "报告.docx", "{{ 部门.名称 }}", "{{p 叙述.存在问题|段落 }}")
