@@ -240,9 +240,9 @@ def time_renderer(name: str, root: Path, sample: int) -> dict:
     documents, sources = [], []
     for index, path in enumerate(sample_sources(root, sample)):
         checked = check_file(path)
-        for document in checked.context.format.documents:
-            properties = CoreProperties.for_source(checked.context.model, document.title)
-            documents.append((document.template, template_context(checked.context), properties))
+        for document in checked.analysis.format.documents:
+            properties = CoreProperties.for_source(checked.analysis.model, document.title)
+            documents.append((document.template, template_context(checked.analysis), properties))
             sources.append(index)
     # untimed: each template's first document (imports; perfdoc compiles the template then)
     seen = set()

@@ -177,6 +177,6 @@ def test_the_workbook_holds_every_figure_show_lists(tmp_path, source):
     assert run("export", source, "-o", book_path).exit_code == 0
     book = openpyxl.load_workbook(book_path)
     exported = {row[2].value: row[5].value for sheet in book.worksheets for row in sheet.iter_rows(min_row=2)}
-    shown = {row.path: row.origin for row in figure_rows(check_file(source).context) if row.path != "年度"}
+    shown = {row.path: row.origin for row in figure_rows(check_file(source).analysis) if row.path != "年度"}
     shown = {("评分.评价等次" if path == "评分.评价等次（按得分）" else path): origin for path, origin in shown.items()}
     assert exported == shown

@@ -30,14 +30,13 @@ import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
 from oracle import render_with_docxtpl
-from test_build import BROKEN_TOTAL, run, write_source
-from test_build import make_template as _make_template
+from perfdoc.testing.workspace import BROKEN_TOTAL, run, write_source
+from perfdoc.testing.workspace import make_template as _make_template
 
 import perfdoc.build.cache
 import perfdoc.build.parallel
 from perfdoc.build.rendering import template_context
-from perfdoc.errors import SourceSyntaxError
-from perfdoc.load.loader import load_text, load_text_reference
+from perfdoc.load.loader import load_text
 from perfdoc.render import engine, package
 from perfdoc.render.package import CoreProperties
 from perfdoc.render.problems import TemplateProblemError
@@ -71,11 +70,11 @@ def reference(template: Path, context: dict, properties: CoreProperties | None =
 def test_every_example_document_is_byte_identical(source):
     checked = check_file(source)
     assert not checked.errors
-    for document in checked.context.format.documents:
-        properties = CoreProperties.for_source(checked.context.model, document.title)
-        expected = reference(document.template, template_context(checked.context), properties)
-        assert fast(document.template, template_context(checked.context), properties) == expected, document.name
-        assert fast(document.template, template_context(checked.context), properties) == expected  # compiled, kept
+    for document in checked.analysis.format.documents:
+        properties = CoreProperties.for_source(checked.analysis.model, document.title)
+        expected = reference(document.template, template_context(checked.analysis), properties)
+        assert fast(document.template, template_context(checked.analysis), properties) == expected, document.name
+        assert fast(document.template, template_context(checked.analysis), properties) == expected  # compiled, kept
 
 
 def rich_template(path: Path, *, core: bool = True) -> Path:
@@ -265,25 +264,19 @@ def test_zip_writer_is_zipfiles():
 
 
 def _same_reading(text: str, path: str = "x.yaml") -> bool:
-    try:
-        fast_source, fast_error = load_text(text, path), None
-    except SourceSyntaxError as exc:
-        fast_source, fast_error = None, (exc.code, exc.message, exc.location)
-    try:
-        slow_source, slow_error = load_text_reference(text, path), None
-    except SourceSyntaxError as exc:
-        slow_source, slow_error = None, (exc.code, exc.message, exc.location)
-    if fast_error or slow_error:
-        return fast_error == slow_error
+    (fast_source, fast_found), (slow_source, slow_found) = load_text(text, path), load_text(text, path, fast=False)
 
-    def diagnostics(source):
-        return [(d.code, d.message, d.severity, d.path, d.location) for d in source.load_diagnostics]
+    def diagnostics(found):
+        return [(d.code, d.message, d.severity, d.path, d.location) for d in found]
 
+    if diagnostics(fast_found) != diagnostics(slow_found):
+        return False
+    if fast_source is None or slow_source is None:
+        return fast_source is slow_source
     return (
         repr(fast_source.data) == repr(slow_source.data)
         and list(fast_source.positions.items()) == list(slow_source.positions.items())
         and list(fast_source.key_positions.items()) == list(slow_source.key_positions.items())
-        and diagnostics(fast_source) == diagnostics(slow_source)
     )
 
 
@@ -327,9 +320,10 @@ def test_mutated_files_read_the_same():
 
 
 def test_positions_are_computed_when_asked_for():
-    source = load_text("预算:\n  年初预算: 643.450\n  调整数:\n")  # an empty value: positions from the reference reader
+    text = "预算:\n  年初预算: 643.450\n  调整数:\n"  # an empty value: positions from the reference reader
+    source = load_text(text).source
     assert source._positions is None
-    assert source.positions[("预算", "调整数")] == load_text_reference("预算:\n  年初预算: 643.450\n  调整数:\n").positions[("预算", "调整数")]
+    assert source.positions[("预算", "调整数")] == load_text(text, fast=False).source.positions[("预算", "调整数")]
 
 
 # ---------------------------------------------------------------- the build
@@ -430,6 +424,6 @@ def test_build_output_is_the_reference_renderers(workspace):
     for path, data in outputs(workspace).items():
         _fmt, department, year, name = path.split("/")
         checked = check_file(workspace / "sources" / "testfmt" / department / f"{year}.yaml")
-        document = checked.context.format.document(name[len(f"{department}{year}年度测试"): -len(".docx")])
-        properties = CoreProperties.for_source(checked.context.model, document.title)
-        assert data == reference(document.template, template_context(checked.context), properties)
+        document = checked.analysis.format.document(name[len(f"{department}{year}年度测试"): -len(".docx")])
+        properties = CoreProperties.for_source(checked.analysis.model, document.title)
+        assert data == reference(document.template, template_context(checked.analysis), properties)

@@ -837,17 +837,17 @@ def test_a_source_saved_while_it_is_built_is_built_again(built, monkeypatch):
     import perfdoc.load.loader as loader
 
     source = built / YIYANG_SOURCE
-    real_decode = loader.decode
+    real_text_of_bytes = loader._text_of_bytes
 
-    def decode_then_save(raw, path):
-        decoded = real_decode(raw, path)
-        if Path(path).resolve() == source.resolve() and not source.read_text(encoding="utf-8").endswith("# 已保存\n"):
+    def decode_then_save(raw):
+        decoded = real_text_of_bytes(raw)
+        if not source.read_text(encoding="utf-8").endswith("# 已保存\n") and "益阳" in decoded:
             source.write_text(raw.decode("utf-8") + "# 已保存\n", encoding="utf-8")  # the user saves, mid-build
         return decoded
 
-    monkeypatch.setattr(loader, "decode", decode_then_save)
+    monkeypatch.setattr(loader, "_text_of_bytes", decode_then_save)
     assert run_in_process(built, monkeypatch, "build", YIYANG_SOURCE, "--jobs", "1", "--force").exit_code == 0
-    monkeypatch.setattr(loader, "decode", real_decode)
+    monkeypatch.setattr(loader, "_text_of_bytes", real_text_of_bytes)
     again = run_in_process(built, monkeypatch, "build", YIYANG_SOURCE, "--jobs", "1")
     assert again.exit_code == 0, again.output
     assert "生成 1，跳过 0" in again.output  # the saved text is rendered, not taken as already built
@@ -1109,5 +1109,5 @@ def test_the_bounds_leave_every_example_document_alone(monkeypatch):
     monkeypatch.setattr(env, "limits", sandbox.Limits(env.limits.value, env.limits.work // 10))
     for path in sorted((REPO / "sources").rglob("*.yaml")):
         checked = check_file(path)
-        for document in checked.context.format.documents:
-            assert render_document(document.template, template_context(checked.context))
+        for document in checked.analysis.format.documents:
+            assert render_document(document.template, template_context(checked.analysis))

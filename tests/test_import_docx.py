@@ -33,7 +33,7 @@ def run(*args):
 
 def the_document(source: Path) -> str:
     """The document that holds everything of its format: guangzhou's 自评报告 has the 自评表 appended."""
-    fmt = check_file(source).context.format
+    fmt = check_file(source).analysis.format
     return fmt.documents[-1].name if fmt.name == "guangzhou" else fmt.documents[0].name
 
 
@@ -49,7 +49,7 @@ def test_round_trip_gives_the_same_document_text(tmp_path, department):
     folder.mkdir()
     for source in sorted(department.glob("*.yaml")):
         checked = check_file(source)
-        fmt = checked.context.format
+        fmt = checked.analysis.format
         document = tmp_path / f"{source.stem}.docx"
         document.write_bytes(render_checked(checked, fmt.document(the_document(source))))
         imported = import_document(document, fmt.name, beside=folder)
@@ -334,7 +334,7 @@ def test_lists_written_in_a_sentence_come_back_as_lists(tmp_path):
         "  名称: 广州市天河区总工会\n", "  名称: 广州市天河区总工会\n  内设机构: [办公室, 组织部]\n  下属单位: [职工服务中心]\n", 1
     )
     checked = check_text(text, "2022.yaml")
-    document = checked.context.format.document("自评报告")
+    document = checked.analysis.format.document("自评报告")
     path = tmp_path / "自评报告.docx"
     path.write_bytes(render_checked(checked, document))
     imported = import_document(path, "guangzhou")

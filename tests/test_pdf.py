@@ -136,14 +136,14 @@ LINXIANG_KEPT_TOGETHER = [
     ("评价组组长（签字）：", "财政部门归口业务科室负责人（签章）："),
 ]
 KEPT_TOGETHER = {
-    "hunan-linxiang/临湘市总工会/2022/自评报告": LINXIANG_KEPT_TOGETHER,
-    "hunan-linxiang/临湘市总工会/2023/自评报告": LINXIANG_KEPT_TOGETHER,
-    "guangzhou/广州市从化区总工会/2021/自评表": [
+    "hunan-linxiang/临湘市总工会/2022/临湘市总工会2022年度部门（单位）整体支出绩效评价自评报告": LINXIANG_KEPT_TOGETHER,
+    "hunan-linxiang/临湘市总工会/2023/临湘市总工会2023年度部门（单位）整体支出绩效评价自评报告": LINXIANG_KEPT_TOGETHER,
+    "guangzhou/广州市从化区总工会/2021/广州市从化区总工会2021年度部门整体支出绩效自评表": [
         ("部门资金情况", "预算完成率"),
         ("存在问题", "以下为本次绩效评价发现的主要问题"),
         ("改进措施或下一步计划", "提高绩效指标设定的精准度"),
     ],
-    "guangzhou/广州市天河区总工会/2022/自评表": [
+    "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评表": [
         ("部门资金情况", "预算完成率"),
         ("重点项目绩效情况", "我单位着眼“精准帮扶”"),
         ("重点项目绩效情况", "争做立于时代潮头的领跑者。"),
@@ -173,7 +173,7 @@ def test_labels_print_whole_on_the_page_of_their_rows(built, name):
 
 
 def test_form_header_row_repeats_on_every_page_of_the_form(built):
-    pages = pdf_pages(built / "guangzhou/广州市天河区总工会/2022/自评表.pdf")
+    pages = pdf_pages(built / "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评表.pdf")
     with_rows = [page for page in pages if "改进措施或下一步计划" in page or "主要任务" in page or "年度目标" in page]
     assert len(with_rows) >= 2, "the example form no longer spans two pages: choose another example"
     assert all("部门名称(汇总)" in page for page in with_rows)
@@ -181,7 +181,7 @@ def test_form_header_row_repeats_on_every_page_of_the_form(built):
 
 def test_long_title_breaks_between_words(built):
     first_page = subprocess.run(
-        ["pdftotext", "-raw", "-l", "1", str(built / "guangzhou/广州市天河区总工会/2022/自评报告.pdf"), "-"],
+        ["pdftotext", "-raw", "-l", "1", str(built / "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评报告.pdf"), "-"],
         capture_output=True, text=True, check=True,
     ).stdout.splitlines()
     assert [line.replace(" ", "") for line in first_page[:2]] == ["广州市天河区总工会", "2022年部门整体支出绩效自评报告"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import docx
 from lxml import etree
-from test_build import write_source
+from perfdoc.testing.workspace import write_source
 
 from perfdoc.build.rendering import render_output
 from perfdoc.render.package import CoreProperties, reproducible

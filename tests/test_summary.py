@@ -45,7 +45,7 @@ def test_each_row_has_the_figures_show_lists(units):
     rows = by_department(table)
     assert len(rows) == 6
     tianhe = rows[("广州市天河区总工会", 2022)]
-    shown = {row.path: row.value for row in figure_rows(check_file(units / "guangzhou/广州市天河区总工会/2022.yaml").context)}
+    shown = {row.path: row.value for row in figure_rows(check_file(units / "guangzhou/广州市天河区总工会/2022.yaml").analysis)}
     assert str(tianhe.figures["调整后预算"]) == shown["预算.调整后预算"] == "655.55"
     assert str(tianhe.figures["执行率"]) == shown["预算.预算完成率"] == "92.83%"
     assert tianhe.basis == "部门预算"
@@ -138,7 +138,7 @@ def test_every_figure_of_a_row_is_the_one_show_lists(source):
     from perfdoc.ops.summary import BASES, department_row
 
     checked = check_file(source)
-    shown = {row.path: row.value for row in figure_rows(checked.context)}
+    shown = {row.path: row.value for row in figure_rows(checked.analysis)}
     row = department_row(checked)
     for column, path in BASES[row.basis].items():
         value = row.figures[column]

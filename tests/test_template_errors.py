@@ -353,7 +353,7 @@ def test_a_problem_without_a_place_to_add_is_unchanged(tmp_path):
 
 
 def _workspace(root: Path, template_paragraphs) -> Path:
-    from test_build import make_workspace, make_template
+    from perfdoc.testing.workspace import make_template, make_workspace
 
     make_workspace(root)
     make_template(root / "templates" / "testfmt" / "表.docx", *template_paragraphs)

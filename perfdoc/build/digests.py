@@ -88,7 +88,7 @@ def input_parts(checked, document, digests: FileDigests | None = None) -> dict[s
     from ..pipeline import previous_year_path
 
     digests = digests or FileDigests()
-    ctx = checked.context
+    ctx = checked.analysis
     source = Path(checked.path)
     previous = previous_year_path(source, ctx.data)
     last_year = ctx.previous.source if ctx.previous is not None else None
@@ -130,11 +130,3 @@ def renderer_identity() -> str:
         code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     versions = [f"{name}={importlib.metadata.version(name)}" for name in RENDERING_LIBRARIES]
     return " ".join([f"perfdoc={__version__}", f"code={code.hexdigest()}", *versions])
-
-
-def previous_candidate(path: Path, data) -> Path | None:
-    """Where last year's source would be, whether or not it exists (validate.previous_year_path without the check)."""
-    year = data.get("年度") if isinstance(data, dict) else None
-    if not isinstance(year, int) or path.stem != str(year):
-        return None
-    return path.with_name(f"{year - 1}{path.suffix}")

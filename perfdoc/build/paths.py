@@ -30,7 +30,7 @@ _FIELD = re.compile(r"\{([^{}]*)\}")
 
 def output_path(out: Path, checked, document) -> Path:
     """``<out>/<format>/<department folder>/<year>/<file name>.docx``."""
-    ctx = checked.context
+    ctx = checked.analysis
     department = Path(checked.path).resolve().parent.name
     name = file_name(document, ctx.model, ctx.format.config_path)
     return out / ctx.format.folder.name / department / str(ctx.model.get("年度")) / f"{name}.docx"

@@ -19,7 +19,7 @@ def render_output(source: Path, document_name: str) -> bytes:
     refused = refusal(checked)
     if refused:
         raise UserError(refused)
-    return render_checked(checked, checked.context.format.document(document_name))
+    return render_checked(checked, checked.analysis.format.document(document_name))
 
 
 def render_checked(checked, document, context: dict | None = None) -> bytes:
@@ -32,7 +32,7 @@ def render_checked(checked, document, context: dict | None = None) -> bytes:
     from ..render.package import CoreProperties
 
     refuse_broken(document.template)
-    ctx = checked.context
+    ctx = checked.analysis
     properties = CoreProperties.for_source(ctx.model, document.title)
     return render_document(document.template, context if context is not None else template_context(ctx), properties)
 
@@ -52,7 +52,7 @@ def refusal(checked) -> str | None:
     """Why a source cannot be rendered (its diagnostics), or None when it can."""
     from ..report import format_text
 
-    ctx = checked.context
+    ctx = checked.analysis
     if ctx is not None and ctx.format is not None and not checked.errors:
         return None
     texts = {checked.path: ctx.source.text} if ctx is not None else {}
@@ -73,7 +73,7 @@ def template_warnings(pairs) -> list[str]:
         if template in seen:
             continue
         seen.add(template)
-        unknown = undefined_names(template, template_context(checked.context))
+        unknown = undefined_names(template, template_context(checked.analysis))
         if unknown:
             warnings.append(unknown_names_warning(template, display_path(template), unknown))
     return warnings

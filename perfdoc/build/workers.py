@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from . import parallel
-from .digests import FileDigests, combined_digest, input_parts, previous_candidate
+from .digests import FileDigests, combined_digest, input_parts
 from .cache import file_stat
 from .manifest import is_current
 from .paths import output_path
@@ -67,16 +67,16 @@ class SourceProcessor:
         return [done[path] for path, _recorded in work]
 
     def __call__(self, path: str, recorded: dict, analysed: dict | None = None) -> SourceResult:
-        from ..pipeline import check_file
+        from ..pipeline import check_file, last_year_path
         from ..render import templates
 
         before = file_stat(path)  # taken before reading: a later change shows in the next build's stat
         checked = check_file(path, analysed=analysed)
         refused = refusal(checked)
         if refused:
-            fmt = checked.context.format if checked.context else None
+            fmt = checked.analysis.format if checked.analysis else None
             return SourceResult(path, refused=refused, failed=len(fmt.documents) if fmt else 1)
-        ctx = checked.context
+        ctx = checked.analysis
         result = SourceResult(path, warnings=len(checked.warnings))
         pristine: list[dict] = []  # a context no template has changed, for the next document
         for document in ctx.format.documents:
@@ -107,7 +107,7 @@ class SourceProcessor:
                 done.unknown = templates.undefined_names(document.template, context)
             except UserError:
                 done.unknown = []
-        previous = previous_candidate(Path(path), ctx.data)
+        previous = last_year_path(Path(path), ctx.data)
         if before is not None and ctx.source.digest:
             result.entry = (before, ctx.source.digest, str(ctx.model.get("格式")), str(ctx.format.folder),
                             os.path.abspath(previous) if previous else None)

@@ -50,8 +50,8 @@ class _ProgressBar:
 @click.option("--force", is_flag=True, help="忽略 manifest.json，全部重新生成，并覆盖手工修改过的文档")
 def build_command(paths, out, pdf, jobs, force):
     """校验数据文件并生成全部文档（默认 sources/ 下全部）；未改变的文档跳过，手工修改过的文档保留。"""
+    from .. import api
     from ..build import parallel
-    from ..build.orchestrate import build
     from ..pipeline import find_sources
 
     started = time.perf_counter()
@@ -66,11 +66,9 @@ def build_command(paths, out, pdf, jobs, force):
 
         soffice()  # say at once, not after rendering, that PDFs cannot be made
     progress = _ProgressBar() if sys.stderr.isatty() else None
-    from ..build.lock import build_lock, lock_timeout
-
     # One build at a time per output folder: the manifest is read, merged and rewritten.
-    with build_lock(Path(out), lock_timeout(), on_wait=lambda message: click.echo(message, err=True)):
-        outcome = build(files, Path(out), jobs=jobs or parallel.default_jobs(), force=force, pdf=pdf, progress=progress)
+    outcome = api.build(files, out, jobs=jobs or parallel.default_jobs(), force=force, pdf=pdf,
+                        on_wait=lambda message: click.echo(message, err=True), progress=progress)
     for message in outcome.messages:
         click.echo(message, err=True)
     if outcome.pdfs:
@@ -101,7 +99,7 @@ def render_command(source, document_name, output, force):
     if refused:
         click.echo(refused, err=True)
         sys.exit(1)
-    fmt = checked.context.format
+    fmt = checked.analysis.format
     if document_name:
         document = fmt.document(document_name)
     elif fmt.documents:

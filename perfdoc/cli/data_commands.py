@@ -21,7 +21,7 @@ def _checked_contexts(paths):
     results = []
     for path in files:
         result = check_file(path)
-        if result.context is None:
+        if result.analysis is None:
             click.echo(format_text(result.diagnostics, {}), err=True)
             raise UserError(f"{path} 无法读取，未写入任何文件")
         results.append(result)
@@ -41,7 +41,7 @@ def export_command(sources, output):
     rows = []
     results = _checked_contexts(sources)
     for result in results:
-        rows.extend(export_rows(result.context))
+        rows.extend(export_rows(result.analysis))
     atomic_write_bytes(output, workbook_bytes(rows))
     click.echo(f"已生成 {output}（{len(results)} 个数据文件，{len(rows)} 个数字）")
     with_errors = [r.path for r in results if r.errors]
@@ -82,7 +82,7 @@ def _import_workbook(file: Path, source: Path) -> None:
 
     book = read_workbook(file)
     (result,) = _checked_contexts([source])
-    outcome = import_workbook(book, result.context)
+    outcome = import_workbook(book, result.analysis)
     for note in outcome.recomputed:
         click.echo(f"{file}: {note.describe()}（计算数字不导入，由 perfdoc 重新计算）", err=True)
     if outcome.problems:

@@ -873,7 +873,7 @@ def not_reproduced(
 
     rendered: set[str] = set()
     checked = check_text(text, "<导入>", previous_text=previous)
-    if checked.context is not None and checked.context.format is not None:  # the document's own mistakes render too
+    if checked.analysis is not None and checked.analysis.format is not None:  # the document's own mistakes render too
         for document in fmt.documents:
             if not document.template.is_file():
                 continue

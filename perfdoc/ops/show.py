@@ -19,25 +19,14 @@ class FigureRow:
     formula: str = ""
 
 
-def _walk(tree, prefix=()):
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from _walk(value, prefix + (key,))
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            yield from _walk(value, prefix + (index,))
-    elif isinstance(tree, Decimal):
-        yield prefix, tree
+def figure_rows(analysis) -> list[FigureRow]:
+    return [row for _path, _value, row in figure_entries(analysis)]
 
 
-def figure_rows(ctx) -> list[FigureRow]:
-    return [row for _path, _value, row in figure_entries(ctx)]
-
-
-def figure_entries(ctx):
+def figure_entries(analysis):
     """``(path, value, row)`` for every figure :func:`figure_rows` lists: the path as a tuple and the
     value as computed (Decimal, int or the grade's text), for outputs that need more than the text."""
-    figures = ctx.figures
+    figures = analysis.figures
     for path, value in iter_leaves(figures.values):
         if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
             continue
@@ -64,8 +53,8 @@ def render_json(rows) -> str:
     return json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=2)
 
 
-def render_table(rows, title: str = "") -> None:
-    from rich.console import Console
+def figure_table(rows, title: str = ""):
+    """The rows as a rich table, for the command line to print."""
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
@@ -75,7 +64,7 @@ def render_table(rows, title: str = "") -> None:
     table.add_column("算法", overflow="fold")
     for row in rows:
         table.add_row(row.path, row.value, row.origin, row.formula)
-    Console().print(table)
+    return table
 
 
-__all__ = ["FigureRow", "figure_entries", "figure_rows", "render_json", "render_table", "Percent"]
+__all__ = ["FigureRow", "figure_entries", "figure_rows", "figure_table", "render_json", "Percent"]

@@ -92,7 +92,7 @@ def department_row(result) -> SummaryRow:
     """The summary row of one checked source (a :class:`~perfdoc.pipeline.Checked` with its context)."""
     from .show import figure_entries
 
-    ctx = result.context
+    ctx = result.analysis
     values = {path: value for path, value, _row in figure_entries(ctx)}
     department = ctx.model.get("部门") or {}
     basis = next((name for name, paths in BASES.items() if values.get(paths["调整后预算"]) is not None), "部门预算")
@@ -238,7 +238,7 @@ def summarise_folder(paths: list[Path]) -> list[SummaryRow]:
     out = []
     for path in sorted(paths, key=_year_order):
         result = check_file(path, analysed=analysed)
-        out.append(department_row(result) if result.context is not None else unreadable_row(result))
+        out.append(department_row(result) if result.analysis is not None else unreadable_row(result))
     return out
 
 

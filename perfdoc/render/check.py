@@ -169,14 +169,13 @@ def sample_context(fmt) -> dict:
     from ..compute.figures import compute
     from ..load.loader import load_text
     from ..load.model import build_model
-    from ..rules import Context
+    from ..pipeline import Analysis
     from .context import build_context
 
     place = "" if fmt.options.get("地区") or not fmt.place_from_source else "地区: 示例县\n"
-    source = load_text(f"格式: {fmt.folder.name}\n年度: 2022\n{place}部门:\n  名称: 示例单位\n", "<示例>")
+    source = load_text(f"格式: {fmt.folder.name}\n年度: 2022\n{place}部门:\n  名称: 示例单位\n", "<示例>").source
     model = build_model(source.data, [])
-    ctx = Context(source=source, data=source.data, model=model, figures=compute(model, fmt), format=fmt)
-    return build_context(ctx)
+    return build_context(Analysis(source=source, model=model, figures=compute(model, fmt), format=fmt))
 
 
 def _name_problems(template: Path, fmt) -> list[Diagnostic]:
