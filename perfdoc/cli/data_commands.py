@@ -139,7 +139,9 @@ def summary_command(paths, output, jobs):
     if not table.rows:
         raise click.UsageError("没有找到任何 .yaml 数据文件")
     if output is None:
-        summary.render_terminal(table)
+        from rich.console import Console
+
+        Console().print(summary.terminal_table(table))
     elif output.lower().endswith(".xlsx"):
         atomic_write_bytes(output, summary.workbook_bytes(table))
         click.echo(f"已生成 {output}")

@@ -259,8 +259,8 @@ def text_cells(row: SummaryRow) -> list[str]:
     return out
 
 
-def render_terminal(table: SummaryTable) -> None:
-    from rich.console import Console
+def terminal_table(table: SummaryTable):
+    """The summary as a rich table, for the command line to print."""
     from rich.table import Table
 
     view = Table(title="主管部门汇总表")
@@ -268,7 +268,7 @@ def render_terminal(table: SummaryTable) -> None:
         view.add_column(header, justify="right" if header in AMOUNT_COLUMNS + PERCENT_COLUMNS + ("得分", "错误", "警告") else "left")
     for row in table.rows:
         view.add_row(*text_cells(row), style="bold" if row.kind != "部门" else None)
-    Console().print(view)
+    return view
 
 
 def workbook_bytes(table: SummaryTable) -> bytes:
