@@ -161,3 +161,53 @@ def test_rendered_form_has_one_sheet_per_project(tmp_path):
     assert text.count("项目支出绩效自评表") == 2
     assert "职工技能培训项目" in text and "困难职工帮扶项目" in text
     assert "97.08" in text and "≥1200人次" in text
+
+
+SICHUAN = REPO / "sources" / "sichuan-project" / "示例县农业农村局" / "2023.yaml"
+
+
+def test_sichuan_example_is_marked_clean_and_scored():
+    assert SICHUAN.read_text(encoding="utf-8").startswith("# 示例数据")
+    checked = check_file(SICHUAN)
+    assert checked.diagnostics == []
+    projects = checked.context.figures.get(("项目自评",))
+    assert len(projects) == 3
+    # 财政资金 600 + 单位资金 20 (the format's sources)
+    assert projects[0]["资金"]["年度资金总额"]["全年预算数"] == Decimal("620.00")
+    # 年初预算 0, mid-year 80: rate 64 / 80; the unmet 发放比例 scores 20 × 80 / 100
+    assert projects[1]["资金"]["年度资金总额"]["年初预算数"] == Decimal("0")
+    assert projects[1]["执行率得分"] == Decimal("8.00")
+    assert projects[1]["指标"][1]["得分"] == Decimal("16.00")
+    assert projects[1]["总分"] == Decimal("94.00")
+
+
+def test_sichuan_inherits_the_national_scoring_and_replaces_fund_rows():
+    from perfdoc.load.formats import load_format
+
+    sichuan, national = load_format("sichuan-project"), load_format("national-project")
+    assert sichuan.parent == "national-project"
+    assert sichuan.outside_items == national.outside_items
+    assert sichuan.fund_sources == ("财政资金", "财政专户管理资金", "单位资金", "其他资金")
+    assert national.fund_sources == ("当年财政拨款", "上年结转资金", "其他资金")
+    assert sichuan.options["文字"]["报表编号"] == "510000_0013zp"
+
+
+def test_a_fund_row_of_another_form_is_flagged_and_not_summed():
+    text = project(GOOD_INDICATOR, "当年财政拨款: {年初预算数: 50, 全年预算数: 50, 全年执行数: 45}").replace(
+        "national-project", "sichuan-project")
+    result = run(text)
+    assert [d.code for d in result.diagnostics if d.code == "PD113"] == ["PD113"]
+    assert "财政资金" in next(d.hint for d in result.diagnostics if d.code == "PD113")
+
+
+def test_sichuan_form_prints_its_header_rule_and_signatures(tmp_path):
+    output = tmp_path / "out.docx"
+    result = CliRunner().invoke(main, ["render", str(SICHUAN), "-o", str(output)], catch_exceptions=False)
+    assert result.exit_code == 0
+    from perfdoc.render.extract import document_text
+
+    text = document_text(output.read_bytes())
+    assert text.count("报表编号：510000_0013zp") == 3
+    assert "51012323T000002-农业防灾减灾救灾项目" in text
+    assert "预算执行率=预算执行数/调整后预算数" in text
+    assert "财务负责人：钱丽" in text and "财政专户管理资金" in text

@@ -269,7 +269,7 @@ def compute(model: dict, fmt=None) -> Figures:
     _projects(calc, model.get("项目") or [])
     _tasks(calc, model.get("任务") or [])
     for index, _ in enumerate(model.get("项目自评") or []):
-        project_funds(calc, index)
+        project_funds(calc, index, fmt)
     figures = Figures(values=calc.values, derivations=calc.derivations, computed=calc.computed)
     figures.cross_checks = _cross_checks(calc)
     _indicators_and_score(figures, model, fmt)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from . import expr
 from .indicators import parse_measure, parse_operator
-from ..load.schema import FUND_COLUMNS, FUND_SOURCES
+from ..load.schema import FUND_COLUMNS, NATIONAL_FUND_SOURCES
 from ..numbers import HUNDRED, points, round_half_up
 
 PROJECT_RATE = "项目资金执行率"
@@ -47,12 +47,13 @@ class ProjectResult:
     grade: str | None
 
 
-def project_funds(calc, index: int) -> None:
-    """年度资金总额 per column, and 执行率 on that row (the format's 项目资金执行率 formula)."""
+def project_funds(calc, index: int, fmt) -> None:
+    """年度资金总额 per column over the format's fund sources, and 执行率 on that row (项目资金执行率)."""
     base = ("项目自评", index, "资金")
+    sources = fmt.fund_sources if fmt is not None else NATIONAL_FUND_SOURCES
     for column in FUND_COLUMNS:
-        calc.total(base + ("年度资金总额", column), [base + (source, column) for source in FUND_SOURCES],
-                   f"年度资金总额{column} = 当年财政拨款 + 上年结转资金 + 其他资金")
+        calc.total(base + ("年度资金总额", column), [base + (source, column) for source in sources],
+                   f"年度资金总额{column} = {' + '.join(sources)}")
     figures = {column: base + ("年度资金总额", column) for column in FUND_COLUMNS}
     calc.rate(("项目自评", index, "执行率"), PROJECT_RATE, figures)
 

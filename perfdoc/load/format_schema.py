@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from decimal import Decimal
 
-from .schema import LEVEL1, LEVEL2, Field
+from .schema import FUND_SOURCES, LEVEL1, LEVEL2, Field
 
 # Derived rates and what each formula may read. The compute stage evaluates the
 # formula once per scope (each institution, each project…); the names are the
@@ -112,6 +112,9 @@ FORMAT_SCHEMA = _map(
         f"{name}（{scope}，可用：{'、'.join(names)}）" for name, (scope, names) in RATE_SCOPES.items()
     ), Field("formula", "公式")),
     必需数据=_list("文档需要的数据（数据文件的顶层键）", _text("键名")),
+    项目资金来源=_list(f"项目支出自评表的资金来源行，按表中顺序，年度资金总额为其和（可用：{'、'.join(FUND_SOURCES)}）",
+                   Field("choice", "资金来源", choices=FUND_SOURCES)),
+    文字=_open("模板中印制的文字：名称 → 文字（如 报表编号、填表说明），模板中写作 {{ 格式.文字.报表编号 }}", _text("文字")),
     必需章节=_list("所有文档都需要的叙述章节", _text("章节名")),
     指标名称=_map(
         "三级指标的一级、二级名称在文档中的写法",

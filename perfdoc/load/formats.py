@@ -26,7 +26,7 @@ from ..compute import expr
 from ..errors import Diagnostic, FormatError, Location, Severity, SourceSyntaxError
 from .format_schema import COMPLETION_NAMES, RATE_SCOPES, did_you_mean, shape_problems
 from .loader import load_path
-from .schema import LEVEL1, LEVEL2
+from .schema import LEVEL1, LEVEL2, NATIONAL_FUND_SOURCES
 
 CONFIG = "format.yaml"
 NOT_INHERITED = ("名称", "基于", "仅供继承")
@@ -109,6 +109,7 @@ class Format:
     parent: str | None = None
     abstract: bool = False
     place_from_source: bool = False
+    fund_sources: tuple = NATIONAL_FUND_SOURCES  # the rows of a project form's 项目资金 block
 
     @property
     def evaluator_rows(self) -> int:
@@ -386,6 +387,9 @@ class _Checker:
                     self.report("PD803", (), f"缺少“{key}”（本格式及其所基于的格式都没有写）")
         required_sections = tuple(data.get("必需章节") or ()) + tuple(s for d in documents for s in d.required_sections)
         options = {k: data[k] for k in ("地区", "财政部门", "变动提示阈值") if k in data}
+        fund_sources = tuple(data.get("项目资金来源") or NATIONAL_FUND_SOURCES)
+        options["项目资金来源"] = list(fund_sources)
+        options["文字"] = dict(data.get("文字") or {})
         if "地区" in options and "财政部门" not in options:
             options["财政部门"] = f"{options['地区']}财政局"
         return Format(
@@ -409,6 +413,7 @@ class _Checker:
             parent=parent,
             abstract=self.abstract,
             place_from_source=data.get("地区由数据指定") is True,
+            fund_sources=fund_sources,
         )
 
     def grades(self, total: Decimal) -> tuple:

@@ -176,7 +176,9 @@ _PROJECT = _map(
 )
 
 # 项目支出绩效自评表 (财预〔2020〕10号): one entry per project, funds by source in three columns.
-FUND_SOURCES = ("当年财政拨款", "上年结转资金", "其他资金")
+# Every fund source a project form may have; a format lists the rows it prints and sums (项目资金来源).
+FUND_SOURCES = ("当年财政拨款", "上年结转资金", "财政资金", "财政专户管理资金", "单位资金", "其他资金")
+NATIONAL_FUND_SOURCES = ("当年财政拨款", "上年结转资金", "其他资金")
 FUND_COLUMNS = ("年初预算数", "全年预算数", "全年执行数")
 # Written forms of the comparison in 指标性质 (the form prints =, ≥, ≤).
 PROJECT_OPERATORS = ("=", "≥", "≤", ">=", "<=", "＝", "等于", "大于等于", "不低于", "不少于", "达到", "小于等于", "不高于", "不超过", "不多于")
@@ -210,13 +212,15 @@ _PROJECT_SELF_EVALUATION = _map(
     联系电话=Field("phone", "联系电话"),
     财务负责人=_text("财务负责人"),
     资金=_map(
-        "项目资金（万元），按来源；每行三列：年初预算数、全年预算数（调整后）、全年执行数",
+        "项目资金（万元），按来源（格式的“项目资金来源”，全国表式为当年财政拨款、上年结转资金、其他资金）；每行三列：年初预算数、全年预算数（调整后）、全年执行数",
         **{source: _fund_row(source) for source in FUND_SOURCES},
         年度资金总额=_map("年度资金总额 = 各来源之和（自动计算；填写时核对）",
                      **{column: _derived_amount(f"{column}合计") for column in FUND_COLUMNS}),
     ),
     执行率=_derived_percent("预算执行率 = 全年执行数 / 全年预算数"),
     执行率得分=Field("score", "预算执行率得分 = 分值 × 执行率，不超过分值（自动计算；填写时核对）", derived=True),
+    执行说明=_text("预算执行率偏低或年中预算调整（追加、调减）的原因"),
+    实施内容=_text("项目实施内容及过程概述"),
     年度总体目标=_map(
         "年度总体目标",
         预期目标=_text("预期目标", required=True),
@@ -225,6 +229,9 @@ _PROJECT_SELF_EVALUATION = _map(
     指标=_list("三级绩效指标", _PROJECT_INDICATOR),
     总分=Field("score", "总分 = 执行率得分 + 各指标得分（自动计算；填写时核对）", derived=True),
     等次=_text("评价等次（按格式的等次自动确定；填写时核对）"),
+    评价结论=_text("评价结论"),
+    存在问题=_text("存在问题"),
+    改进措施=_text("改进措施"),
 )
 
 _TASK = _map(

@@ -27,25 +27,35 @@ FUND_ROWS = (
 
 
 def extra_styles() -> list:
-    """Every project after the first starts on a new page."""
-    return [kit.Style("PDFormTitleNewPage", kit.XIAOBIAOSONG, kit.XIAO_ER, align="center", before=6, after=6,
-                      snap_to_grid=False, page_break_before=True)]
+    """The first paragraph of every project's form after the first starts a new page."""
+    title = dict(align="center", before=6, after=6, snap_to_grid=False)
+    return [
+        kit.Style("PDFormTitleNewPage", kit.XIAOBIAOSONG, kit.XIAO_ER, **title, page_break_before=True),
+        kit.Style("PDFormNumber", kit.SONG, kit.WU_HAO, align="right", snap_to_grid=False),
+        kit.Style("PDFormNumberNewPage", kit.SONG, kit.WU_HAO, align="right", snap_to_grid=False, page_break_before=True),
+    ]
 
 
-def add_form(doc) -> None:
+def add_forms(doc, table: Form, title: str, *, number: str = "", after=()) -> None:
+    """One form per project of 项目自评表, each after the first on a new page.
+
+    ``number`` is a line above the title (报表编号); ``after`` are paragraphs below the table.
+    """
+    first, style, new_page_style = (number, "PDFormNumber", "PDFormNumberNewPage") if number else (title, "PDFormTitle", "PDFormTitleNewPage")
     kit.add(
         doc,
         Para("{%p for 项目 in 项目自评表 %}"),
         Para("{%p if loop.first %}"),
-        Para("项目支出绩效自评表", style="PDFormTitle"),
+        Para(first, style=style),
         Para("{%p else %}"),
-        Para("项目支出绩效自评表", style="PDFormTitleNewPage"),
+        Para(first, style=new_page_style),
         Para("{%p endif %}"),
+        *([Para(title, style="PDFormTitle")] if number else []),
         Para("（{{ 年度 }}年度）", style="PDUnit", align="center"),
         Para("单位：万元", style="PDUnit"),
     )
-    form_table().add_to(doc)
-    kit.add(doc, Para("{%p endfor %}"))
+    table.add_to(doc)
+    kit.add(doc, *after, Para("{%p endfor %}"))
 
 
 def form_table() -> Form:
@@ -146,7 +156,7 @@ def _indicator_block(form: Form) -> None:
 def build():
     doc = kit.new_document(PAGE, title="{{ 年度 }}年度{{ 部门.名称 }}项目支出绩效自评表", subject="项目支出绩效自评表")
     kit.add_styles(doc, [*kit.compact_styles(kit.WU_HAO), *extra_styles()])
-    add_form(doc)
+    add_forms(doc, form_table(), "项目支出绩效自评表")
     return doc
 
 
