@@ -387,9 +387,8 @@ class _Checker:
                     self.report("PD803", (), f"缺少“{key}”（本格式及其所基于的格式都没有写）")
         required_sections = tuple(data.get("必需章节") or ()) + tuple(s for d in documents for s in d.required_sections)
         options = {k: data[k] for k in ("地区", "财政部门", "变动提示阈值") if k in data}
-        fund_sources = tuple(data.get("项目资金来源") or NATIONAL_FUND_SOURCES)
-        options["项目资金来源"] = list(fund_sources)
-        options["文字"] = dict(data.get("文字") or {})
+        if data.get("文字"):
+            options["文字"] = dict(data["文字"])
         if "地区" in options and "财政部门" not in options:
             options["财政部门"] = f"{options['地区']}财政局"
         return Format(
@@ -413,7 +412,7 @@ class _Checker:
             parent=parent,
             abstract=self.abstract,
             place_from_source=data.get("地区由数据指定") is True,
-            fund_sources=fund_sources,
+            fund_sources=tuple(data.get("项目资金来源") or NATIONAL_FUND_SOURCES),
         )
 
     def grades(self, total: Decimal) -> tuple:

@@ -117,12 +117,15 @@ def narratives(model: dict, figures: dict) -> dict:
 def format_options(fmt, model: dict) -> dict:
     """``格式``: the format's name, description, grades, labels and free options."""
     if fmt is None:
-        return {"名称": model.get("格式"), "说明": BLANK, "标签": {"一级": {}, "二级": {}}, "等次": [], "总分": MISSING}
+        return {"名称": model.get("格式"), "说明": BLANK, "标签": {"一级": {}, "二级": {}}, "等次": [], "总分": MISSING,
+                "文字": {}, "项目资金来源": []}
     labels = fmt.labels or {}
     return {
         "地区": BLANK,
         "财政部门": BLANK,
+        "文字": {},
         **fmt.options,
+        "项目资金来源": list(fmt.fund_sources),
         **place_of(fmt, model),
         "名称": fmt.name,
         "说明": fmt.description,
