@@ -211,3 +211,29 @@ def test_sichuan_form_prints_its_header_rule_and_signatures(tmp_path):
     assert "51012323T000002-农业防灾减灾救灾项目" in text
     assert "预算执行率=预算执行数/调整后预算数" in text
     assert "财务负责人：钱丽" in text and "财政专户管理资金" in text
+
+
+def test_build_writes_the_department_document_and_one_file_per_project(tmp_path):
+    from perfdoc.render.extract import document_text
+
+    out = tmp_path / "out"
+    args = ["build", str(EXAMPLE.parent), "--out", str(out), "-j", "1"]
+    assert CliRunner().invoke(main, args, catch_exceptions=False).exit_code == 0
+    folder = out / "national-project" / "示例市总工会" / "2023"
+    assert (folder / "项目支出绩效自评表.docx").is_file()
+    files = sorted(p.name for p in (folder / "项目支出绩效自评表").iterdir())
+    assert files == ["困难职工帮扶项目.docx", "职工技能培训项目.docx"]
+    single = document_text((folder / "项目支出绩效自评表" / "困难职工帮扶项目.docx").read_bytes())
+    assert "困难职工帮扶项目" in single and "职工技能培训项目" not in single
+    # a missing project file is written again; the rest are current
+    (folder / "项目支出绩效自评表" / "困难职工帮扶项目.docx").unlink()
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert "生成 1，跳过 2" in result.output
+    assert (folder / "项目支出绩效自评表" / "困难职工帮扶项目.docx").is_file()
+
+
+def test_item_file_names_are_safe_and_distinct():
+    from perfdoc.build.batch import item_file_names
+
+    names = [name for name, _ in item_file_names([{"名称": "a/b:c"}, {"名称": "a/b:c"}, {}, {"名称": ".."}])]
+    assert names == ["a_b_c", "a_b_c_2", "第3项", "第4项"]

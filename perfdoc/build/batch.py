@@ -48,6 +48,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -442,6 +443,8 @@ class SourceProcessor:
             done = DocumentResult(key, str(document.template), engine.display_path(document.template), inputs)
             result.documents.append(done)
             if not self.force and is_current(self.manifest.get(key), inputs, target):
+                if document.split_by:  # the items' files may still be missing
+                    result.documents.extend(self.split(checked, document, target, inputs, template_context(ctx), done))
                 continue
             context = pristine.pop() if pristine else template_context(ctx)
             try:
@@ -456,6 +459,8 @@ class SourceProcessor:
                 done.unknown = engine.undefined_names(document.template, context)
             except UserError:
                 done.unknown = []
+            if document.split_by:
+                result.documents.extend(self.split(checked, document, target, inputs, context, done))
         previous = _previous_candidate(Path(path), ctx.data)
         result.entry = {
             "sha256": self.digests.of_readable(Path(path)),
@@ -467,6 +472,36 @@ class SourceProcessor:
         }
         result.trusted = sorted(engine.trusted())
         return result
+
+
+    def split(self, checked, document, target: Path, inputs: str, context: dict, whole) -> list:
+        """One more file per item of ``document.split_by``: ``<document>/<item 名称>.docx``, the template rendered with that item alone."""
+        from ..render import engine
+
+        out = []
+        for name, item in item_file_names(context.get(document.split_by) or []):
+            key = (target.with_suffix("") / f"{name}.docx").relative_to(self.out).as_posix()
+            done = DocumentResult(key, whole.template, whole.label, inputs, unknown=[])
+            out.append(done)
+            if not self.force and is_current(self.manifest.get(key), inputs, self.out / key):
+                continue
+            try:
+                done.data = render_checked(checked, document, {**context, document.split_by: [item]})
+            except UserError as exc:
+                done.error = str(exc)
+        return out
+
+
+def item_file_names(items: list) -> list:
+    """``(file name, item)`` for each item: its 名称 made safe for a file name, numbered when repeated or blank."""
+    out, seen = [], set()
+    for number, item in enumerate(items, 1):
+        name = re.sub(r'[\\/:*?"<>|\s]+', "_", str(item.get("名称") or "")).strip("._") or f"第{number}项"
+        if name in seen:
+            name = f"{name}_{number}"
+        seen.add(name)
+        out.append((name, item))
+    return out
 
 
 _PROCESSOR: SourceProcessor | None = None

@@ -29,6 +29,8 @@ RATE_SCOPES = {
 # A None step stands for each project of 项目自评: that rate is scored once per project.
 SCORABLE_RATES = {"预算完成率": ("预算", "预算完成率"), "预算调整率": ("预算", "预算调整率"),
                   "项目资金执行率": ("项目自评", None, "执行率")}
+# Template-context lists a document may be split by, one file per item (named by the item's 名称).
+SPLITTABLE_LISTS = ("项目自评表",)
 SCORING_KINDS = {
     "线性": "得分 = 分值 × 比率（不超过分值）",
     "分档": "比率不超过某档上限即得该档分数（档按上限从小到大排列）",
@@ -91,6 +93,8 @@ FORMAT_SCHEMA = _map(
         标题=_text("文档标题"),
         必需章节=_list("该文档需要的叙述章节", _text("章节名")),
         文件名=_text("输出文件名（不含 .docx），可用 {部门}、{年度} 等"),
+        分项=Field("choice", "另外为此列表的每一项各生成一个文件，放在与文档同名的文件夹中、以该项的名称命名（如 项目自评表：每个项目一个自评表）",
+                 choices=SPLITTABLE_LISTS),
     )),
     等次=_list("评价等次，从高到低；得分不低于“最低分”即为该等次", _map(
         "一个等次",

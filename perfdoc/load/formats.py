@@ -47,6 +47,7 @@ class Document:
     title: str = ""
     required_sections: tuple = ()
     file_name: str | None = None
+    split_by: str | None = None  # a context list: one more file per item (文档[].分项)
 
 
 @dataclass(frozen=True)
@@ -450,6 +451,7 @@ class _Checker:
                 title=str(item.get("标题", item["名称"])),
                 required_sections=tuple(item.get("必需章节") or ()),
                 file_name=str(item["文件名"]) if item.get("文件名") is not None else None,
+                split_by=item.get("分项"),
             ))
         names = [d.name for d in documents]
         for index, name in enumerate(names):
