@@ -237,3 +237,14 @@ def test_item_file_names_are_safe_and_distinct():
 
     names = [name for name, _ in item_file_names([{"名称": "a/b:c"}, {"名称": "a/b:c"}, {}, {"名称": ".."}])]
     assert names == ["a_b_c", "a_b_c_2", "第3项", "第4项"]
+
+
+@pytest.mark.parametrize("funds, expected", [
+    ("资金: [1]", ["PD103"]),
+    ("资金:\n      当年财政拨款: 5", ["PD103"]),
+    ("资金: {}", ["PD111"]),
+    ("资金:\n      当年财政拨款: {年初预算数: 1}", []),
+])
+def test_funds_in_the_wrong_shape_are_reported_once(funds, expected):
+    text = f"{HEAD}项目自评:\n  - 名称: 甲项目\n    {funds}\n"
+    assert [c for c in codes(text) if c in ("PD103", "PD111")] == expected

@@ -35,6 +35,9 @@ def check(ctx):
         raw = (ctx.data.get("项目自评") or [])[index] if isinstance(ctx.data, dict) else None
         if not isinstance(raw, dict):
             continue  # not a mapping: PD103 says so
+        written_funds = raw.get("资金")
+        if "资金" in raw and (not isinstance(written_funds, dict) or not all(isinstance(v, dict) for v in written_funds.values())):
+            continue  # written in the wrong shape: PD103 says where
         funds = project.get("资金") or {}
         written = any(isinstance((funds.get(source) or {}).get(column), Decimal)
                       for source in FUND_SOURCES + ("年度资金总额",) for column in FUND_COLUMNS)
