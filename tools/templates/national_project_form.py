@@ -51,7 +51,6 @@ def add_forms(doc, table: Form, title: str, *, number: str = "", after=()) -> No
         Para(first, style=new_page_style),
         Para("{%p endif %}"),
         *([Para(title, style="PDFormTitle")] if number else []),
-        Para("（{{ 年度 }}年度）", style="PDUnit", align="center"),
         Para("单位：万元", style="PDUnit"),
     )
     table.add_to(doc)
@@ -112,7 +111,7 @@ def _target_block(form: Form) -> None:
         continued(first),
         Cell("{{ 项目.年度总体目标.预期目标 }}", half, style="PDTableText", valign="top"),
         Cell("{{ 项目.年度总体目标.实际完成情况 }}", half, style="PDTableText", valign="top"),
-        height=14,
+        height=12,
         can_split=True,
     )
 
@@ -156,7 +155,7 @@ def _indicator_block(form: Form) -> None:
 def build():
     doc = kit.new_document(PAGE, title="{{ 年度 }}年度{{ 部门.名称 }}项目支出绩效自评表", subject="项目支出绩效自评表")
     kit.add_styles(doc, [*kit.compact_styles(kit.WU_HAO), *extra_styles()])
-    add_forms(doc, form_table(), "项目支出绩效自评表")
+    add_forms(doc, form_table(), "项目支出绩效自评表（{{ 年度 }}年度）")
     return doc
 
 

@@ -21,7 +21,7 @@ FIRST = 20  # the block labels down the left edge
 # 预算执行情况: label | row | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因
 BUDGET_COLUMNS = (FIRST, 44, 30, 30, 30, 22, 14, 14, 53)
 # 绩效指标: label | 一级 | 二级 | 三级 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析
-INDICATOR_COLUMNS = (FIRST, 20, 24, 40, 14, 20, 16, 20, 14, 14, 55)
+INDICATOR_COLUMNS = (FIRST, 22, 28, 40, 14, 20, 16, 20, 14, 14, 49)
 
 
 def form_table() -> Form:
@@ -122,7 +122,7 @@ def build():
     doc = kit.new_document(PAGE, title="{{ 年度 }}年度{{ 部门.名称 }}部门预算项目支出绩效自评表", subject="部门预算项目支出绩效自评表")
     kit.add_styles(doc, [*kit.compact_styles(kit.WU_HAO), *national_project_form.extra_styles()])
     signatures = Para("项目负责人：{{ 项目.负责人 }}　　　　　　　　　　财务负责人：{{ 项目.财务负责人 }}", style="PDUnit", align="left")
-    national_project_form.add_forms(doc, form_table(), "部门预算项目支出绩效自评表",
+    national_project_form.add_forms(doc, form_table(), "部门预算项目支出绩效自评表（{{ 年度 }}年度）",
                                     number="报表编号：{{ 格式.文字.报表编号 }}", after=(signatures,))
     return doc
 
