@@ -23,10 +23,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..load.schema import FUND_COLUMNS, FUND_SOURCES
+from ..load.schema import FUND_COLUMNS, FUND_SOURCES, NATIONAL_FUND_SOURCES
 from . import Finding, rule
 
-_HINT = "在“资金”下按来源写，如：当年财政拨款: {年初预算数: 50, 全年预算数: 50, 全年执行数: 48}"
+def _hint(fmt) -> str:
+    sources = fmt.fund_sources if fmt is not None else NATIONAL_FUND_SOURCES
+    return f"在“资金”下按来源（{'、'.join(sources)}）写，如：{sources[0]}: {{年初预算数: 50, 全年预算数: 50, 全年执行数: 48}}"
 
 
 @rule("PD111", "project-without-funds")
@@ -42,6 +44,6 @@ def check(ctx):
         written = any(isinstance((funds.get(source) or {}).get(column), Decimal)
                       for source in FUND_SOURCES + ("年度资金总额",) for column in FUND_COLUMNS)
         if not written and "资金" not in raw:
-            yield Finding(("项目自评", index, "名称"), f"项目“{project.get('名称', '')}”没有写“资金”", hint=_HINT)
+            yield Finding(("项目自评", index, "名称"), f"项目“{project.get('名称', '')}”没有写“资金”", hint=_hint(ctx.format))
         elif not written:
-            yield Finding(("项目自评", index, "资金"), "“资金”中没有任何金额", hint=_HINT)
+            yield Finding(("项目自评", index, "资金"), "“资金”中没有任何金额", hint=_hint(ctx.format))
