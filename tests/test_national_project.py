@@ -248,3 +248,20 @@ def test_item_file_names_are_safe_and_distinct():
 def test_funds_in_the_wrong_shape_are_reported_once(funds, expected):
     text = f"{HEAD}项目自评:\n  - 名称: 甲项目\n    {funds}\n"
     assert [c for c in codes(text) if c in ("PD103", "PD111")] == expected
+
+
+def test_next_year_empties_each_projects_results_and_keeps_its_targets(tmp_path):
+    from perfdoc.load.loader import load_path
+
+    target = tmp_path / "2024.yaml"
+    result = CliRunner().invoke(main, ["next-year", str(SICHUAN), "-o", str(target)], catch_exceptions=False)
+    # written, and reported as not yet renderable: every project still needs its funds
+    assert result.exit_code == 1 and result.output.count("PD111") == 3
+    projects = load_path(target).data["项目自评"]
+    first = projects[0]
+    assert first["资金"] == {} and first["年度总体目标"]["实际完成情况"] == ""
+    assert first["年度总体目标"]["预期目标"].startswith("新建高标准农田")
+    assert [item["完成值"] for item in first["指标"]] == ["", "", "", ""]
+    assert [item["指标值"] for item in first["指标"]] == [10000, 100, 50, 90]
+    assert not any(key in project for project in projects for key in ("总分", "等次", "评价结论", "执行说明"))
+    assert not any("得分" in item or "偏差原因" in item for project in projects for item in project["指标"])

@@ -51,6 +51,14 @@ YEAR_ONLY = {
     ("指标", "已完成"),
     ("评分", "综合得分"),
     ("评分", "评价等次"),
+    ("项目自评", "执行说明"),
+    ("项目自评", "指标", "得分"),
+    ("项目自评", "指标", "偏差原因"),
+    ("项目自评", "总分"),
+    ("项目自评", "等次"),
+    ("项目自评", "评价结论"),
+    ("项目自评", "存在问题"),
+    ("项目自评", "改进措施"),
 }
 # The year's results: emptied rather than removed, so the place to write them stays in view.
 RESULTS = {
@@ -58,6 +66,8 @@ RESULTS = {
     ("年度目标", "完成情况"),
     ("任务", "完成情况"),
     ("任务", "关键指标", "完成情况"),
+    ("项目自评", "年度总体目标", "实际完成情况"),
+    ("项目自评", "指标", "完成值"),
 }
 
 # (indent of mappings, of sequences, offset of the dash): the seeds' style first.
