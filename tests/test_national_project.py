@@ -22,9 +22,12 @@ HEAD = """格式: national-project
 """
 
 FUNDS = "{年初预算数: 50, 全年预算数: 50, 全年执行数: 45}"
+ZERO = "{年初预算数: 0, 全年预算数: 0, 全年执行数: 0}"
+# Every row written: a row left out is not known to be 0, and the total is then unknown.
+ALL_FUNDS = f"当年财政拨款: {FUNDS}\n上年结转资金: {ZERO}\n其他资金: {ZERO}"
 
 
-def project(indicators: str, funds: str = f"当年财政拨款: {FUNDS}", extra: str = "") -> str:
+def project(indicators: str, funds: str = ALL_FUNDS, extra: str = "") -> str:
     body = textwrap.indent(textwrap.dedent(indicators).strip(), " " * 6)
     fund_lines = textwrap.indent(textwrap.dedent(funds).strip(), " " * 6)
     extra_lines = textwrap.indent(textwrap.dedent(extra).strip(), " " * 4) if extra else ""
@@ -65,7 +68,7 @@ GOOD_INDICATOR = "- {一级: 产出, 二级: 数量, 三级: 培训人次, 指�
 
 
 def test_zero_adjusted_budget_leaves_the_rate_undefined_and_says_so():
-    result = run(project(GOOD_INDICATOR, "当年财政拨款: {年初预算数: 0, 全年预算数: 0, 全年执行数: 3}"))
+    result = run(project(GOOD_INDICATOR, f"当年财政拨款: {{年初预算数: 0, 全年预算数: 0, 全年执行数: 3}}\n上年结转资金: {ZERO}\n其他资金: {ZERO}"))
     messages = [d.message for d in result.diagnostics if d.code == "PD203"]
     assert len(messages) == 1 and "无法计算" in messages[0] and "全年预算数" in messages[0]
     values = result.context.figures.get(("项目自评", 0))
@@ -75,6 +78,7 @@ def test_zero_adjusted_budget_leaves_the_rate_undefined_and_says_so():
 def test_stated_total_row_is_checked_per_column():
     funds = f"""
     当年财政拨款: {FUNDS}
+    上年结转资金: {ZERO}
     其他资金: {{年初预算数: 5, 全年预算数: 5, 全年执行数: 5}}
     年度资金总额: {{年初预算数: 55, 全年预算数: 56, 全年执行数: 50}}
     """

@@ -48,6 +48,7 @@ class Document:
     required_sections: tuple = ()
     file_name: str | None = None
     split_by: str | None = None  # a context list: one more file per item (文档[].分项)
+    generated_sections: dict = field(default_factory=dict)  # section → what the template writes when it is not written
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,11 @@ class Format:
     abstract: bool = False
     place_from_source: bool = False
     fund_sources: tuple = NATIONAL_FUND_SOURCES  # the rows of a project form's 项目资金 block
+
+    @property
+    def generated_sections(self) -> dict:
+        """Narrative sections a template writes from data when the source does not: section → what."""
+        return {key: text for document in self.documents for key, text in document.generated_sections.items()}
 
     @property
     def evaluator_rows(self) -> int:
@@ -452,6 +458,7 @@ class _Checker:
                 required_sections=tuple(item.get("必需章节") or ()),
                 file_name=str(item["文件名"]) if item.get("文件名") is not None else None,
                 split_by=item.get("分项"),
+                generated_sections={str(k): str(v) for k, v in (item.get("模板写出") or {}).items()},
             ))
         names = [d.name for d in documents]
         for index, name in enumerate(names):

@@ -234,6 +234,8 @@ class _Builder:
             doc += REQUIRED_NOTE
         if self.is_live_section(path):
             doc += SECTION_NOTE
+        if len(path) == 2 and path[0] == "叙述" and path[1] in self.fmt.generated_sections:
+            doc += f"（不填写时模板{self.fmt.generated_sections[path[1]]}；填写后只用这里的文字）"
         return doc
 
 
