@@ -49,7 +49,7 @@ def test_example_is_marked_and_clean():
 
 
 def test_example_figures():
-    figures = check_file(EXAMPLE).context.figures
+    figures = check_file(EXAMPLE).analysis.figures
     first = figures.get(("项目自评", 0))
     assert first["资金"]["年度资金总额"]["全年预算数"] == Decimal("85.20")
     assert first["执行率"].quantize(Decimal("0.01")) == Decimal("95.77")  # 81.60 / 85.20
@@ -71,7 +71,7 @@ def test_zero_adjusted_budget_leaves_the_rate_undefined_and_says_so():
     result = run(project(GOOD_INDICATOR, f"当年财政拨款: {{年初预算数: 0, 全年预算数: 0, 全年执行数: 3}}\n上年结转资金: {ZERO}\n其他资金: {ZERO}"))
     messages = [d.message for d in result.diagnostics if d.code == "PD203"]
     assert len(messages) == 1 and "无法计算" in messages[0] and "全年预算数" in messages[0]
-    values = result.context.figures.get(("项目自评", 0))
+    values = result.analysis.figures.get(("项目自评", 0))
     assert values.get("执行率") is None and values.get("总分") is None
 
 
@@ -99,7 +99,7 @@ def test_reverse_indicator_unmet_is_scored_by_the_completion_rule():
     """
     result = run(project(indicators))
     assert [d.code for d in result.diagnostics if d.is_error] == []
-    values = result.context.figures.get(("项目自评", 0))
+    values = result.analysis.figures.get(("项目自评", 0))
     assert values["指标"][0]["得分"] == Decimal("32.00")  # 40 × 800 / 1000
     assert values["总分"] == Decimal("91.00")  # 9 + 32 + 50
 
@@ -121,7 +121,7 @@ def test_text_actual_against_a_number_is_flagged_and_not_scored():
     indicators = "- {一级: 产出, 二级: 数量, 三级: 培训人次, 指标性质: ≥, 指标值: 1000, 度量单位: 人次, 完成值: 已完成, 分值: 90}"
     result = run(project(indicators))
     assert "PD404" in [d.code for d in result.diagnostics]
-    assert result.context.figures.get(("项目自评", 0, "指标", 0, "得分")) is None
+    assert result.analysis.figures.get(("项目自评", 0, "指标", 0, "得分")) is None
 
 
 def test_qualitative_target_with_a_number_in_words_is_not_compared():
@@ -174,7 +174,7 @@ def test_sichuan_example_is_marked_clean_and_scored():
     assert SICHUAN.read_text(encoding="utf-8").startswith("# 示例数据")
     checked = check_file(SICHUAN)
     assert checked.diagnostics == []
-    projects = checked.context.figures.get(("项目自评",))
+    projects = checked.analysis.figures.get(("项目自评",))
     assert len(projects) == 3
     # 财政资金 600 + 单位资金 20 (the format's sources)
     assert projects[0]["资金"]["年度资金总额"]["全年预算数"] == Decimal("620.00")
@@ -224,20 +224,21 @@ def test_build_writes_the_department_document_and_one_file_per_project(tmp_path)
     args = ["build", str(EXAMPLE.parent), "--out", str(out), "-j", "1"]
     assert CliRunner().invoke(main, args, catch_exceptions=False).exit_code == 0
     folder = out / "national-project" / "示例市总工会" / "2023"
-    assert (folder / "项目支出绩效自评表.docx").is_file()
-    files = sorted(p.name for p in (folder / "项目支出绩效自评表").iterdir())
+    name = "示例市总工会2023年度项目支出绩效自评表"  # the default 文件名 pattern
+    assert (folder / f"{name}.docx").is_file()
+    files = sorted(p.name for p in (folder / name).iterdir())
     assert files == ["困难职工帮扶项目.docx", "职工技能培训项目.docx"]
-    single = document_text((folder / "项目支出绩效自评表" / "困难职工帮扶项目.docx").read_bytes())
+    single = document_text((folder / name / "困难职工帮扶项目.docx").read_bytes())
     assert "困难职工帮扶项目" in single and "职工技能培训项目" not in single
     # a missing project file is written again; the rest are current
-    (folder / "项目支出绩效自评表" / "困难职工帮扶项目.docx").unlink()
+    (folder / name / "困难职工帮扶项目.docx").unlink()
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert "生成 1，跳过 2" in result.output
-    assert (folder / "项目支出绩效自评表" / "困难职工帮扶项目.docx").is_file()
+    assert (folder / name / "困难职工帮扶项目.docx").is_file()
 
 
 def test_item_file_names_are_safe_and_distinct():
-    from perfdoc.build.batch import item_file_names
+    from perfdoc.build.paths import item_file_names
 
     names = [name for name, _ in item_file_names([{"名称": "a/b:c"}, {"名称": "a/b:c"}, {}, {"名称": ".."}])]
     assert names == ["a_b_c", "a_b_c_2", "第3项", "第4项"]

@@ -8,10 +8,10 @@ as much as a few sources.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
+import threading
+import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator
 
 # A worker is started only for at least this many items: below it, the start costs more than it saves.
@@ -55,12 +55,15 @@ def in_order(
         finally:
             gc.set_threshold(*thresholds)
         return
+    import multiprocessing  # only here: validating one file must not pay for importing them
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn: a fresh interpreter per worker, safe whatever threads this process runs
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start,
-        initargs=(setup, setup_args),
+        initializer=_start_worker,
+        initargs=(os.getpid(), setup, setup_args),
     )
     waiting: Iterable = iter(items)
     pending: deque = deque()
@@ -89,4 +92,36 @@ def _start(setup: Callable | None, setup_args: tuple) -> None:
         setup(*setup_args)
 
 
+def _start_worker(parent: int, setup: Callable | None, setup_args: tuple) -> None:
+    """:func:`_start` in a worker that ends as soon as the process that started it is gone.
+
+    Killed with SIGKILL, the main process cannot stop its workers; without
+    this they would work through their queue and wait for more, holding the
+    output pipe (and multiprocessing's resource tracker) open for minutes.
+    """
+    _die_with(parent)
+    _start(setup, setup_args)
+
+
+def _die_with(parent: int) -> None:
+    try:  # Linux: the kernel kills this process when its parent dies
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # died before the request above
+        os._exit(1)
+
+    def watch() -> None:  # elsewhere, and if the parent was not the thread's: look twice a second
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="perfdoc-parent-watch", daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1
+PARENT_POLL_SECONDS = 0.5
 _NOTHING = object()
