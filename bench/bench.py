@@ -194,7 +194,7 @@ def _spread(two_runs: list[list[float]]) -> float:
 def _perfdoc_functions():
     """What the timing needs from the perfdoc checkout under test, whichever layout it has."""
     try:
-        from perfdoc.build.batch import template_context
+        from perfdoc.build.rendering import template_context
         from perfdoc.pipeline import check_file
     except ImportError:
         try:

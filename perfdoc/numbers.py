@@ -249,3 +249,8 @@ class Percent(Decimal):
 def plain(value: Decimal) -> str:
     """The Decimal's own text, bypassing Amount/Percent display."""
     return Decimal.__str__(value)
+
+
+def points(value: Decimal) -> str:
+    """A score as a form prints it: 40.00 → 40, 6.40 → 6.4."""
+    return format(Decimal(Decimal.__str__(value)).normalize(), "f")

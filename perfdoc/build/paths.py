@@ -114,3 +114,22 @@ def build_folder_of(target: Path) -> Path | None:
         if folder == default or (folder / LOCK_NAME).is_file():
             return folder
     return None
+
+
+def item_file_names(items: list) -> list:
+    """``(file name, item)`` for each item of a document's ``分项`` list: its 名称 made safe
+    for a file name, numbered when repeated or blank."""
+    out, seen = [], set()
+    for number, item in enumerate(items, 1):
+        name = str(item.get("名称") or "") if isinstance(item, dict) else ""
+        name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "_", name).strip("._") or f"第{number}项"
+        if name in seen:
+            name = f"{name}_{number}"
+        seen.add(name)
+        out.append((name, item))
+    return out
+
+
+def item_path(target: Path, name: str) -> Path:
+    """Where the file of one item of a split document goes: ``<document>/<item name>.docx``."""
+    return target.with_suffix("") / f"{name}.docx"

@@ -15,7 +15,7 @@ from . import parallel
 from .digests import FileDigests, combined_digest, input_parts
 from .cache import file_stat
 from .manifest import is_current
-from .paths import output_path
+from .paths import item_file_names, item_path, output_path
 from .rendering import refusal, render_checked, template_context
 
 
@@ -90,6 +90,8 @@ class SourceProcessor:
                                   combined_digest(**parts), parts)
             result.documents.append(done)
             if not self.force and is_current(recorded.get(key), done.inputs, target):
+                if document.split_by:  # the items' files may still be missing
+                    result.documents.extend(self.split(checked, document, target, recorded, template_context(ctx), done))
                 continue
             context = pristine.pop() if pristine else template_context(ctx)
             try:
@@ -98,6 +100,9 @@ class SourceProcessor:
                 done.error = str(exc)
                 continue
             finally:
+                if document.split_by:
+                    items_context = context if templates.shares_context(document.template) else template_context(ctx)
+                    result.documents.extend(self.split(checked, document, target, recorded, items_context, done))
                 if templates.shares_context(document.template):
                     pristine.append(context)
             if done.template in self.templates_checked:
@@ -112,6 +117,23 @@ class SourceProcessor:
             result.entry = (before, ctx.source.digest, str(ctx.model.get("格式")), str(ctx.format.folder),
                             os.path.abspath(previous) if previous else None)
         return result
+
+    def split(self, checked, document, target: Path, recorded: dict, context: dict, whole: DocumentResult) -> list:
+        """One more file per item of ``document.split_by`` (文档[].分项): ``<document>/<item 名称>.docx``,
+        the template rendered with that item alone."""
+        out = []
+        for name, item in item_file_names(context.get(document.split_by) or []):
+            path = item_path(target, name)
+            key = path.relative_to(self.out).as_posix()
+            done = DocumentResult(key, whole.template, whole.label, whole.inputs, whole.parts, unknown=[])
+            out.append(done)
+            if not self.force and is_current(recorded.get(key), done.inputs, path):
+                continue
+            try:
+                done.data = render_checked(checked, document, {**context, document.split_by: [item]})
+            except UserError as exc:
+                done.error = str(exc)
+        return out
 
 
 _PROCESSOR: SourceProcessor | None = None

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from . import expr
 from .indicators import judge_indicator
+from .projects import judge_projects, project_funds
 from ..numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, plain, round_half_up
 from ..load.format_schema import SCORABLE_RATES
 from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, PROJECT_SUMS, THREE_PUBLIC_ITEMS
@@ -108,6 +109,7 @@ class Figures:
     computed: set = field(default_factory=set)  # paths computed without a Derivation (counts, scores)
     cross_checks: list = field(default_factory=list)  # CrossCheck
     rule_scores: list = field(default_factory=list)  # RuleScore per indicator the format scores itself
+    projects: list = field(default_factory=list)  # projects.ProjectResult per 项目自评 item
     score: Decimal | None = None
     score_computed: bool = False
     grade: str | None = None
@@ -322,10 +324,31 @@ def compute(model: dict, fmt=None) -> Figures:
     _institution_totals(calc, institutions)
     _projects(calc, model.get("项目") or [])
     _tasks(calc, model.get("任务") or [])
+    for index, _ in enumerate(model.get("项目自评") or []):
+        project_funds(calc, index, fmt)
     figures = Figures(values=calc.values, derivations=calc.derivations, computed=calc.computed, unknown=calc.unknown)
     figures.cross_checks = _cross_checks(calc)
     _indicators_and_score(figures, model, fmt)
+    _project_scores(figures, model, fmt)
     return figures
+
+
+def _project_scores(figures: Figures, model: dict, fmt) -> None:
+    """Each project's 执行率得分, indicator 得分 (where not stated), 总分 and 等次, into the values."""
+    figures.projects = judge_projects(figures.values, model, fmt)
+    for index, result in enumerate(figures.projects):
+        base = ("项目自评", index)
+        project = model["项目自评"][index]
+        for position, judged in enumerate(result.indicators):
+            if judged.expected is not None and not isinstance(project["指标"][position].get("得分"), Decimal):
+                _assign(figures.values, base + ("指标", position, "得分"), judged.expected)
+                figures.computed.add(base + ("指标", position, "得分"))
+        for key, value in (("执行率分值", result.rate_points), ("执行率得分", result.rate_score), ("总分", result.total)):
+            if value is not None and not (key != "执行率分值" and isinstance(project.get(key), Decimal)):
+                _assign(figures.values, base + (key,), value)
+                figures.computed.add(base + (key,))
+        if result.grade is not None and not project.get("等次"):
+            _assign(figures.values, base + ("等次",), result.grade)
 
 
 def _budget(calc, model):

@@ -41,6 +41,11 @@ class IndicatorResult:
     reason: str = ""
 
 
+def parse_operator(text) -> str | None:
+    """``≥``, ``不低于``, ``>=`` → ``">="``; None for what is not a comparison."""
+    return _OPERATORS.get(str(text).strip()) if text is not None else None
+
+
 def parse_measure(text) -> Measure | None:
     if text is None:
         return None

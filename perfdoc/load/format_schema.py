@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from decimal import Decimal
 
-from .schema import LEVEL1, LEVEL2, Field
+from .schema import FUND_SOURCES, LEVEL1, LEVEL2, Field
 
 # Derived rates and what each formula may read. The compute stage evaluates the
 # formula once per scope (each institution, each project…); the names are the
@@ -23,9 +23,14 @@ RATE_SCOPES = {
     "公用经费占比": ("每个机构的支出及收支合计", ("人员支出", "公用支出", "基本支出", "项目支出", "支出合计")),
     "项目执行率": ("每个项目及项目合计", ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出")),
     "自评资金占比": ("绩效自评的每类资金", ("资金", "实际支出")),
+    "项目资金执行率": ("项目支出自评表每个项目的年度资金总额", ("年初预算数", "全年预算数", "全年执行数")),
 }
 # Rates a scoring rule may score (one value per source), and where each is.
-SCORABLE_RATES = {"预算完成率": ("预算", "预算完成率"), "预算调整率": ("预算", "预算调整率")}
+# A None step stands for each project of 项目自评: that rate is scored once per project.
+SCORABLE_RATES = {"预算完成率": ("预算", "预算完成率"), "预算调整率": ("预算", "预算调整率"),
+                  "项目资金执行率": ("项目自评", None, "执行率")}
+# Template-context lists a document may be split by, one file per item (named by the item's 名称).
+SPLITTABLE_LISTS = ("项目自评表",)
 SCORING_KINDS = {
     "线性": "得分 = 分值 × 比率（不超过分值）",
     "分档": "比率不超过某档上限即得该档分数（档按上限从小到大排列）",
@@ -90,6 +95,8 @@ FORMAT_SCHEMA = _map(
         文件名=_text("输出文件名（不含 .docx），可用 {部门}、{年度} 等"),
         模板写出=_open("数据文件没有写这一叙述章节时，模板按数据写出的内容：章节名 → 写出什么；写了就只用写的文字",
                        _text("模板写出的内容")),
+        分项=Field("choice", "另外为此列表的每一项各生成一个文件，放在与文档同名的文件夹中、以该项的名称命名（如 项目自评表：每个项目一个自评表）",
+                 choices=SPLITTABLE_LISTS),
     )),
     等次=_list("评价等次，从高到低；得分不低于“最低分”即为该等次", _map(
         "一个等次",
@@ -111,6 +118,9 @@ FORMAT_SCHEMA = _map(
         f"{name}（{scope}，可用：{'、'.join(names)}）" for name, (scope, names) in RATE_SCOPES.items()
     ), Field("formula", "公式")),
     必需数据=_list("文档需要的数据（数据文件的顶层键）", _text("键名")),
+    项目资金来源=_list(f"项目支出自评表的资金来源行，按表中顺序，年度资金总额为其和（可用：{'、'.join(FUND_SOURCES)}）",
+                   Field("choice", "资金来源", choices=FUND_SOURCES)),
+    文字=_open("模板中印制的文字：名称 → 文字（如 报表编号、填表说明），模板中写作 {{ 格式.文字.报表编号 }}", _text("文字")),
     必需章节=_list("所有文档都需要的叙述章节", _text("章节名")),
     指标名称=_map(
         "三级指标的一级、二级名称在文档中的写法",

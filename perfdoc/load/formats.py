@@ -26,7 +26,7 @@ from ..compute import expr
 from ..errors import Diagnostic, FormatError, Location, Severity
 from .format_schema import COMPLETION_NAMES, RATE_SCOPES, did_you_mean, shape_problems
 from .loader import load_path
-from .schema import LEVEL1, LEVEL2
+from .schema import LEVEL1, LEVEL2, NATIONAL_FUND_SOURCES
 
 CONFIG = "format.yaml"
 NOT_INHERITED = ("名称", "基于", "仅供继承")
@@ -47,6 +47,7 @@ class Document:
     title: str = ""
     required_sections: tuple = ()
     file_name: str | None = None
+    split_by: str | None = None  # a context list: one more file per item (文档[].分项)
     generated_sections: dict = field(default_factory=dict)  # section → what the template writes when it is not written
 
 
@@ -110,6 +111,7 @@ class Format:
     parent: str | None = None
     abstract: bool = False
     place_from_source: bool = False
+    fund_sources: tuple = NATIONAL_FUND_SOURCES  # the rows of a project form's 项目资金 block
 
     @property
     def generated_sections(self) -> dict:
@@ -392,6 +394,8 @@ class _Checker:
                     self.report("PD803", (), f"缺少“{key}”（本格式及其所基于的格式都没有写）")
         required_sections = tuple(data.get("必需章节") or ()) + tuple(s for d in documents for s in d.required_sections)
         options = {k: data[k] for k in ("地区", "财政部门", "变动提示阈值") if k in data}
+        if data.get("文字"):
+            options["文字"] = dict(data["文字"])
         if "地区" in options and "财政部门" not in options:
             options["财政部门"] = f"{options['地区']}财政局"
         return Format(
@@ -415,6 +419,7 @@ class _Checker:
             parent=parent,
             abstract=self.abstract,
             place_from_source=data.get("地区由数据指定") is True,
+            fund_sources=tuple(data.get("项目资金来源") or NATIONAL_FUND_SOURCES),
         )
 
     def grades(self, total: Decimal) -> tuple:
@@ -452,6 +457,7 @@ class _Checker:
                 title=str(item.get("标题", item["名称"])),
                 required_sections=tuple(item.get("必需章节") or ()),
                 file_name=str(item["文件名"]) if item.get("文件名") is not None else None,
+                split_by=item.get("分项"),
                 generated_sections={str(k): str(v) for k, v in (item.get("模板写出") or {}).items()},
             ))
         names = [d.name for d in documents]

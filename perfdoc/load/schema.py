@@ -216,6 +216,65 @@ _PROJECT = _map(
     执行率=_derived_percent("预算执行率 = 实际支出 / 调整后预算"),
 )
 
+# 项目支出绩效自评表 (财预〔2020〕10号): one entry per project, funds by source in three columns.
+# Every fund source a project form may have; a format lists the rows it prints and sums (项目资金来源).
+FUND_SOURCES = ("当年财政拨款", "上年结转资金", "财政资金", "财政专户管理资金", "单位资金", "其他资金")
+NATIONAL_FUND_SOURCES = ("当年财政拨款", "上年结转资金", "其他资金")
+FUND_COLUMNS = ("年初预算数", "全年预算数", "全年执行数")
+# Written forms of the comparison in 指标性质 (the form prints =, ≥, ≤).
+PROJECT_OPERATORS = ("=", "≥", "≤", ">=", "<=", "＝", "等于", "大于等于", "不低于", "不少于", "达到", "小于等于", "不高于", "不超过", "不多于")
+
+
+def _fund_row(doc):
+    return _map(doc, **{column: _amount(column, example=0) for column in FUND_COLUMNS})
+
+
+_PROJECT_INDICATOR = _map(
+    "项目的一项三级绩效指标",
+    一级=Field("choice", "一级指标：产出／效益／满意度", required=True, choices=LEVEL1),
+    二级=Field("choice", "二级指标：数量／质量／时效／成本／经济效益／社会效益／生态效益／可持续影响／服务对象满意度", required=True, choices=LEVEL2),
+    三级=_text("三级指标名称", required=True, example="培训人次"),
+    指标性质=_text("比较方式：=、≥、≤（也可写 等于、不低于、不超过 等）；定性指标不写", example="≥"),
+    指标值=_text("年度指标值：数字（定量）或文字（定性）", example=1000),
+    度量单位=_text("度量单位，如 人次、%、万元", example="人次"),
+    完成值=_result(_text("实际完成值，与指标值同一单位", example=1050)),
+    分值=Field("score", "分值（权重）", required=True),
+    得分=_this_year_only(Field("score", "得分（不填则按完成规则计算；填写时与计算结果核对）")),
+    偏差原因=_this_year_only(_text("偏差原因分析及改进措施")),
+)
+
+_PROJECT_SELF_EVALUATION = _map(
+    "一个项目的支出绩效自评表",
+    名称=_text("项目名称", required=True, example="职工技能培训项目"),
+    编码=_text("项目编码", example="51000022T000000123456"),
+    主管部门=_text("主管部门", example="某市总工会"),
+    实施单位=_text("实施单位", example="某市总工会"),
+    负责人=_text("项目负责人", example="张三"),
+    联系电话=Field("phone", "联系电话"),
+    财务负责人=_text("财务负责人"),
+    资金=_map(
+        "项目资金（万元），按来源（格式的“项目资金来源”，全国表式为当年财政拨款、上年结转资金、其他资金）；每行三列：年初预算数、全年预算数（调整后）、全年执行数",
+        **{source: _fund_row(source) for source in FUND_SOURCES},
+        年度资金总额=_map("年度资金总额 = 各来源之和（自动计算；填写时核对）",
+                     **{column: _derived_amount(f"{column}合计") for column in FUND_COLUMNS}),
+    ),
+    执行率=_derived_percent("预算执行率 = 全年执行数 / 全年预算数"),
+    执行率得分=Field("score", "预算执行率得分 = 分值 × 执行率，不超过分值（自动计算；填写时核对）", derived=True),
+    执行说明=_this_year_only(_text("预算执行率偏低或年中预算调整（追加、调减）的原因")),
+    实施内容=_text("项目实施内容及过程概述"),
+    年度总体目标=_map(
+        "年度总体目标",
+        预期目标=_text("预期目标", required=True),
+        实际完成情况=_result(_text("实际完成情况")),
+    ),
+    指标=_list("三级绩效指标", _PROJECT_INDICATOR),
+    总分=_this_year_only(Field("score", "总分 = 执行率得分 + 各指标得分（自动计算；填写时核对）", derived=True)),
+    等次=_this_year_only(_text("评价等次（按格式的等次自动确定；填写时核对）")),
+    评价结论=_this_year_only(_text("评价结论")),
+    存在问题=_this_year_only(_text("存在问题")),
+    改进措施=_this_year_only(_text("改进措施")),
+)
+
 _TASK = _map(
     "一项主要任务",
     名称=_text("任务名称", example="任务1"),
@@ -314,6 +373,7 @@ SOURCE_SCHEMA = _map(
         **{key: _derived_amount(f"各项目{key}之和") for key in (*PROJECT_SUMS, "评价项目资金")},
         执行率=_derived_percent("项目执行率 = 实际支出合计 / 调整后预算合计"),
     ),
+    项目自评=_list("项目支出绩效自评表：本部门本年度的每个项目一项", _PROJECT_SELF_EVALUATION),
     年度目标=_list(
         "年度目标",
         _map("一项年度目标", 目标=_text("预期目标", required=True), 完成情况=_result(_text("目标完成情况"))),

@@ -31,6 +31,7 @@ from ruamel.yaml.error import YAMLError
 
 from ..errors import UsageError
 from ..load.formats import load_format
+from ..load.schema import FUND_SOURCES
 from ..numbers import format_amount_as_written
 from ..load.schema import SOURCE_SCHEMA, Field
 
@@ -152,6 +153,8 @@ class _Builder:
         if field.kind == "map":
             body, any_live = [], False
             for child_key, child_field in field.fields.items():
+                if not self.on_the_form(path + (child_key,)):
+                    continue
                 lines, child_live = self.entry(child_key, child_field, path + (child_key,), indent + 2, live, in_derived)
                 body.extend(lines)
                 any_live = any_live or child_live
@@ -175,6 +178,12 @@ class _Builder:
             return [f"{pad}{key}: {self.scalar(field, path)}  # {note}"], True
         line = f"{pad}{key}: {self.scalar(field, path)}  # {note}"
         return (_comment([line], indent), False) if live else ([line], False)
+
+    def on_the_form(self, path: tuple) -> bool:
+        """A project's fund rows are the format's (项目资金来源), not every source the schema knows."""
+        if len(path) == 4 and path[0] == "项目自评" and path[2] == "资金" and path[3] in FUND_SOURCES:
+            return path[3] in self.fmt.fund_sources
+        return True
 
     def item(self, field: Field, path: tuple, indent: int) -> list[str]:
         """One example list item at ``indent`` (the column of its ``-``), in sample mode."""

@@ -26,6 +26,7 @@ import copy
 from decimal import Decimal
 
 from ..compute.figures import year_over_year
+from ..compute.indicators import parse_operator
 from ..load.formats import place_of
 from .narrative import NarrativeError, render_references, strip_references
 from ..numbers import Amount
@@ -92,6 +93,7 @@ def build_context(ctx) -> dict:
         评价人员表=evaluator_rows(tree["评价人员"], ctx.format.evaluator_rows if ctx.format is not None else 0),
         收支表=institution_rows(tree["机构收支"], tree["收支合计"]),
         评价项目=[project for project in tree["项目"] if project.get("参与评价") is True],
+        项目自评表=project_sheets(tree["项目自评"], labels),
         同比=year_over_year(ctx.figures, ctx.previous.figures) if ctx.previous is not None else {},
         编号=dict(LIST_NUMBERING),
         待填写=unwritten,
@@ -157,12 +159,15 @@ def narratives(model: dict, figures: dict) -> dict:
 def format_options(fmt, model: dict) -> dict:
     """``格式``: the format's name, description, grades, labels and free options."""
     if fmt is None:
-        return {"名称": model.get("格式"), "说明": BLANK, "标签": {"一级": {}, "二级": {}}, "等次": [], "总分": MISSING}
+        return {"名称": model.get("格式"), "说明": BLANK, "标签": {"一级": {}, "二级": {}}, "等次": [], "总分": MISSING,
+                "文字": {}, "项目资金来源": []}
     labels = fmt.labels or {}
     return {
         "地区": BLANK,
         "财政部门": BLANK,
+        "文字": {},
         **fmt.options,
+        "项目资金来源": list(fmt.fund_sources),
         **place_of(fmt, model),
         "名称": fmt.name,
         "说明": fmt.description,
@@ -261,6 +266,61 @@ def indicator_groups(indicators: list, labels: dict) -> list:
                 })
         out.append({"一级": level1, "标签": level1_labels.get(level1, level1), "行": rows})
     return out
+
+
+# How the 项目支出绩效自评表 prints a comparison before the 指标值.
+OPERATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+
+
+def project_sheets(projects: list, labels: dict) -> list:
+    """Each project of 项目自评 with ``指标分组``: its indicators as the form prints them.
+
+    ``指标分组`` is ``[{"一级", "标签", "行": [row…]}]``, grouped by 一级 then 二级 in
+    order of first appearance. A row is the indicator with ``二级标签``, ``二级首行``
+    (where the 二级 cell starts its vertical merge), ``指标值文字`` (``≥1000人次``)
+    and ``完成值文字`` (``1050人次``).
+    """
+    level1_labels, level2_labels = labels.get("一级") or {}, labels.get("二级") or {}
+    out = []
+    for project in projects:
+        groups: dict = {}
+        for item in project.get("指标") or []:
+            groups.setdefault(item.get("一级") or BLANK, {}).setdefault(item.get("二级") or BLANK, []).append(item)
+        sheet = []
+        for level1, by_level2 in groups.items():
+            rows = [
+                {**_indicator_row(item), "二级标签": level2_labels.get(level2, level2), "二级首行": index == 0}
+                for level2, items in by_level2.items()
+                for index, item in enumerate(items)
+            ]
+            sheet.append({"一级": level1, "标签": level1_labels.get(level1, level1), "行": rows})
+        out.append({**project, "指标分组": sheet})
+    return out
+
+
+def _indicator_row(item: dict) -> dict:
+    unit = item.get("度量单位") or BLANK
+    operator = OPERATOR_SIGNS.get(parse_operator(item.get("指标性质")), item.get("指标性质") or BLANK)
+    target, actual = item.get("指标值"), item.get("完成值")
+    score, weight = item.get("得分"), item.get("分值")
+    full_marks = isinstance(score, Decimal) and isinstance(weight, Decimal) and score == weight
+    return {
+        **item,
+        # a qualitative target has no unit, and a target met in full has no deviation to explain
+        "度量单位": item.get("度量单位") if item.get("度量单位") or _is_number_text(target) else BLANK,
+        "偏差原因": BLANK if full_marks and not item.get("偏差原因") else item.get("偏差原因"),
+        "指标性质符号": operator,
+        "指标值文字": f"{operator}{target}{unit}" if target not in (None, "") else BLANK,
+        "完成值文字": f"{actual}{unit if _is_number_text(actual) else BLANK}" if actual not in (None, "") else BLANK,
+    }
+
+
+def _is_number_text(text) -> bool:
+    try:
+        Decimal(str(text))
+    except ArithmeticError:
+        return False
+    return True
 
 
 def _merge_shared_actuals(items: list) -> list:

@@ -21,13 +21,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..numbers import plain
+from ..numbers import plain, points as _points
 from . import Finding, rule
-
-
-def _points(value: Decimal) -> str:
-    """40.00 → 40, 6.40 → 6.4: points as a form prints them."""
-    return format(value.normalize(), "f")
 
 
 @rule("PD306", "rule-score")

@@ -22,11 +22,13 @@ import guangzhou_report  # noqa: E402
 
 import kit  # noqa: E402
 import linxiang_report  # noqa: E402
+import national_project_form  # noqa: E402
+import sichuan_project_form  # noqa: E402
 import yiyang_report  # noqa: E402
 
 
 
-SCRIPTS = (guangzhou_form, guangzhou_report, linxiang_report, yiyang_report)
+SCRIPTS = (guangzhou_form, guangzhou_report, linxiang_report, national_project_form, sichuan_project_form, yiyang_report)
 
 
 def main() -> None:

@@ -237,6 +237,7 @@ class Style:
     after: float = 0  # pt
     outline: int | None = None  # 0 = level 1
     keep_next: bool = False
+    page_break_before: bool = False
     snap_to_grid: bool = True
     indent_left: float = 0  # pt
     hanging: float = 0  # pt
@@ -263,6 +264,8 @@ def _style_paragraph_properties(style: Style):
     p_pr = OxmlElement("w:pPr")
     if style.keep_next:
         p_pr.append(OxmlElement("w:keepNext"))
+    if style.page_break_before:
+        p_pr.append(OxmlElement("w:pageBreakBefore"))
     if not style.snap_to_grid:
         p_pr.append(_val("w:snapToGrid", "0"))
     spacing = OxmlElement("w:spacing")
