@@ -17,7 +17,7 @@ from .indicators import judge_indicator
 from .projects import judge_projects, project_funds
 from ..numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, plain, round_half_up
 from ..load.format_schema import SCORABLE_RATES
-from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, PROJECT_SUMS, THREE_PUBLIC_ITEMS
+from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, PROJECT_SUMS, THREE_PUBLIC_ITEMS, at_path
 
 CATEGORY_ITEMS = frozenset(INCOME_ITEMS) | frozenset(THREE_PUBLIC_ITEMS) | frozenset(ASSET_ITEMS)
 
@@ -127,15 +127,7 @@ class Figures:
 
 
 def lookup(tree, path: tuple):
-    node = tree
-    for step in path:
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            node = node[step]
-        else:
-            return None
-    return node
+    return at_path(tree, path)
 
 
 def iter_leaves(tree, prefix: tuple = ()):

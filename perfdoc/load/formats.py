@@ -26,6 +26,7 @@ from ..compute import expr
 from ..errors import Diagnostic, FormatError, Location, Severity
 from .format_schema import COMPLETION_NAMES, RATE_SCOPES, did_you_mean, shape_problems
 from .loader import load_path
+from .schema import has_path
 from .schema import LEVEL1, LEVEL2, NATIONAL_FUND_SOURCES
 
 CONFIG = "format.yaml"
@@ -365,7 +366,7 @@ class _Checker:
     def report(self, code: str, path: tuple, message: str, offset: int | None = None, severity=Severity.ERROR):
         """A problem at ``path`` of the merged data, placed in the nearest file that writes it."""
         for layer in self.layers:
-            if _has(layer.data, path) or layer is self.layers[-1]:
+            if has_path(layer.data, path) or layer is self.layers[-1]:
                 location = layer.source.location_of(path)
                 if offset is not None and location is not None:
                     line = layer.text.splitlines()[location.line - 1] if layer.text else ""
@@ -567,18 +568,6 @@ class _Checker:
 @lru_cache(maxsize=256)
 def _parse(text: str) -> expr.Formula:
     return expr.parse(text)
-
-
-def _has(data, path: tuple) -> bool:
-    node = data
-    for step in path:
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            node = node[step]
-        else:
-            return False
-    return True
 
 
 def place_of(fmt: Format | None, model: dict) -> dict:

@@ -482,3 +482,24 @@ def dotted(path: tuple, first_index: int = 1) -> str:
 def reference(path: tuple) -> str:
     """The narrative reference for ``path``: ``机构收支[1].收入.收入合计`` (1-based, as everywhere)."""
     return dotted(path)
+
+
+_ABSENT = object()
+
+
+def at_path(tree, path: tuple, default=None):
+    """The value at ``path`` (keys and list indices) in nested dicts and lists, or ``default`` when it is not there."""
+    node = tree
+    for step in path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return default
+    return node
+
+
+def has_path(tree, path: tuple) -> bool:
+    """Whether ``path`` is in ``tree`` at all, whatever its value (None included)."""
+    return at_path(tree, path, _ABSENT) is not _ABSENT

@@ -21,20 +21,8 @@
 from __future__ import annotations
 
 from ..errors import Severity
-from ..load.schema import dotted
+from ..load.schema import dotted, has_path
 from . import Finding, rule
-
-def _written(data, path: tuple) -> bool:
-    """Whether ``path`` is in the file at all (a value that does not parse is reported elsewhere)."""
-    node = data
-    for step in path:
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            node = node[step]
-        else:
-            return False
-    return True
 
 
 @rule("PD207", "missing-input", severity=Severity.WARNING)
@@ -46,7 +34,7 @@ def check(ctx):
         for missing in derivation.missing:
             blocked.setdefault(missing, []).append(path)
     for missing, paths in blocked.items():
-        if _written(ctx.data, missing):
+        if has_path(ctx.data, missing):  # written, but its value does not parse: the schema rules report it
             continue
         names = "、".join(dict.fromkeys(dotted(path) for path in paths))
         yield Finding(missing, f"未填写 {dotted(missing)}，以下数字无法计算：{names}", hint="没有填写的数字是未知，不按 0 计算")
