@@ -37,7 +37,28 @@ def the_document(source: Path) -> str:
     return fmt.documents[-1].name if fmt.name == "guangzhou" else fmt.documents[0].name
 
 
-DEPARTMENTS = sorted({path.parent for path in EXAMPLES})
+def has_import_mapping(source: Path) -> bool:
+    """Whether the source's format (or one it is based on) says where things are in its Word documents."""
+    return any((config.parent / "导入.yaml").is_file() for config in check_file(source).analysis.format.chain)
+
+
+DEPARTMENTS = sorted({path.parent for path in EXAMPLES if has_import_mapping(path)})
+WITHOUT_MAPPING = [path for path in EXAMPLES if not has_import_mapping(path)]  # the project forms, for now
+
+
+def test_the_round_trip_covers_every_department_format():
+    assert {d.parent.name for d in DEPARTMENTS} >= {"guangzhou", "hunan-linxiang", "hunan-yiyang"}
+
+
+@pytest.mark.parametrize("source", WITHOUT_MAPPING, ids=lambda p: p.parent.name)
+def test_a_format_without_an_import_mapping_says_so_and_writes_nothing(tmp_path, source):
+    fmt = check_file(source).analysis.format
+    document = tmp_path / "doc.docx"
+    document.write_bytes(render_output(source, fmt.documents[0].name))
+    target = tmp_path / "out.yaml"
+    result = run("import", document, "--format", fmt.name, "-o", target)
+    assert result.exit_code != 0 and "导入.yaml" in result.output and "Traceback" not in result.output
+    assert not target.exists()
 
 
 @pytest.mark.parametrize("department", DEPARTMENTS, ids=lambda p: p.name)
