@@ -59,6 +59,7 @@ import click
 from .. import __version__
 from . import parallel
 from ..errors import FormatError, UserError
+from ..load.inputs import read_input
 from .writes import atomic_write_bytes, atomic_write_text
 
 MANIFEST = "manifest.json"
@@ -138,7 +139,7 @@ class FileDigests:
         key = os.fspath(path)
         if key not in self._known:
             try:
-                self._known[key] = sha256(Path(path).read_bytes())
+                self._known[key] = sha256(read_input(path))
             except OSError:
                 self._known[key] = EMPTY_DIGEST  # a missing template fails when rendered, with a better message
         return self._known[key]
@@ -147,7 +148,7 @@ class FileDigests:
         """The digest of ``path``'s bytes; an OSError when it cannot be read."""
         key = os.fspath(path)
         if key not in self._known:
-            self._known[key] = sha256(Path(path).read_bytes())
+            self._known[key] = sha256(read_input(path))
         return self._known[key]
 
 

@@ -54,6 +54,8 @@ def validate(paths, output_format, strict, jobs):
     """校验数据文件（默认 sources/ 下全部），一次列出所有问题。"""
     from ..build.parallel import default_jobs
     from ..report import as_json, format_text, summary
+    from ..load.inputs import read_input
+    from ..load.loader import MAX_FILE_BYTES
     from ..pipeline import check_files, find_sources
 
     files = find_sources(paths or ["sources"])
@@ -67,8 +69,8 @@ def validate(paths, output_format, strict, jobs):
         if result.text is not None:
             texts[result.path] = result.text
         else:
-            try:
-                texts[result.path] = Path(result.path).read_text(encoding="utf-8-sig")
+            try:  # for the excerpt; a file the loader refused stays unread
+                texts[result.path] = read_input(result.path, MAX_FILE_BYTES).decode("utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 pass
     errors = sum(1 for d in diagnostics if d.is_error)

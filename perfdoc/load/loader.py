@@ -42,6 +42,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.tokens import KeyToken, ScalarToken
 
 from ..errors import Diagnostic, Location, Severity, SourceSyntaxError
+from .inputs import InputRefused, read_input
 
 try:  # libyaml through PyYAML, for the happy path; without it every file takes the reference path
     import yaml as _pyyaml
@@ -517,15 +518,10 @@ def load_path(path: str | Path) -> Source:
     """Read and parse one source file."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SourceSyntaxError(
-                f"文件过大（{size // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB），不像是一个部门年度的数据",
-                Location(1, 1),
-                code="PD003",
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
+        raw = read_input(path, MAX_FILE_BYTES)
+    except OSError as exc:  # InputRefused too: a link, a device, a FIFO, too large
+        if isinstance(exc, InputRefused) and exc.too_large:
+            raise SourceSyntaxError(f"{exc.strerror}，不像是一个部门年度的数据", Location(1, 1), code="PD003") from None
         raise SourceSyntaxError(f"无法读取文件：{exc.strerror or exc}", None, code="PD000") from None
     text, notes = decode(raw, str(path))
     if "\t" in text:
