@@ -73,6 +73,7 @@ from .present import FILTERS as PRESENT_FILTERS
 from . import diagnose
 from . import markdown
 from . import package
+from . import safezip
 from .package import CoreProperties, reproducible
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -83,7 +84,7 @@ _W_T = f"{{{W}}}t"
 # What a template mistake raises while Jinja runs it (e.g. adding text to a number).
 TEMPLATE_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError)
 # What a file that is not a usable .docx raises when python-docx opens it.
-PACKAGE_ERRORS = (OpcError, KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile)
+PACKAGE_ERRORS = (OpcError, KeyError, ValueError, etree.XMLSyntaxError, *safezip.READ_ERRORS)
 
 
 @diagnose.locating
@@ -160,8 +161,8 @@ def shares_context(template: Path) -> bool:
     (``append``, ``update``…), or cannot be read, or is not one the fast path handles.
     """
     try:
-        compiled = _compiled(Path(template).read_bytes())
-    except OSError:
+        compiled = _compiled(_read(template))
+    except RenderError:
         return False
     return compiled is not None and not compiled.mutates
 
@@ -329,11 +330,13 @@ class _PartError(Exception):
 
 def _read(template: Path) -> bytes:
     try:
-        return Path(template).read_bytes()
+        return safezip.read_package(template)
     except FileNotFoundError:
         raise RenderError(f"找不到模板文件 {display_path(template)}") from None
-    except OSError as exc:
+    except OSError as exc:  # a link, a device, a FIFO or too large too (inputs.InputRefused)
         raise RenderError(f"无法读取模板文件 {display_path(template)}：{exc.strerror or exc}") from None
+    except zipfile.BadZipFile as exc:  # a zip bomb too (safezip.ZipRefused)
+        raise RenderError(f"模板 {display_path(template)} 不是有效的 Word（.docx）文件：{exc}") from None
 
 
 def _open_bytes(data: bytes, label: str) -> _CheckedTemplate:
