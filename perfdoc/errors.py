@@ -96,3 +96,14 @@ class FormatError(UserError):
 
 class RenderError(UserError):
     """A template could not be rendered with a source's data."""
+
+
+# The code of the diagnostic that reports perfdoc failing on one source, so that the other sources are still checked.
+INTERNAL_ERROR_CODE = "PD999"
+
+
+def failure_message(exc: BaseException) -> str:
+    """What is said of a failure: a user error in its own words, anything else as the bug it is."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    return f"内部错误（这是 perfdoc 的缺陷，请报告）：{type(exc).__name__}: {exc}"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .compute.figures import Figures, compute
-from .errors import Diagnostic, FormatError, Severity, SourceSyntaxError
+from .errors import INTERNAL_ERROR_CODE, Diagnostic, FormatError, Severity, SourceSyntaxError, failure_message
 from .load.formats import load_format
 from .load.loader import Source, load_path
 from .load.model import build_model
@@ -160,7 +160,7 @@ def check_files(paths: list[Path], jobs: int = 1) -> Iterator[Checked]:
     done: dict[Path, Checked] = {}
     waiting = iter(paths)
     following = next(waiting, None)
-    for results in in_order(check_folder, list(folders.values()), jobs):
+    for results in in_order(check_folder, list(folders.values()), jobs, failed=_folder_failed):
         done.update((Path(result.path), result) for result in results)
         while following is not None and following in done:  # in the order given, as soon as each is known
             yield done[following]
@@ -170,8 +170,22 @@ def check_files(paths: list[Path], jobs: int = 1) -> Iterator[Checked]:
 def check_folder(paths: list[Path]) -> list[Checked]:
     """The files of one folder (one department's years), oldest first, returned in the given order."""
     analysed: dict = {}
-    results = {path: check_file(path, analysed=analysed) for path in sorted(paths, key=_year_order)}
+    results = {}
+    for path in sorted(paths, key=_year_order):
+        try:
+            results[path] = check_file(path, analysed=analysed)
+        except Exception as exc:  # noqa: BLE001 - perfdoc failing on one source must not hide the others' findings
+            results[path] = failed_check(path, exc)
     return [results[path].without_context() for path in paths]
+
+
+def failed_check(path: Path, exc: BaseException) -> Checked:
+    """A source perfdoc failed on: the failure is its one finding."""
+    return Checked(str(path), [Diagnostic(code=INTERNAL_ERROR_CODE, message=failure_message(exc), file=str(path))])
+
+
+def _folder_failed(paths: list[Path], exc: BaseException) -> list[Checked]:
+    return [failed_check(path, exc) for path in paths]
 
 
 def _year_order(path: Path):

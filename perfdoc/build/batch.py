@@ -58,7 +58,7 @@ import click
 
 from .. import __version__
 from . import parallel
-from ..errors import FormatError, UserError
+from ..errors import FormatError, UserError, failure_message
 from ..load.inputs import read_input
 from .writes import atomic_write_bytes, atomic_write_text
 
@@ -419,6 +419,12 @@ class SourceProcessor:
         engine.trust(trusted)
 
     def __call__(self, path: str) -> SourceResult:
+        try:
+            return self._processed(path)
+        except Exception as exc:  # noqa: BLE001 - perfdoc failing on one source must not stop the others
+            return failed_source(path, exc)
+
+    def _processed(self, path: str) -> SourceResult:
         from ..render import engine
         from ..pipeline import check_file
 
@@ -441,8 +447,8 @@ class SourceProcessor:
             context = pristine.pop() if pristine else template_context(ctx)
             try:
                 done.data = render_checked(checked, document, context)
-            except UserError as exc:
-                done.error = str(exc)
+            except Exception as exc:  # noqa: BLE001 - a template perfdoc fails on fails this document alone
+                done.error = failure_message(exc)
                 continue
             finally:
                 if engine.shares_context(document.template):
@@ -464,6 +470,11 @@ class SourceProcessor:
         return result
 
 
+def failed_source(path: str, exc: BaseException) -> SourceResult:
+    """A source perfdoc failed on: reported, its previous documents left as they were."""
+    return SourceResult(path, refused=f"{path}：{failure_message(exc)}，未生成文档（原有文档保持不变）", failed=1)
+
+
 _PROCESSOR: SourceProcessor | None = None
 
 
@@ -479,7 +490,8 @@ def _process_in_worker(path: str) -> SourceResult:
 def processed(paths: list[Path], out: Path, force: bool, manifest: dict, jobs: int, trusted=()):
     """A :class:`SourceResult` for each path, in order: in this process, or in up to ``jobs`` workers."""
     yield from parallel.in_order(
-        _process_in_worker, [str(path) for path in paths], jobs, _start_worker, (str(out), force, manifest, sorted(trusted))
+        _process_in_worker, [str(path) for path in paths], jobs, _start_worker, (str(out), force, manifest, sorted(trusted)),
+        failed=failed_source,
     )
 
 

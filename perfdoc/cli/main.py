@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..errors import UserError
+from ..errors import UserError, failure_message
 
 
 class _Group(click.Group):
@@ -32,10 +32,7 @@ class _Group(click.Group):
             click.echo("perfdoc: 已中断", err=True)
             sys.exit(2)
         except Exception as exc:  # a bug in perfdoc, never the user's fault
-            click.echo(
-                f"perfdoc: 内部错误（这是 perfdoc 的缺陷，请报告）：{type(exc).__name__}: {exc}",
-                err=True,
-            )
+            click.echo(f"perfdoc: {failure_message(exc)}", err=True)
             sys.exit(2)
 
 

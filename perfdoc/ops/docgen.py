@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import Diagnostic, Severity, SourceSyntaxError
+from ..errors import INTERNAL_ERROR_CODE, Diagnostic, Severity, SourceSyntaxError
 from ..load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted, field_at, iter_fields
 
 RULES_FILE = "rules.md"
@@ -335,6 +335,8 @@ def errors_markdown() -> str:
         "",
         "- **PD000–PD005**：读取文件时的问题。出现 PD000–PD003 时文件无法读取，其他检查都不会进行，请先改正它。",
         "- **PD101 起**：校验规则，详见 [rules.md](rules.md)。",
+        f"- **{INTERNAL_ERROR_CODE}**：perfdoc 自身在这个文件上出错（内部错误，是 perfdoc 的缺陷，请报告）。"
+        "只影响这一个文件，其他文件照常检查和生成。",
         "",
         "下面每个代码给出一条真实的示例消息（由 `perfdoc docs` 对示例输入运行 perfdoc 得到）和改法。",
         "",

@@ -81,8 +81,8 @@ _TAG_RE = re.compile(r"{[{%#].*?[}%#]}", re.S)
 _STRICT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _W_T = f"{{{W}}}t"
 
-# What a template mistake raises while Jinja runs it (e.g. adding text to a number).
-TEMPLATE_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError)
+# What a template mistake raises while Jinja runs it (e.g. adding text to a number, a macro calling itself).
+TEMPLATE_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError)
 # What a file that is not a usable .docx raises when python-docx opens it.
 PACKAGE_ERRORS = (OpcError, KeyError, ValueError, etree.XMLSyntaxError, *safezip.READ_ERRORS)
 
@@ -371,6 +371,8 @@ def _render_error(label: str, exc: Exception, where: str) -> RenderError:
         message = f"模板 {label} 用到的数据不存在，无法计算：{exc.message}"
     elif isinstance(exc, SecurityError):
         message = f"模板 {label} 含有不允许的写法（只能引用数据，不能访问内部属性）"
+    elif isinstance(exc, RecursionError):
+        message = f"模板 {label} 无法渲染：宏或循环调用自身，层层嵌套没有尽头"
     else:
         message = f"模板 {label} 无法渲染：{exc}"
     return RenderError(f"{message}；{where}" if where else message)
