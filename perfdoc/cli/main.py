@@ -114,11 +114,11 @@ def show(source, output_format):
 def new(format_name, department, year, output, force):
     """生成一个新部门年度的数据文件骨架，每个键都有中文注释。"""
     from ..load.formats import load_format
-    from ..ops.scaffold import scaffold_yaml
+    from ..ops.scaffold import scaffold_yaml, source_path
     from ..build.writes import atomic_write_text
 
     load_format(format_name)
-    path = Path(output) if output else Path("sources") / format_name / department / f"{year}.yaml"
+    path = Path(output) if output else source_path(format_name, department, year)
     if path.exists() and not force:
         raise UserError(f"{path} 已存在；如需覆盖请加 --force")
     atomic_write_text(path, scaffold_yaml(format_name, department, year))

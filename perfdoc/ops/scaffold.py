@@ -25,10 +25,12 @@ import datetime as dt
 import json
 import re
 from decimal import Decimal
+from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from ..errors import UsageError
 from ..load.formats import load_format
 from ..numbers import format_amount_as_written
 from ..load.schema import SOURCE_SCHEMA, Field
@@ -45,6 +47,20 @@ _OPEN_EXAMPLE_KEYS = {
     "公用支出明细": "办公费",
     "资金明细": "慰问困难职工",
 }
+
+
+def source_path(format_name: str, department: str, year: int) -> Path:
+    """``sources/<format>/<department>/<year>.yaml``, where a new department-year's source goes.
+
+    The department's name becomes a folder under ``sources/<format>/``, so a name that is not
+    one plain folder name (``..``, a ``/`` or ``\\``, an absolute path) is refused: it would put the file elsewhere.
+    """
+    if department.strip() in ("", ".", "..") or any(c in "/\\" or ord(c) < 0x20 for c in department):
+        raise UsageError(
+            f"部门名称“{_one_line(department)}”不能用作文件夹名：不能为空、不能是“.”或“..”，"
+            "也不能含有“/”“\\”或控制字符；请写部门的全称，如“广州市天河区总工会”"
+        )
+    return Path("sources") / format_name / department / f"{int(year)}.yaml"
 
 
 def scaffold_yaml(format_name: str, department: str, year: int) -> str:
