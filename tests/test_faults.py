@@ -928,6 +928,14 @@ def test_a_template_that_is_a_device_is_refused_unread(small):
     assert document_keys(small) == REPORTS_ONLY
 
 
+def test_git_setup_reads_gitattributes_through_the_guard(small):
+    subprocess.run(["git", "init", "-q"], cwd=small, check=True)
+    (small / ".gitattributes").symlink_to("/dev/zero")
+    done = limited(small, "git-setup", timeout=60)
+    assert_reported(done, ".gitattributes：该文件是符号链接（指向 /dev/zero）")
+    assert (small / ".gitattributes").is_symlink()
+
+
 # ------------------------------------------------------------------ zip bombs (finding 5)
 
 

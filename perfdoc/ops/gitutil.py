@@ -107,11 +107,12 @@ def textconv_command(docx_file):
 def add_attributes_line(path: Path) -> bool:
     """Make ``.gitattributes`` route ``*.docx`` through perfdoc; False when it already does."""
     from ..build.writes import atomic_write_text
+    from ..load.inputs import read_input
 
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        text = read_input(path).decode("utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"无法读取 {path}：{exc}") from None
+        raise UserError(f"无法读取 {path}：{getattr(exc, 'strerror', None) or exc}") from None
     if any(line.split() == ATTRIBUTES_LINE.split() for line in text.splitlines()):
         return False
     if text and not text.endswith("\n"):
