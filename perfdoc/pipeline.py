@@ -6,6 +6,7 @@ nothing.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -193,13 +194,23 @@ def _year_order(path: Path):
 
 
 def find_sources(paths) -> list[Path]:
-    """Expand files and folders into the ``*.yaml`` sources they hold, sorted."""
+    """Expand files and folders into the ``*.yaml`` sources they hold, sorted.
+
+    A linked folder inside is not followed but listed itself, so that reading it is
+    refused with a message (:mod:`perfdoc.load.inputs`) rather than its sources left out unsaid.
+    """
     found: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*.yaml") if q.is_file()))
-            found.extend(sorted(q for q in p.rglob("*.yml") if q.is_file()))
+            sources: dict[str, list[Path]] = {".yaml": [], ".yml": [], "linked": []}
+            for folder, subfolders, files in os.walk(p):
+                sources["linked"] += [Path(folder, name) for name in subfolders if os.path.islink(os.path.join(folder, name))]
+                for name in files:
+                    suffix = next((s for s in (".yaml", ".yml") if name.endswith(s)), None)
+                    if suffix and os.path.isfile(os.path.join(folder, name)):
+                        sources[suffix].append(Path(folder, name))
+            found.extend(path for kind in sources.values() for path in sorted(kind))
         else:
             found.append(p)
     return found

@@ -884,9 +884,9 @@ def test_a_source_that_is_a_link_is_refused_and_nothing_of_it_is_shown(small, tm
     (sources / "环境" / "2022.yaml").symlink_to("/proc/self/environ")  # the attack: the whole environment
     (sources / "链接部门").symlink_to(outside, target_is_directory=True)
     done = limited(small, "validate", PERFDOC_LEAK=SECRET)
-    output = assert_reported(done, "检查了 4 个文件：2 个错误")
+    output = assert_reported(done, "检查了 5 个文件：3 个错误", "sources/testfmt/链接部门: PD000")
     assert SECRET not in output
-    assert output.count("该文件是符号链接") == 2
+    assert output.count("该路径是符号链接") == 3
     named = limited(small, "validate", "sources/testfmt/链接部门/2022.yaml", "--format", "json", PERFDOC_LEAK=SECRET)
     output = assert_reported(named, "位于符号链接 sources/testfmt/链接部门 之下")
     assert SECRET not in output
@@ -903,7 +903,7 @@ def test_a_template_that_is_a_link_is_refused(small, tmp_path):
     template.unlink()
     template.symlink_to(secret_document)
     done = limited(small, "build", "--jobs", "1")
-    assert_reported(done, "templates/testfmt/表.docx：该文件是符号链接")
+    assert_reported(done, "templates/testfmt/表.docx：该路径是符号链接")
     assert document_keys(small) == REPORTS_ONLY
     assert all(SECRET not in docx_text(data) for data in outputs(small).values())
 
@@ -932,7 +932,7 @@ def test_git_setup_reads_gitattributes_through_the_guard(small):
     subprocess.run(["git", "init", "-q"], cwd=small, check=True)
     (small / ".gitattributes").symlink_to("/dev/zero")
     done = limited(small, "git-setup", timeout=60)
-    assert_reported(done, ".gitattributes：该文件是符号链接（指向 /dev/zero）")
+    assert_reported(done, ".gitattributes：该路径是符号链接（指向 /dev/zero）")
     assert (small / ".gitattributes").is_symlink()
 
 

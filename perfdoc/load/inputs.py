@@ -48,13 +48,13 @@ def read_input(path: str | os.PathLike, limit: int = MAX_INPUT_BYTES) -> bytes:
     path = Path(path)
     link = symbolic_link_on_path(path)
     if link is not None:
-        where = "该文件是符号链接" if link == Path(os.path.abspath(path)) else f"该文件位于符号链接 {_shown(link)} 之下"
+        where = "该路径是符号链接" if link == Path(os.path.abspath(path)) else f"该文件位于符号链接 {_shown(link)} 之下"
         raise InputRefused(path, f"{where}（指向 {_target(link)}），为安全起见不予读取；请换成仓库中的普通文件")
     try:
         handle = open(path, "rb", opener=_open_no_follow)
     except OSError as exc:
         if exc.errno == getattr(errno, "ELOOP", None):  # became a link since the look above
-            raise InputRefused(path, "该文件是符号链接，为安全起见不予读取；请换成仓库中的普通文件") from None
+            raise InputRefused(path, "该路径是符号链接，为安全起见不予读取；请换成仓库中的普通文件") from None
         raise
     with handle:
         info = os.fstat(handle.fileno())
