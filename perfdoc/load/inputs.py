@@ -42,9 +42,7 @@ class InputRefused(OSError, UserError):
 
 
 def read_input(path: str | os.PathLike, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of the regular file ``path``, refused with :class:`InputRefused` (see the module docstring).
-
-    """
+    """The bytes of the regular file ``path``, refused with :class:`InputRefused` (see the module docstring)."""
     path = Path(path)
     link = symbolic_link_on_path(path)
     if link is not None:
@@ -52,6 +50,8 @@ def read_input(path: str | os.PathLike, limit: int = MAX_INPUT_BYTES) -> bytes:
         raise InputRefused(path, f"{where}（指向 {_target(link)}），为安全起见不予读取；请换成仓库中的普通文件")
     try:
         handle = open(path, "rb", opener=_open_no_follow)
+    except IsADirectoryError:
+        raise InputRefused(path, "该路径是文件夹，不是文件") from None
     except OSError as exc:
         if exc.errno == getattr(errno, "ELOOP", None):  # became a link since the look above
             raise InputRefused(path, "该路径是符号链接，为安全起见不予读取；请换成仓库中的普通文件") from None
@@ -110,8 +110,6 @@ def _target(link: Path) -> str:
 
 
 def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "是文件夹"
     if stat.S_ISFIFO(mode):
         return "是管道"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
