@@ -12,11 +12,13 @@ import docx
 import pytest
 from click.testing import CliRunner
 
+from conftest import REPO
 from perfdoc.cli import main
 from perfdoc.render.extract import document_text
 
 FORMAT_YAML = """\
 名称: testfmt
+基于: national
 说明: 测试格式
 文档:
   - 名称: 表
@@ -70,6 +72,7 @@ def make_workspace(root: Path) -> Path:
     """A working folder with a two-document format and two departments' sources."""
     fmt = root / "templates" / "testfmt"
     fmt.mkdir(parents=True)
+    shutil.copytree(REPO / "templates" / "national", root / "templates" / "national")  # the default formulas
     (fmt / "format.yaml").write_text(FORMAT_YAML, encoding="utf-8")
     make_template(fmt / "表.docx", "{{ 部门.名称 }}{{ 年度 }}年度", "调整后预算 {{ 预算.调整后预算|万元 }}")
     make_template(fmt / "报告.docx", "{{ 部门.名称 }}", "{{p 叙述.存在问题|段落 }}")
@@ -211,7 +214,7 @@ def test_broken_template_fails_its_documents_only(workspace):
     result = build()
     assert result.exit_code == 1
     assert "生成 2，跳过 0，失败 2" in result.stdout
-    assert "报告.docx 有语法错误" in result.stderr
+    assert "templates/testfmt/报告.docx: PD902 第 1 段“{{ 部门.名称 | }}”" in result.stderr  # check-format's message
     assert sorted(outputs(workspace)) == [key for key in EXPECTED if key.endswith("表.docx")]
 
 

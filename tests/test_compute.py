@@ -6,7 +6,7 @@ from perfdoc.load.loader import load_text
 from perfdoc.load.model import build_model
 
 
-def figures_of(text, fmt=None):
+def figures_of(text, fmt="national"):
     return compute(build_model(load_text(text).data), load_format(fmt) if fmt else None)
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from perfdoc.ops import docgen
+from perfdoc.ops.formatdoc import FORMATS_FILE
 from perfdoc.errors import Severity
 from perfdoc.load.loader import load_text
 from perfdoc.rules import Rule, _REGISTRY, all_rules
@@ -54,7 +55,7 @@ def section(markdown: str, code: str) -> str:
 # -- the committed pages ----------------------------------------------------
 
 
-@pytest.mark.parametrize("name", [docgen.RULES_FILE, docgen.ERRORS_FILE, docgen.SCHEMA_FILE])
+@pytest.mark.parametrize("name", [docgen.RULES_FILE, docgen.ERRORS_FILE, docgen.SCHEMA_FILE, FORMATS_FILE])
 def test_docs_are_up_to_date(pages, name):
     path = DOCS / name
     assert path.is_file(), f"{path} 不存在：请运行 perfdoc docs"
@@ -77,9 +78,9 @@ def test_generation_is_deterministic(pages):
     assert docgen.generate() == pages
 
 
-def test_write_docs_writes_the_three_pages(tmp_path, pages):
+def test_write_docs_writes_the_four_pages(tmp_path, pages):
     written = docgen.write_docs(tmp_path / "docs")
-    assert [p.name for p in written] == [docgen.RULES_FILE, docgen.ERRORS_FILE, docgen.SCHEMA_FILE]
+    assert [p.name for p in written] == [docgen.RULES_FILE, docgen.ERRORS_FILE, docgen.SCHEMA_FILE, FORMATS_FILE]
     for path in written:
         assert path.read_text(encoding="utf-8") == pages[path.name]
     assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == sorted(pages)  # no temp files left

@@ -17,6 +17,8 @@ from perfdoc.load.schema import SOURCE_SCHEMA, iter_fields
 from perfdoc.pipeline import check_text
 
 FORMATS = available_formats()
+# Family formats whose sources name their own place need one.
+REGIONS = {"hunan-department": "平江县"}
 DEPARTMENT = "示例单位"
 YEAR = 2023
 
@@ -101,7 +103,7 @@ def test_there_are_formats():
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_scaffold_validates_without_errors(fmt):
-    text = scaffold_yaml(fmt, DEPARTMENT, YEAR)
+    text = scaffold_yaml(fmt, DEPARTMENT, YEAR, REGIONS.get(fmt))
     result = check_text(text, _path(fmt))
     assert not result.errors, format_text(result.errors, {_path(fmt): text})
     assert result.context.model["格式"] == fmt
@@ -111,7 +113,7 @@ def test_scaffold_validates_without_errors(fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_key_line_has_a_comment(fmt):
-    lines = key_lines(scaffold_yaml(fmt, DEPARTMENT, YEAR))
+    lines = key_lines(scaffold_yaml(fmt, DEPARTMENT, YEAR, REGIONS.get(fmt)))
     assert len(lines) > 50
     missing = [line for line in lines if not has_comment(line)]
     assert not missing, "\n".join(missing)
@@ -127,13 +129,14 @@ def test_the_comment_check_can_fail():
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_schema_key_is_in_the_scaffold(fmt):
-    written = {key_of(line) for line in key_lines(scaffold_yaml(fmt, DEPARTMENT, YEAR))}
-    assert schema_keys() - written == set()
+    written = {key_of(line) for line in key_lines(scaffold_yaml(fmt, DEPARTMENT, YEAR, REGIONS.get(fmt)))}
+    fixed_place = set() if load_format(fmt).place_from_source else {"地区", "财政部门"}  # PD110 refuses them
+    assert schema_keys() - written == fixed_place
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_derived_keys_are_commented_out_and_marked(fmt):
-    text = scaffold_yaml(fmt, DEPARTMENT, YEAR)
+    text = scaffold_yaml(fmt, DEPARTMENT, YEAR, REGIONS.get(fmt))
     data = load_text(text).data
     stated = [path for path, field, _ in iter_fields(data) if is_derived(field) and path]
     assert stated == []
@@ -145,7 +148,7 @@ def test_derived_keys_are_commented_out_and_marked(fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_required_sections_are_placeholder_blocks(fmt):
-    text = scaffold_yaml(fmt, DEPARTMENT, YEAR)
+    text = scaffold_yaml(fmt, DEPARTMENT, YEAR, REGIONS.get(fmt))
     sections = load_text(text).data.get("叙述") or {}
     required = load_format(fmt).required_sections
     assert required
@@ -157,7 +160,7 @@ def test_required_sections_are_placeholder_blocks(fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_empty_lists_show_one_commented_item(fmt):
-    text = scaffold_yaml(fmt, DEPARTMENT, YEAR)
+    text = scaffold_yaml(fmt, DEPARTMENT, YEAR, REGIONS.get(fmt))
     lines = text.splitlines()
     lists = [i for i, line in enumerate(lines) if re.match(r"^\s*[^\s#]+: \[\]  # ", line)]
     assert len(lists) >= 5
@@ -168,7 +171,7 @@ def test_empty_lists_show_one_commented_item(fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_uncommented_examples_are_valid_yaml_of_the_right_shape(fmt):
-    text = uncomment(scaffold_yaml(fmt, DEPARTMENT, YEAR))
+    text = uncomment(scaffold_yaml(fmt, DEPARTMENT, YEAR, REGIONS.get(fmt)))
     data = load_text(text).data
     assert data["机构收支"][0]["收入"]["公共财政拨款"] is not None
     assert data["指标"][0]["一级"] in ("产出", "效益", "满意度")
@@ -204,6 +207,16 @@ def test_awkward_department_names_are_quoted():
     text = scaffold_yaml(FORMATS[0], name, YEAR)
     assert load_text(text).data["部门"]["名称"] == name
     assert not check_text(text, "x.yaml").errors
+
+
+def test_a_family_format_asks_for_the_region_and_writes_it():
+    from perfdoc.errors import UsageError
+
+    with pytest.raises(UsageError, match="--region"):
+        scaffold_yaml("hunan-department", DEPARTMENT, YEAR)
+    assert "\n地区: 平江县  # " in scaffold_yaml("hunan-department", DEPARTMENT, YEAR, "平江县")
+    with pytest.raises(UsageError, match="固定"):
+        scaffold_yaml("guangzhou", DEPARTMENT, YEAR, "平江县")
 
 
 def test_unknown_format_is_a_user_error():

@@ -397,9 +397,12 @@ def test_build_with_a_missing_or_broken_template_file(tmp_path):
     done = _build(root)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
-    assert "找不到模板文件 templates/testfmt/表.docx" in done.stderr
-    assert "templates/testfmt/报告.docx 不是有效的 Word" in done.stderr
+    assert "templates/testfmt/format.yaml:6:9: PD808 找不到模板“表.docx”" in done.stderr  # the format itself is wrong
     assert not list((root / "build").rglob("*.docx"))
+    make(root / "templates" / "testfmt" / "表.docx", "{{ 部门.名称 }}")
+    done = _build(root)
+    assert done.returncode == 1
+    assert "templates/testfmt/报告.docx: PD901 不是 Word（.docx）文件" in done.stderr
 
 
 def test_build_warning_says_where_an_unknown_name_is(tmp_path):

@@ -90,9 +90,11 @@ def render_checked(checked, document, context: dict | None = None) -> bytes:
 
     ``context``: the source's template context, when the caller has built it already.
     """
+    from ..render.check import refuse_broken
     from ..render.engine import render_document
     from ..render.package import CoreProperties
 
+    refuse_broken(document.template)
     ctx = checked.context
     properties = CoreProperties.for_source(ctx.model, document.title)
     return render_document(document.template, context if context is not None else template_context(ctx), properties)
@@ -144,6 +146,10 @@ class FileDigests:
                 self._known[key] = EMPTY_DIGEST  # a missing template fails when rendered, with a better message
         return self._known[key]
 
+    def of_all(self, paths) -> str:
+        """One digest of several files (a format.yaml and those of the formats it is based on)."""
+        return sha256("".join(self.of(path) for path in paths).encode())
+
     def of_readable(self, path: Path) -> str:
         """The digest of ``path``'s bytes; an OSError when it cannot be read."""
         key = os.fspath(path)
@@ -162,7 +168,7 @@ def input_digest(checked, document, digests: FileDigests | None = None) -> str:
     return combined_digest(
         source=digests.of_readable(source),
         template=digests.of(document.template),
-        format=digests.of(checked.context.format.config_path),
+        format=digests.of_all(checked.context.format.chain),
         previous=digests.of_readable(previous) if previous else EMPTY_DIGEST,
     )
 
@@ -316,7 +322,7 @@ def unchanged(path: Path, out: Path, manifest: dict, cache: BuildCache, digests:
     have changed (then the source is validated and its documents checked as
     always).
     """
-    from ..load.formats import templates_root
+    from ..load.formats import config_chain, templates_root
 
     entry = cache.sources.get(_source_key(path))
     if not isinstance(entry, dict):
@@ -328,7 +334,7 @@ def unchanged(path: Path, out: Path, manifest: dict, cache: BuildCache, digests:
             return None
         previous = Path(entry["previous"]) if entry["previous"] else None
         previous_digest = digests.of(previous) if previous is not None and previous.is_file() else EMPTY_DIGEST
-        config = digests.of(folder / "format.yaml")
+        config = digests.of_all(config_chain(folder))
         documents = []
         for document in entry["documents"]:
             key = document["key"]

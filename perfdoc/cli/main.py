@@ -110,8 +110,9 @@ def show(source, output_format):
 @click.option("--department", required=True, help="部门名称")
 @click.option("--year", required=True, type=int, help="被评价年度")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的文件（默认 sources/<地区>/<部门>/<年度>.yaml）")
+@click.option("--region", help="地区，如 平江县（格式由数据文件填写地区时必填）")
 @click.option("--force", is_flag=True, help="覆盖已有文件")
-def new(format_name, department, year, output, force):
+def new(format_name, department, year, output, force, region):
     """生成一个新部门年度的数据文件骨架，每个键都有中文注释。"""
     from ..load.formats import load_format
     from ..ops.scaffold import scaffold_yaml, source_path
@@ -121,25 +122,8 @@ def new(format_name, department, year, output, force):
     path = Path(output) if output else source_path(format_name, department, year)
     if path.exists() and not force:
         raise UserError(f"{path} 已存在；如需覆盖请加 --force")
-    atomic_write_text(path, scaffold_yaml(format_name, department, year))
+    atomic_write_text(path, scaffold_yaml(format_name, department, year, region))
     click.echo(f"已生成 {path}")
-
-
-@main.command()
-def formats():
-    """列出可用的文档格式及其文档。"""
-    from ..load.formats import available_formats, load_format, templates_root
-
-    names = available_formats()
-    if not names:
-        raise UserError(f"{templates_root()} 下没有任何格式（每个格式是一个含 format.yaml 的文件夹）")
-    for name in names:
-        fmt = load_format(name)
-        click.echo(f"{name}\t{fmt.description}")
-        for doc in fmt.documents:
-            mark = "" if doc.template.is_file() else "（模板缺失）"
-            click.echo(f"    {doc.name}\t{doc.template.name}{mark}")
-        click.echo(f"    等次\t{'／'.join(f'{g.name}≥{g.min_score}' for g in fmt.grades)}")
 
 
 @main.command()
@@ -159,6 +143,9 @@ def _register(module: str, command: str, name: str) -> None:
     main.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), command), name)
 
 
+_register("cli.format_commands", "formats_command", "formats")
+_register("cli.format_commands", "check_format_command", "check-format")
+_register("cli.format_commands", "new_format_command", "new-format")
 _register("build.batch", "build_command", "build")
 _register("build.batch", "render_command", "render")
 _register("ops.diff", "diff_command", "diff")

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import expr
 from .indicators import judge_indicator
-from ..numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, round_half_up
+from ..numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, plain, round_half_up
+from ..load.format_schema import SCORABLE_RATES
 from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
-
-BUDGET_EXECUTION = "预算执行率"
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Derivation:
     computed: Decimal | None
     interval: Interval | None
     stated: Decimal | None = None
+    shown: str = ""  # the formula with its figures' values: "实际支出合计 500.00 ÷ 调整后预算 510.00"
+    undefined: str = ""  # why a rate has no value: "除数为 0 而被除数不为 0"
 
     @property
     def stated_interval(self) -> Interval | None:
@@ -77,6 +79,16 @@ class CrossCheck:
         return self.first.interval.overlaps(self.second.interval)
 
 
+@dataclass(frozen=True)
+class RuleScore:
+    """The score a format's rule gives one indicator: by a scoring rule, or the completion rule's ceiling."""
+
+    index: int  # in 指标
+    expected: Decimal
+    exact: bool  # False: a ceiling (the completion rule), the stated score may be lower
+    explanation: str
+
+
 @dataclass
 class Figures:
     """The model with every derived figure filled in, plus how each was derived."""
@@ -86,6 +98,7 @@ class Figures:
     indicators: list = field(default_factory=list)  # IndicatorResult per 指标 item
     computed: set = field(default_factory=set)  # paths computed without a Derivation (counts, scores)
     cross_checks: list = field(default_factory=list)  # CrossCheck
+    rule_scores: list = field(default_factory=list)  # RuleScore per indicator the format scores itself
     score: Decimal | None = None
     score_computed: bool = False
     grade: str | None = None
@@ -142,8 +155,9 @@ def _copy_tree(node):
 
 
 class _Calculator:
-    def __init__(self, model: dict):
+    def __init__(self, model: dict, formulas: dict):
         self.model = model
+        self.formulas = formulas  # rate name → expr.Formula, from the format
         self.values = _copy_tree(model)
         self.derivations: dict = {}
         self.computed: set = set()
@@ -193,25 +207,34 @@ class _Calculator:
         )
         return self._record(derivation, Amount)
 
-    def ratio(self, path: tuple, numerator: tuple, denominator: tuple, formula: str) -> Derivation | None:
-        num, den = self.term(numerator), self.term(denominator)
-        if num is None or den is None:
+    def rate(self, path: tuple, name: str, figures: dict) -> Derivation | None:
+        """path = the format's formula ``name``, reading ``figures`` (formula name → path); a per cent."""
+        formula = self.formulas.get(name)
+        if formula is None:
             return None
-        if den.value == 0:
-            computed = Decimal(0) if num.value == 0 else None
-            interval = Interval.exact(Decimal(0)) if num.value == 0 else None
-        else:
-            computed = num.value * HUNDRED / den.value
-            quotient = num.interval.divide(den.interval)
-            interval = quotient.scale(HUNDRED) if quotient else None
+        terms = {}
+        for figure in formula.names:
+            term = self.term(figures[figure]) if figure in figures else None
+            if term is None:
+                return None  # not given is not zero: the rate is unknown
+            terms[figure] = term
+        undefined = ""
+        try:
+            result = expr.evaluate(formula, lambda figure: expr.Value(terms[figure].value, terms[figure].interval))
+            computed = Percent(result.value * HUNDRED)
+            interval = result.interval.scale(HUNDRED) if result.interval else None
+        except expr.Undefined as exc:
+            computed, interval, undefined = None, None, exc.reason
         derivation = Derivation(
             path=path,
             kind="ratio",
-            formula=formula,
-            operands=((1, num), (1, den)),
-            computed=Percent(computed) if computed is not None else None,
+            formula=f"{name} = {formula.text}",
+            operands=tuple((1, term) for term in terms.values()),
+            computed=computed,
             interval=interval,
             stated=self._stated(path),
+            shown=expr.shown(formula, {figure: term.value for figure, term in terms.items()}),
+            undefined=undefined,
         )
         return self._record(derivation, Percent)
 
@@ -230,8 +253,11 @@ def _signed(part):
 
 
 def compute(model: dict, fmt=None) -> Figures:
-    """All derived figures for one department-year. Pure: no I/O."""
-    calc = _Calculator(model)
+    """All derived figures for one department-year. Pure: no I/O.
+
+    Rates follow the format's formulas; without a format, none is computed.
+    """
+    calc = _Calculator(model, fmt.formulas if fmt is not None else {})
     _budget(calc, model)
     _self_evaluation(calc, model)
     institutions = model.get("机构收支") or []
@@ -255,8 +281,9 @@ def _budget(calc, model):
         [budget + ("实际支出", name) for name in sources],
         "实际支出数 = 各资金来源实际支出之和",
     )
-    calc.ratio(budget + ("预算完成率",), budget + ("实际支出合计",), budget + ("调整后预算",), "预算完成率 = 实际支出 / 调整后预算")
-    calc.ratio(budget + ("预算调整率",), budget + ("调整数",), budget + ("年初预算",), "预算调整率 = 调整数 / 年初预算")
+    figures = {name: budget + (name,) for name in ("年初预算", "调整数", "调整后预算", "实际支出合计", "年初结余")}
+    calc.rate(budget + ("预算完成率",), "预算完成率", figures)
+    calc.rate(budget + ("预算调整率",), "预算调整率", figures)
 
 
 def _self_evaluation(calc, model):
@@ -266,12 +293,7 @@ def _self_evaluation(calc, model):
         if spent is not None and kind not in spent and "资金" in evaluated:
             # A fund source the department did not list was not spent at all.
             calc.assume_zero(("预算", "实际支出", kind))
-        calc.ratio(
-            ("绩效自评", kind, "占比"),
-            ("绩效自评", kind, "资金"),
-            ("预算", "实际支出", kind),
-            f"自评资金占比 = 自评涉及资金 / {kind}实际支出",
-        )
+        calc.rate(("绩效自评", kind, "占比"), "自评资金占比", {"资金": ("绩效自评", kind, "资金"), "实际支出": ("预算", "实际支出", kind)})
 
 
 def _institution(calc, base):
@@ -295,8 +317,7 @@ def _institution(calc, base):
             [income + ("收入合计",), ("-", spend + ("支出合计",))],
             "累计结余 = 收入合计 − 支出合计",
         )
-    calc.ratio(spend + ("人员经费占比",), spend + ("人员支出",), spend + ("支出合计",), "人员经费占比 = 人员支出 / 支出合计")
-    calc.ratio(spend + ("公用经费占比",), spend + ("公用支出",), spend + ("支出合计",), "公用经费占比 = 公用支出 / 支出合计")
+    _spending_shares(calc, spend)
     three = base + ("三公经费",)
     calc.total(three + ("合计",), [three + (k,) for k in THREE_PUBLIC_ITEMS], "三公经费合计 = 各项之和")
     assets = base + ("固定资产",)
@@ -325,9 +346,13 @@ def _institution_totals(calc, institutions):
             [("机构收支", index) + leaf for index in range(len(institutions))],
             f"{_label(leaf)} = 各机构{_label(leaf)}之和",
         )
-    spend = ("收支合计", "支出")
-    calc.ratio(spend + ("人员经费占比",), spend + ("人员支出",), spend + ("支出合计",), "人员经费占比 = 人员支出 / 支出合计")
-    calc.ratio(spend + ("公用经费占比",), spend + ("公用支出",), spend + ("支出合计",), "公用经费占比 = 公用支出 / 支出合计")
+    _spending_shares(calc, ("收支合计", "支出"))
+
+
+def _spending_shares(calc, spend: tuple) -> None:
+    figures = {name: spend + (name,) for name in ("人员支出", "公用支出", "基本支出", "项目支出", "支出合计")}
+    calc.rate(spend + ("人员经费占比",), "人员经费占比", figures)
+    calc.rate(spend + ("公用经费占比",), "公用经费占比", figures)
 
 
 def _projects(calc, projects):
@@ -337,19 +362,23 @@ def _projects(calc, projects):
         calc.total(base + ("收入合计",), [base + ("调整后预算",), base + ("上年结余",)], "收入合计 = 调整后预算 + 上年结余")
         if calc.term(base + ("实际支出",)) is not None:
             calc.total(base + ("年终结余",), [base + ("收入合计",), ("-", base + ("实际支出",))], "年终结余 = 收入合计 − 实际支出")
-        calc.ratio(base + ("执行率",), base + ("实际支出",), base + ("调整后预算",), "执行率 = 实际支出 / 调整后预算")
+        calc.rate(base + ("执行率",), "项目执行率", _project_figures(base))
     if not projects:
         return
     total = ("项目合计",)
     for key in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余"):
         label = key if key.endswith("合计") else f"{key}合计"
         calc.total(total + (key,), [("项目", i, key) for i in range(len(projects))], f"各项目{label}")
-    calc.ratio(total + ("执行率",), total + ("实际支出",), total + ("调整后预算",), "项目执行率 = 实际支出合计 / 调整后预算合计")
+    calc.rate(total + ("执行率",), "项目执行率", _project_figures(total))
     evaluated = [i for i, p in enumerate(projects) if p.get("参与评价")]
     _assign(calc.values, total + ("评价项目数",), len(evaluated))
     calc.computed.add(total + ("评价项目数",))
     if evaluated:
         calc.total(total + ("评价项目资金",), [("项目", i, "调整后预算") for i in evaluated], "参与评价项目资金合计")
+
+
+def _project_figures(base: tuple) -> dict:
+    return {name: base + (name,) for name in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出")}
 
 
 def _tasks(calc, tasks):
@@ -389,15 +418,17 @@ def _indicators_and_score(figures: Figures, model: dict, fmt) -> None:
         "达成数": met,
         "完成率": Percent(Decimal(met) * HUNDRED / len(judged)) if judged else None,
     })
+    if fmt is not None:
+        figures.rule_scores = _rule_scores(figures, indicators, fmt)
     scores = [item.get("得分") for item in indicators]
     stated_score = (model.get("评分") or {}).get("综合得分")
     score = None
     if indicators and all(isinstance(s, Decimal) for s in scores):
         score = sum(scores, Decimal(0))
-        weight = fmt.default_weights.get(BUDGET_EXECUTION) if fmt else None
-        rate = lookup(figures.values, ("预算", "预算完成率"))
-        if weight is not None and isinstance(rate, Decimal):
-            score += round_half_up(min(rate, HUNDRED) * weight / HUNDRED, 2)
+        for item in fmt.outside_items if fmt is not None else ():
+            rate = lookup(figures.values, SCORABLE_RATES[item.rate])
+            if isinstance(rate, Decimal):
+                score += round_half_up(item.score(rate), 2)
         figures.score_computed = True
     elif isinstance(stated_score, Decimal):
         score = stated_score
@@ -409,6 +440,38 @@ def _indicators_and_score(figures: Figures, model: dict, fmt) -> None:
         if fmt is not None:
             figures.grade = fmt.grade_for(score)
             _assign(figures.values, ("评分", "评价等次"), (model.get("评分") or {}).get("评价等次") or figures.grade)
+
+
+def _rule_scores(figures: Figures, indicators: list, fmt) -> list:
+    """What the format's rules give each indicator they apply to."""
+    out = []
+    for index, item in enumerate(indicators):
+        weight = item.get("权重")
+        rule = fmt.indicator_rules.get(str(item.get("名称") or ""))
+        if rule is not None:
+            rate = lookup(figures.values, SCORABLE_RATES[rule.rate])
+            if isinstance(rate, Decimal):
+                out.append(RuleScore(index, round_half_up(rule.score(rate), 2), True,
+                                     f"{rule.rate} {plain(round_half_up(rate, 2))}%：{rule.describe()}"))
+            continue
+        result = figures.indicators[index]
+        if result.met is not False or not isinstance(weight, Decimal):
+            continue
+        op = result.target.op or ("<=" if item.get("二级") == "成本" else ">=")
+        formula = fmt.completion.get({">=": "正向", ">": "正向", "<=": "反向", "<": "反向"}.get(op, ""))
+        if formula is None:
+            continue
+        values = {"完成值": result.actual.number, "指标值": result.target.number}
+        try:
+            share = expr.evaluate(formula, lambda name: expr.Value(values[name], None))
+        except expr.Undefined:
+            continue
+        if share is None:
+            continue
+        ceiling = round_half_up(weight * min(max(share.value, Decimal(0)), Decimal(1)), 2)
+        out.append(RuleScore(index, ceiling, False, f"未达成的定量指标最多得 分值 × {formula.text}"
+                             f" = {plain(weight)} × {expr.shown(formula, values)}"))
+    return out
 
 
 YEAR_OVER_YEAR = {

@@ -1,19 +1,37 @@
 """Region formats: ``templates/<format>/format.yaml`` plus its .docx templates.
 
-A format is data, not code: adding a region means adding a folder.
+A format is data, not code: adding a region means adding a folder. A format
+may be ``基于`` another: it then holds only what differs. Merge rules:
+
+* mappings merge key by key (a member overrides one label, one formula);
+* any other value, lists included, replaces the inherited one (a member that
+  writes ``等次`` writes all of them);
+* ``名称``, ``基于`` and ``仅供继承`` are never inherited;
+* a template is looked up in the format's own folder, then in each format it
+  is based on, nearest first.
+
+Every problem in a ``format.yaml`` is a located :class:`Diagnostic` (PD8xx);
+:func:`load_format` raises a :class:`FormatError` that carries them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import FormatError, SourceSyntaxError
+from ..compute import expr
+from ..errors import Diagnostic, FormatError, Location, Severity, SourceSyntaxError
+from .format_schema import COMPLETION_NAMES, RATE_SCOPES, did_you_mean, shape_problems
 from .loader import load_path
+from .schema import LEVEL1, LEVEL2
+
+CONFIG = "format.yaml"
+NOT_INHERITED = ("名称", "基于", "仅供继承")
+MAX_DEPTH = 8
+DEFAULT_EVALUATOR_ROWS = 4
 
 
 @dataclass(frozen=True)
@@ -28,6 +46,45 @@ class Document:
     template: Path
     title: str = ""
     required_sections: tuple = ()
+    file_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoringRule:
+    """One scoring rule of a format: how a rate becomes points."""
+
+    name: str
+    kind: str  # 线性, 分档, 扣分
+    points: Decimal
+    rate: str  # the name of a rate formula: 预算完成率
+    bands: tuple = ()  # ((upper limit %, score), …), ascending
+    beyond: Decimal = Decimal(0)
+    base: Decimal = Decimal(100)
+    direction: str = "低于"
+    step: Decimal = Decimal(1)
+    deduction: Decimal = Decimal(0)
+
+    def score(self, rate: Decimal) -> Decimal:
+        """The points for a rate written in per cent (98.04 for 98.04%)."""
+        if self.kind == "线性":
+            return min(self.points, max(Decimal(0), self.points * rate / 100))
+        if self.kind == "分档":
+            for limit, score in self.bands:
+                if rate <= limit:
+                    return score
+            return self.beyond
+        gap = rate - self.base if self.direction == "超出" else self.base - rate
+        if gap <= 0:
+            return self.points
+        return max(Decimal(0), self.points - self.deduction * gap / self.step)
+
+    def describe(self) -> str:
+        if self.kind == "线性":
+            return f"{self.name}得分 = {self.points} × {self.rate}（不超过 {self.points}）"
+        if self.kind == "分档":
+            bands = "；".join(f"≤{limit}% 得 {score}" for limit, score in self.bands)
+            return f"{self.name}按{self.rate}分档：{bands}；更高得 {self.beyond}"
+        return f"{self.name}：{self.rate}每{self.direction}{self.base}% {self.step} 个百分点扣 {self.deduction} 分（满分 {self.points}）"
 
 
 @dataclass(frozen=True)
@@ -38,12 +95,28 @@ class Format:
     documents: tuple
     grades: tuple  # highest band first
     total_score: Decimal
-    default_weights: dict
     required_sections: tuple
     required_data: tuple
+    formulas: dict = field(default_factory=dict)  # rate name → expr.Formula
+    outside_items: tuple = ()  # ScoringRule, points outside the indicators
+    indicator_rules: dict = field(default_factory=dict)  # indicator name → ScoringRule
+    completion: dict = field(default_factory=dict)  # 正向 / 反向 → expr.Formula
     labels: dict = field(default_factory=dict)  # 一级/二级 display labels
-    options: dict = field(default_factory=dict)  # anything else, passed to templates
+    options: dict = field(default_factory=dict)  # 地区, 财政部门… passed to templates
+    layout: dict = field(default_factory=dict)
     config_path: Path | None = None
+    chain: tuple = ()  # format.yaml of this format and each it is based on, nearest first
+    parent: str | None = None
+    abstract: bool = False
+    place_from_source: bool = False
+
+    @property
+    def evaluator_rows(self) -> int:
+        return int(self.layout.get("评价人员行数", DEFAULT_EVALUATOR_ROWS))
+
+    @property
+    def outside_points(self) -> Decimal:
+        return sum((item.points for item in self.outside_items), Decimal(0))
 
     def grade_for(self, score: Decimal) -> str | None:
         for grade in self.grades:
@@ -65,8 +138,21 @@ class Format:
                 return doc
         raise FormatError(f"格式“{self.name}”没有名为“{name}”的文档；可用：{'、'.join(d.name for d in self.documents)}")
 
-    def digest(self) -> str:
-        return hashlib.sha256(self.config_path.read_bytes()).hexdigest() if self.config_path else ""
+
+class FormatProblems(FormatError):
+    """A format.yaml (or one it is based on) with errors; ``diagnostics`` says each, located."""
+
+    def __init__(self, name: str, diagnostics: list, texts: dict):
+        first = diagnostics[0]
+        more = f"（另有 {len(diagnostics) - 1} 处问题，运行 perfdoc check-format {name} 查看全部）" if len(diagnostics) > 1 else ""
+        super().__init__(f"{_head(first)}: {first.code} {first.message}{more}")
+        self.diagnostics = diagnostics
+        self.texts = texts
+
+
+def _head(diagnostic: Diagnostic) -> str:
+    loc = diagnostic.location
+    return f"{diagnostic.file}:{loc.line}:{loc.col}" if loc else diagnostic.file
 
 
 def templates_root() -> Path:
@@ -80,78 +166,444 @@ def templates_root() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
-def available_formats(root: Path | None = None) -> list[str]:
+def available_formats(root: Path | None = None, include_abstract: bool = False) -> list[str]:
+    """Folders holding a format.yaml; formats marked 仅供继承 only when asked for."""
     root = root or templates_root()
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "format.yaml").is_file())
+    names = sorted(p.name for p in root.iterdir() if (p / CONFIG).is_file())
+    if include_abstract:
+        return names
+    return [name for name in names if not _declared_abstract(root / name / CONFIG)]
 
 
-@lru_cache(maxsize=64)
-def _load_cached(folder: Path, mtime: float) -> Format:
-    return _parse_format(folder)
+def _declared_abstract(config: Path) -> bool:
+    layer = _layer(config)
+    return isinstance(layer.data, dict) and layer.data.get("仅供继承") is True
 
 
 def load_format(name: str, root: Path | None = None) -> Format:
+    """The merged, checked format ``name``; :class:`FormatError` when missing or wrong."""
     root = root or templates_root()
+    folder = _folder(name, root)
+    if folder is None:
+        known = "、".join(available_formats(root)) or "（无）"
+        raise FormatError(f"找不到格式“{name}”（应有 {root / name / CONFIG}）；已有格式：{known}")
+    fmt, diagnostics, texts = check_format(folder, root)
+    errors = [d for d in diagnostics if d.is_error]
+    if errors or fmt is None:
+        raise FormatProblems(name, errors or diagnostics, texts)
+    return fmt
+
+
+def _folder(name: str, root: Path) -> Path | None:
     try:
         folder = (root / name).resolve()
-        config = folder / "format.yaml"
-        found = config.is_file() and root.resolve() in folder.parents
+        found = (folder / CONFIG).is_file() and root.resolve() in folder.parents
     except (OSError, ValueError):  # a name no file system accepts (too long, NUL)
         found = False
-    if not found:
-        known = "、".join(available_formats(root)) or "（无）"
-        raise FormatError(f"找不到格式“{name}”（应有 {root / name / 'format.yaml'}）；已有格式：{known}")
-    return _load_cached(folder, config.stat().st_mtime)
+    return folder if found else None
 
 
-def _parse_format(folder: Path) -> Format:
-    config = folder / "format.yaml"
+# ------------------------------------------------------------------ reading and merging
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """One format.yaml as read: its data, or the diagnostic that it cannot be read."""
+
+    config: Path
+    data: object
+    source: object | None
+    text: str | None
+    problem: Diagnostic | None = None
+
+
+def _display(path: Path) -> str:
     try:
-        data = load_path(config).data
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _layer(config: Path) -> _Layer:
+    try:
+        mtime = config.stat().st_mtime_ns
+    except OSError:
+        mtime = -1
+    return _read_layer(config, mtime)
+
+
+@lru_cache(maxsize=128)
+def _read_layer(config: Path, mtime: int) -> _Layer:
+    shown = _display(config)
+    try:
+        source = load_path(config)
     except SourceSyntaxError as exc:
-        where = f":{exc.location.line}:{exc.location.col}" if exc.location else ""
-        raise FormatError(f"{config}{where}: {exc.message}") from None
-    if not isinstance(data, dict):
-        raise FormatError(f"{config}: 应为键值映射")
+        return _Layer(config, None, None, None, Diagnostic("PD801", f"format.yaml 无法读取：{exc.message}", file=shown,
+                                                            location=exc.location or Location(1, 1)))
+    if not isinstance(source.data, dict):
+        return _Layer(config, None, source, source.text,
+                      Diagnostic("PD801", "format.yaml 应为“键: 值”的映射", file=shown, location=Location(1, 1)))
+    notes = [d for d in source.load_diagnostics if d.is_error]  # a key written twice, …
+    if notes:
+        return _Layer(config, None, source, source.text,
+                      Diagnostic("PD801", notes[0].message, file=shown, location=notes[0].location))
+    return _Layer(config, source.data, source, source.text)
 
-    def need(key):
-        if key not in data:
-            raise FormatError(f"{config}: 缺少“{key}”")
-        return data[key]
 
-    documents = []
-    for item in need("文档"):
-        template = folder / str(item["模板"])
-        documents.append(
-            Document(
+def merge(base, override):
+    """``override`` over ``base``: mappings key by key, anything else (lists too) replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = merge(base[key], value) if key in base else value
+        return merged
+    return override
+
+
+def check_format(folder: Path, root: Path | None = None) -> tuple[Format | None, list, dict]:
+    """The format in ``folder``, every problem of it and of what it is based on, and the texts read."""
+    root = root or templates_root()
+    folder = Path(folder).resolve()
+    layers, diagnostics = _chain(folder, root)
+    key = tuple((layer.config, _mtime(layer.config)) for layer in layers)
+    return _checked(folder, root.resolve() if root.is_dir() else root, key, tuple(diagnostics))
+
+
+def config_chain(folder: Path, root: Path | None = None) -> tuple:
+    """The format.yaml files a format is made of, its own first: what a build's cache must watch."""
+    layers, _ = _chain(Path(folder).resolve(), root or templates_root())
+    return tuple(layer.config for layer in layers)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _chain(folder: Path, root: Path) -> tuple[list, list]:
+    """The layers from ``folder`` up through its 基于, nearest first, and problems with 基于 itself."""
+    layers: list[_Layer] = []
+    diagnostics: list[Diagnostic] = []
+    current = folder
+    while True:
+        layer = _layer(current / CONFIG)
+        layers.append(layer)
+        if layer.problem is not None or not isinstance(layer.data, dict):
+            break
+        parent = layer.data.get("基于")
+        if parent is None:
+            break
+        shown = _display(layer.config)
+        location = layer.source.location_of(("基于",))
+        if not isinstance(parent, str):
+            parent = str(parent)
+        target = _folder(parent, root)
+        if target is None:
+            known = available_formats(root, include_abstract=True)
+            diagnostics.append(Diagnostic("PD809", f"“基于”的格式“{parent}”不存在" + (did_you_mean(parent, known) or f"；已有格式：{'、'.join(known)}"),
+                                          file=shown, location=location))
+            break
+        if any(existing.config.parent == target for existing in layers):
+            names = " → ".join(existing.config.parent.name for existing in layers) + f" → {parent}"
+            diagnostics.append(Diagnostic("PD809", f"“基于”形成了循环：{names}", file=shown, location=location))
+            break
+        if len(layers) >= MAX_DEPTH:
+            diagnostics.append(Diagnostic("PD809", f"继承层数过多（最多 {MAX_DEPTH} 层）", file=shown, location=location))
+            break
+        current = target
+    return layers, diagnostics
+
+
+@lru_cache(maxsize=64)
+def _checked(folder: Path, root: Path, key: tuple, chain_problems: tuple) -> tuple:
+    layers = [_layer(config) for config, _ in key]
+    diagnostics = [layer.problem for layer in layers if layer.problem is not None] + list(chain_problems)
+    texts = {_display(layer.config): layer.text for layer in layers if layer.text is not None}
+    for layer in layers:
+        if layer.data is None:
+            continue
+        for code, path, message, at_key in shape_problems(layer.data):
+            location = layer.source.key_location_of(path) if at_key else layer.source.location_of(path)
+            diagnostics.append(Diagnostic(code, message, file=_display(layer.config), location=location))
+    if diagnostics:
+        return None, _sorted(diagnostics), texts
+    data: dict = {}
+    for layer in reversed(layers):
+        own = {k: v for k, v in layer.data.items() if k not in NOT_INHERITED}
+        data = merge(data, own)
+    top = layers[0].data
+    checker = _Checker(folder, layers, data, abstract=top.get("仅供继承") is True)
+    fmt = checker.build(name=str(top.get("名称") or folder.name), parent=top.get("基于"))
+    failed = any(d.is_error for d in checker.diagnostics)
+    return (None if failed else fmt), _sorted(checker.diagnostics), texts
+
+
+def _sorted(diagnostics: list) -> list:
+    return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+# ------------------------------------------------------------------ checks on the merged format
+
+
+class _Checker:
+    def __init__(self, folder: Path, layers: list, data: dict, abstract: bool):
+        self.folder, self.layers, self.data, self.abstract = folder, layers, data, abstract
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(self, code: str, path: tuple, message: str, offset: int | None = None, severity=Severity.ERROR):
+        """A problem at ``path`` of the merged data, placed in the nearest file that writes it."""
+        for layer in self.layers:
+            if _has(layer.data, path) or layer is self.layers[-1]:
+                location = layer.source.location_of(path)
+                if offset is not None and location is not None:
+                    line = layer.text.splitlines()[location.line - 1] if layer.text else ""
+                    quoted = line[location.col - 1 : location.col] in ("'", '"')
+                    location = Location(location.line, location.col + offset + (1 if quoted else 0))
+                self.diagnostics.append(Diagnostic(code, message, severity, path, _display(layer.config), location))
+                return
+
+    def build(self, name: str, parent) -> Format:
+        data = self.data
+        scoring = data.get("评分") or {}
+        total = Decimal(scoring.get("总分", 100))
+        grades = self.grades(total)
+        documents = self.documents()
+        formulas = self.formulas()
+        completion = self.completion(scoring.get("完成规则") or {})
+        outside = tuple(self.rule(("评分", "指标外分项", k), k, v, formulas) for k, v in (scoring.get("指标外分项") or {}).items())
+        indicator_rules = {k: self.rule(("评分", "指标计分", k), k, v, formulas) for k, v in (scoring.get("指标计分") or {}).items()}
+        points = sum((item.points for item in outside if item), Decimal(0))
+        if points >= total:
+            self.report("PD806", ("评分", "指标外分项"), f"指标外分项共 {points} 分，不小于总分 {total}，三级指标没有分值可分")
+        labels = self.labels()
+        if not self.abstract:
+            for key in ("文档", "等次"):
+                if not data.get(key):
+                    self.report("PD803", (), f"缺少“{key}”（本格式及其所基于的格式都没有写）")
+        required_sections = tuple(data.get("必需章节") or ()) + tuple(s for d in documents for s in d.required_sections)
+        options = {k: data[k] for k in ("地区", "财政部门", "变动提示阈值") if k in data}
+        if "地区" in options and "财政部门" not in options:
+            options["财政部门"] = f"{options['地区']}财政局"
+        return Format(
+            name=name,
+            folder=self.folder,
+            description=str(data.get("说明", "")),
+            documents=documents,
+            grades=grades,
+            total_score=total,
+            required_sections=tuple(dict.fromkeys(required_sections)),
+            required_data=tuple(data.get("必需数据") or ()),
+            formulas=formulas,
+            outside_items=tuple(item for item in outside if item),
+            indicator_rules={k: v for k, v in indicator_rules.items() if v},
+            completion=completion,
+            labels=labels,
+            options=options,
+            layout=dict(data.get("版式") or {}),
+            config_path=self.folder / CONFIG,
+            chain=tuple(layer.config for layer in self.layers),
+            parent=parent,
+            abstract=self.abstract,
+            place_from_source=data.get("地区由数据指定") is True,
+        )
+
+    def grades(self, total: Decimal) -> tuple:
+        grades = tuple(Grade(str(g["名称"]), Decimal(g["最低分"])) for g in self.data.get("等次") or ())
+        seen: dict = {}
+        for index, grade in enumerate(grades):
+            path = ("等次", index)
+            if grade.name in seen:
+                self.report("PD805", path + ("名称",), f"等次“{grade.name}”重复（第 {seen[grade.name] + 1} 项已有）")
+            seen.setdefault(grade.name, index)
+            if index and grade.min_score >= grades[index - 1].min_score:
+                self.report("PD805", path + ("最低分",), f"等次应从高到低排列、互不重叠：“{grade.name}”的最低分 {grade.min_score} "
+                            f"不低于上一等次“{grades[index - 1].name}”的 {grades[index - 1].min_score}")
+            if grade.min_score > total or grade.min_score < 0:
+                self.report("PD805", path + ("最低分",), f"最低分 {grade.min_score} 不在 0 到总分 {total} 之间")
+        if grades and grades[-1].min_score != 0:
+            self.report("PD805", ("等次", len(grades) - 1, "最低分"),
+                        f"最低一个等次的最低分应为 0，否则 {grades[-1].min_score} 分以下的得分没有等次")
+        return grades
+
+    def documents(self) -> tuple:
+        documents = []
+        for index, item in enumerate(self.data.get("文档") or ()):
+            written = str(item["模板"])
+            template = self.template(written)
+            if template is None:
+                looked = "、".join(_display(layer.config.parent) for layer in self.layers)
+                self.report("PD808", ("文档", index, "模板"), f"找不到模板“{written}”（在 {looked} 中都没有）")
+                template = self.folder / written
+            elif template.suffix.lower() != ".docx":
+                self.report("PD808", ("文档", index, "模板"), f"模板“{written}”不是 .docx 文件")
+            documents.append(Document(
                 name=str(item["名称"]),
                 template=template,
                 title=str(item.get("标题", item["名称"])),
                 required_sections=tuple(item.get("必需章节") or ()),
-            )
-        )
-    grades = sorted(
-        (Grade(str(g["名称"]), Decimal(g["最低分"])) for g in need("等次")),
-        key=lambda g: g.min_score,
-        reverse=True,
-    )
-    scoring = data.get("评分") or {}
-    known = {"名称", "说明", "文档", "等次", "评分", "必需章节", "必需数据", "指标名称"}
-    return Format(
-        name=str(data.get("名称", folder.name)),
-        folder=folder,
-        description=str(data.get("说明", "")),
-        documents=tuple(documents),
-        grades=tuple(grades),
-        total_score=Decimal(scoring.get("总分", 100)),
-        default_weights={str(k): Decimal(v) for k, v in (scoring.get("默认权重") or {}).items()},
-        required_sections=tuple(dict.fromkeys(
-            tuple(data.get("必需章节") or ()) + tuple(s for d in documents for s in d.required_sections)
-        )),
-        required_data=tuple(data.get("必需数据") or ()),
-        labels=data.get("指标名称") or {},
-        options={k: v for k, v in data.items() if k not in known},
-        config_path=config,
-    )
+                file_name=str(item["文件名"]) if item.get("文件名") is not None else None,
+            ))
+        names = [d.name for d in documents]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                self.report("PD805", ("文档", index, "名称"), f"文档名称“{name}”重复")
+        return tuple(documents)
+
+    def template(self, written: str) -> Path | None:
+        for layer in self.layers:
+            candidate = (layer.config.parent / written).resolve()
+            if layer.config.parent.resolve() in candidate.parents and candidate.is_file():
+                return candidate
+        return None
+
+    def formulas(self) -> dict:
+        parsed = {}
+        for name, text in (self.data.get("公式") or {}).items():
+            path = ("公式", name)
+            if name not in RATE_SCOPES:
+                self.report("PD810", path, f"没有名为“{name}”的比率" + (did_you_mean(name, RATE_SCOPES) or f"；可写：{'、'.join(RATE_SCOPES)}"))
+                continue
+            formula = self.formula(path, text, RATE_SCOPES[name][1])
+            if formula is not None:
+                parsed[name] = formula
+        if not self.abstract:
+            for name in RATE_SCOPES:
+                if name not in (self.data.get("公式") or {}):
+                    self.report("PD803", ("公式",), f"没有比率“{name}”的公式，这个比率不计算、不核对（可写“基于: national”继承默认公式）",
+                                severity=Severity.WARNING)
+        return parsed
+
+    def formula(self, path: tuple, text, names) -> expr.Formula | None:
+        try:
+            formula = _parse(str(text))
+        except expr.FormulaError as exc:
+            self.report("PD810", path, exc.message, offset=exc.offset)
+            return None
+        for name in formula.names:
+            if name not in names:
+                offset = str(text).find(name)
+                self.report("PD810", path, f"公式中的“{name}”不是可用的数字" + (did_you_mean(name, names) or "") +
+                            f"；可用：{'、'.join(names)}", offset=max(offset, 0))
+                return None
+        return formula
+
+    def completion(self, rules: dict) -> dict:
+        out = {}
+        for key, text in rules.items():
+            formula = self.formula(("评分", "完成规则", key), text, COMPLETION_NAMES)
+            if formula is not None:
+                out[key] = formula
+        return out
+
+    def rule(self, path: tuple, name: str, spec: dict, formulas: dict) -> ScoringRule | None:
+        kind, points, rate = spec["方式"], Decimal(spec["分值"]), spec["比率"]
+        if points <= 0:
+            self.report("PD811", path + ("分值",), f"分值应大于 0，这里是 {points}")
+            return None
+        if rate not in formulas and not self.abstract:
+            self.report("PD811", path + ("比率",), f"比率“{rate}”没有公式（见“公式”）")
+        options = {}
+        if kind == "分档":
+            bands = spec.get("分档") or []
+            if not bands:
+                self.report("PD811", path, "方式为“分档”时须写“分档”：各档的“不超过”与“得分”")
+                return None
+            limits = [Decimal(b["不超过"]) for b in bands]
+            scores = [Decimal(b["得分"]) for b in bands]
+            for index in range(len(bands)):
+                if index and limits[index] <= limits[index - 1]:
+                    self.report("PD811", path + ("分档", index, "不超过"),
+                                f"各档应按上限从小到大排列、互不重叠：{limits[index]} 不大于上一档的 {limits[index - 1]}")
+                    return None
+                if scores[index] > points or scores[index] < 0:
+                    self.report("PD811", path + ("分档", index, "得分"), f"得分 {scores[index]} 不在 0 到分值 {points} 之间")
+                    return None
+            options = {"bands": tuple(zip(limits, scores)), "beyond": Decimal(spec.get("超出得分", 0))}
+        elif kind == "扣分":
+            for key in ("基准", "方向", "扣"):
+                if key not in spec:
+                    self.report("PD811", path, f"方式为“扣分”时须写“{key}”")
+                    return None
+            step = Decimal(spec.get("每", 1))
+            if step <= 0:
+                self.report("PD811", path + ("每",), f"“每”应大于 0，这里是 {step}")
+                return None
+            options = {"base": Decimal(spec["基准"]), "direction": spec["方向"], "step": step, "deduction": Decimal(spec["扣"])}
+        return ScoringRule(name=name, kind=kind, points=points, rate=rate, **options)
+
+    def labels(self) -> dict:
+        labels = self.data.get("指标名称") or {}
+        for level, names in (("一级", LEVEL1), ("二级", LEVEL2)):
+            given = labels.get(level) or {}
+            for key, label in given.items():
+                if key not in names:
+                    self.report("PD807", ("指标名称", level, key), f"没有名为“{key}”的{level}指标" + did_you_mean(key, names))
+                elif not str(label).strip():
+                    self.report("PD807", ("指标名称", level, key), f"{level}指标“{key}”的显示名称为空")
+            missing = [name for name in names if name not in given]
+            if missing and not self.abstract:
+                self.report("PD807", ("指标名称",) if labels else (), f"缺少{level}指标的显示名称：{'、'.join(missing)}（文档中将直接写指标的简称）",
+                            severity=Severity.WARNING)
+        return {"一级": dict(labels.get("一级") or {}), "二级": dict(labels.get("二级") or {})}
+
+
+@lru_cache(maxsize=256)
+def _parse(text: str) -> expr.Formula:
+    return expr.parse(text)
+
+
+def _has(data, path: tuple) -> bool:
+    node = data
+    for step in path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return False
+    return True
+
+
+def place_of(fmt: Format | None, model: dict) -> dict:
+    """地区 and 财政部门 for one source: its own when the format lets it say, else the format's."""
+    if fmt is None:
+        return {}
+    place = {k: fmt.options[k] for k in ("地区", "财政部门") if k in fmt.options}
+    region = model.get("地区")
+    if fmt.place_from_source and isinstance(region, str) and region.strip():
+        place["地区"] = region.strip()
+        office = model.get("财政部门")
+        place["财政部门"] = office.strip() if isinstance(office, str) and office.strip() else f"{place['地区']}财政局"
+    return place
+
+
+def format_tree(root: Path | None = None) -> list[tuple[str, int, Format | None, list]]:
+    """Every format as ``(name, depth, format or None, diagnostics)``, each under the one it is based on."""
+    root = root or templates_root()
+    names = available_formats(root, include_abstract=True)
+    parents: dict = {}
+    results: dict = {}
+    for name in names:
+        fmt, diagnostics, _ = check_format(root / name, root)
+        results[name] = (fmt, diagnostics)
+        layer = _layer(root / name / CONFIG)
+        parent = layer.data.get("基于") if isinstance(layer.data, dict) else None
+        parents[name] = parent if isinstance(parent, str) and parent in names and parent != name else None
+    rows: list = []
+
+    def visit(name: str, depth: int, seen: frozenset):
+        rows.append((name, depth, *results[name]))
+        for child in names:
+            if parents[child] == name and child not in seen:
+                visit(child, depth + 1, seen | {child})
+
+    for name in names:
+        if parents[name] is None:
+            visit(name, 0, frozenset({name}))
+    listed = {row[0] for row in rows}
+    rows.extend((name, 0, *results[name]) for name in names if name not in listed)  # in a cycle
+    return rows

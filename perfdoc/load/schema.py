@@ -191,6 +191,8 @@ SOURCE_SCHEMA = _map(
     格式=_text("文档格式：templates/ 下的文件夹名，如 guangzhou、hunan-linxiang、hunan-yiyang", required=True, example="guangzhou"),
     年度=Field("year", "被评价年度", required=True, example=2022),
     金额单位=Field("choice", "不带单位的金额所用单位，默认万元", choices=("万元", "元")),
+    地区=_text("本单位所在地区，如 平江县：格式写明“地区由数据指定”时使用，出现在封面和标题中", example="平江县"),
+    财政部门=_text("制表的财政部门，如 平江县财政局（不写时为“<地区>财政局”）", example="平江县财政局"),
     部门=_map(
         "部门（单位）基本情况",
         required=True,
@@ -227,10 +229,11 @@ SOURCE_SCHEMA = _map(
         "部门资金情况（万元）",
         年初预算=_amount("部门年初预算收入", example=643.45),
         调整数=_amount("年度预算调整数（调减为负数）", signed=True, example=12.10),
+        年初结余=_amount("年初结余（上年结转结余），湖南表式的预算完成率计入分母"),
         实际支出=_open("实际支出，按资金来源：一般公共预算、政府性基金……", _amount("金额")),
         调整后预算=_derived_amount("部门调整预算收入 = 年初预算 + 调整数"),
         实际支出合计=_derived_amount("实际支出数 = 各资金来源之和"),
-        预算完成率=_derived_percent("预算完成率（执行率）= 实际支出 / 调整后预算"),
+        预算完成率=_derived_percent("预算完成率（执行率），按格式的公式，默认 = 实际支出 / 调整后预算"),
         预算调整率=_derived_percent("预算调整率 = 调整数 / 年初预算"),
     ),
     绩效自评=_map(

@@ -929,15 +929,18 @@ def _interval_text(value: Decimal, min_decimals: int, unit: str = "") -> str:
 
 def generate() -> dict[str, str]:
     """File name → content for every generated page."""
+    from .formatdoc import FORMATS_FILE, formats_markdown
+
     return {
         RULES_FILE: rules_markdown(),
         ERRORS_FILE: errors_markdown(),
         SCHEMA_FILE: schema_markdown(),
+        FORMATS_FILE: formats_markdown(),
     }
 
 
 def write_docs(folder: Path) -> list[Path]:
-    """Write docs/rules.md, docs/errors.md and docs/schema.md atomically; return their paths."""
+    """Write docs/rules.md, docs/errors.md, docs/schema.md and docs/formats.md atomically; return their paths."""
     from ..build.writes import atomic_write_text
 
     folder = Path(folder)

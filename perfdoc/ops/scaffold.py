@@ -63,10 +63,27 @@ def source_path(format_name: str, department: str, year: int) -> Path:
     return Path("sources") / format_name / department / f"{int(year)}.yaml"
 
 
-def scaffold_yaml(format_name: str, department: str, year: int) -> str:
-    """The YAML skeleton for ``department``'s ``year`` in ``format_name`` (which must exist)."""
+PLACE_KEYS = ("地区", "财政部门")
+
+
+def needs_region(fmt) -> bool:
+    """A family format whose sources name their own place (hunan-department)."""
+    return fmt.place_from_source and not fmt.options.get("地区")
+
+
+def scaffold_yaml(format_name: str, department: str, year: int, region: str | None = None) -> str:
+    """The YAML skeleton for ``department``'s ``year`` in ``format_name`` (which must exist).
+
+    ``region``: the 地区 of a format whose sources name their own place; required by such a format.
+    """
     fmt = load_format(format_name)
+    if region is not None and not fmt.place_from_source:
+        raise UsageError(f"格式“{format_name}”的地区固定为“{fmt.options.get('地区', '（无）')}”，不能另写地区")
+    if region is None and needs_region(fmt):
+        raise UsageError(f"格式“{format_name}”由数据文件填写地区：请写明地区，如 --region 平江县")
     builder = _Builder(format_name, fmt, _one_line(department), int(year))
+    if region is not None:
+        builder.values[("地区",)] = _one_line(region)
     return builder.text()
 
 
@@ -88,6 +105,8 @@ class _Builder:
     def text(self) -> str:
         lines = self.header()
         for key, field in SOURCE_SCHEMA.fields.items():
+            if key in PLACE_KEYS and not self.fmt.place_from_source:
+                continue  # the format fixes its place (PD110)
             block, _live = self.entry(key, field, (key,), 0, live=True)
             if len(block) > 1 and lines and lines[-1] != "":
                 lines.append("")

@@ -23,15 +23,13 @@ import copy
 from decimal import Decimal
 
 from ..compute.figures import year_over_year
+from ..load.formats import place_of
 from .narrative import NarrativeError, render_references, strip_references
 from ..numbers import Amount
 from ..load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field
 
 MISSING = None  # a figure the source does not have; templates print it blank
 BLANK = ""  # an empty text cell or label
-
-# Minimum number of rows in the 评价人员 table of the official form.
-EVALUATOR_ROWS = 4
 
 # Item numbering patterns for the 段落 filter's 编号 keyword. They live in the
 # context because a pattern's braces cannot be written inside a {{p … }} tag.
@@ -59,7 +57,7 @@ def build_context(ctx) -> dict:
         资金来源=funding_sources(tree["预算"]["实际支出"]),
         任务表=task_rows(tree["任务"]),
         指标分组=indicator_groups(tree["指标"], labels),
-        评价人员表=evaluator_rows(tree["评价人员"]),
+        评价人员表=evaluator_rows(tree["评价人员"], ctx.format.evaluator_rows if ctx.format is not None else 0),
         收支表=institution_rows(tree["机构收支"], tree["收支合计"]),
         评价项目=[project for project in tree["项目"] if project.get("参与评价") is True],
         同比=year_over_year(ctx.figures, ctx.previous.figures) if ctx.previous is not None else {},
@@ -120,7 +118,10 @@ def format_options(fmt, model: dict) -> dict:
         return {"名称": model.get("格式"), "说明": BLANK, "标签": {"一级": {}, "二级": {}}, "等次": [], "总分": MISSING}
     labels = fmt.labels or {}
     return {
+        "地区": BLANK,
+        "财政部门": BLANK,
         **fmt.options,
+        **place_of(fmt, model),
         "名称": fmt.name,
         "说明": fmt.description,
         "标签": {"一级": dict(labels.get("一级") or {}), "二级": dict(labels.get("二级") or {})},
@@ -232,10 +233,10 @@ def _merge_shared_actuals(items: list) -> list:
     return runs
 
 
-def evaluator_rows(people: list) -> list:
-    """评价人员, padded with blank rows to the form's minimum of four."""
+def evaluator_rows(people: list, minimum: int) -> list:
+    """评价人员, padded with blank rows to the form's minimum (版式.评价人员行数 of the format)."""
     rows = [dict(person) for person in people]
-    while len(rows) < EVALUATOR_ROWS:
+    while len(rows) < minimum:
         rows.append({"姓名": BLANK, "职务": BLANK, "单位": BLANK})
     return rows
 

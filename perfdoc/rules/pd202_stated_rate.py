@@ -1,6 +1,6 @@
 """填报的比率与计算结果不符
 
-文件中填写的比率（预算完成率、预算调整率、人员经费占比、执行率等）必须与由相关数字算出的比率一致；核对时考虑各数按其写出的小数位数产生的舍入，以及比率本身的舍入。
+文件中填写的比率（预算完成率、预算调整率、人员经费占比、执行率等）必须与按格式 format.yaml 中“公式”由相关数字算出的比率一致；核对时考虑各数按其写出的小数位数产生的舍入，以及比率本身的舍入。
 
 错误示例：
 
@@ -23,7 +23,7 @@
 
 from __future__ import annotations
 
-from ..numbers import format_amount, format_percent, plain
+from ..numbers import format_percent, plain
 from ..load.schema import dotted
 from . import Finding, rule
 
@@ -33,11 +33,9 @@ def check(ctx):
     for derivation in ctx.figures.derivations.values():
         if derivation.kind != "ratio" or derivation.consistent:
             continue
-        (_, num), (_, den) = derivation.operands
         computed = format_percent(derivation.computed) if derivation.computed is not None else "无法计算"
         yield Finding(
             derivation.path,
-            f"{dotted(derivation.path[-1:])}填写为 {plain(derivation.stated)}%，按 "
-            f"{format_amount(num.value)} ÷ {format_amount(den.value)} 计算应为 {computed}",
-            hint=derivation.formula,
+            f"{dotted(derivation.path[-1:])}填写为 {plain(derivation.stated)}%，按 {derivation.shown} 计算应为 {computed}",
+            hint=f"{derivation.formula}（公式见格式的 format.yaml）",
         )

@@ -30,9 +30,8 @@ from . import Finding, rule
 def check(ctx):
     for derivation in ctx.figures.derivations.values():
         if derivation.kind == "ratio" and derivation.computed is None:
-            (_, num), (_, den) = derivation.operands
             yield Finding(
                 derivation.path,
-                f"{dotted(derivation.path[-1:])}无法计算：{dotted(den.path[-1:])}为 0 而 {dotted(num.path[-1:])}不为 0",
+                f"{dotted(derivation.path[-1:])}无法计算：按 {derivation.shown}，{derivation.undefined}",
                 hint=derivation.formula,
             )

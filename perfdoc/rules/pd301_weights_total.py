@@ -1,6 +1,6 @@
 """指标权重之和与格式规定的总分不符
 
-指标填写了权重时，各指标权重加上格式规定的默认权重（如预算执行率 10 分），合计必须等于格式规定的总分（通常为 100 分）。
+指标填写了权重时，各指标权重加上格式规定的指标外分项（评分.指标外分项，如广州表式的预算执行率 10 分），合计必须等于格式规定的总分（通常为 100 分）。
 
 错误示例：
 
@@ -34,10 +34,10 @@ def check(ctx):
         yield Finding(("指标", index), "其他指标有权重，此指标缺少“权重”")
     if missing:
         return
-    defaults = ctx.format.default_weights
-    total = sum(weights, Decimal(0)) + sum(defaults.values(), Decimal(0))
+    outside = ctx.format.outside_items
+    total = sum(weights, Decimal(0)) + ctx.format.outside_points
     if total != ctx.format.total_score:
-        extra = "".join(f" + {name} {plain(w)}" for name, w in defaults.items())
+        extra = "".join(f" + {item.name} {plain(item.points)}" for item in outside)
         yield Finding(
             ("指标",),
             f"指标权重合计 {plain(sum(weights, Decimal(0)))}{extra} = {plain(total)}，应为格式“{ctx.format.name}”规定的总分 {plain(ctx.format.total_score)}",

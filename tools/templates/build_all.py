@@ -1,9 +1,12 @@
-"""Regenerate every .docx template under templates/ from the scripts beside this file.
+"""An optional starter kit: write the shipped .docx templates from the scripts beside this file.
 
     python3 tools/templates/build_all.py
 
-Run from the repository root. Each script describes one document with the
-helpers in kit.py; the output is reproducible byte for byte.
+Run from the repository root. The templates under templates/ are the source of
+truth: a bureau edits them in Word or WPS and checks them with
+``perfdoc check-format``. Running this overwrites such edits with the kit's
+version (reproducible byte for byte), so use it to start a new template or to
+return to the original.
 """
 
 from __future__ import annotations

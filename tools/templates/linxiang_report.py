@@ -1,4 +1,4 @@
-"""templates/hunan-linxiang/自评报告.docx: 部门（单位）整体支出绩效评价自评报告.
+"""templates/hunan-department/自评报告.docx: 部门（单位）整体支出绩效评价自评报告.
 
 A cover, then one form exactly as the official one (基本概况, 收支情况,
 绩效自评情况, 评价人员, signatures), then 评价报告综述 in GB/T 9704 prose.
@@ -13,7 +13,7 @@ from pathlib import Path
 import kit
 from kit import Cell, Form, Para, continued, each, heading, label, narrative, when, year_over_year
 
-OUTPUT = Path("templates/hunan-linxiang/自评报告.docx")
+OUTPUT = Path("templates/hunan-department/自评报告.docx")
 WIDTH = kit.text_width(kit.OFFICIAL_PAGE)  # 156 mm
 SIGNATURE_DATE = "年    月    日"
 
