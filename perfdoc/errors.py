@@ -88,6 +88,11 @@ class SourceSyntaxError(UserError):
         self.message = message
         self.location = location
         self.code = code
+        self.others: list = []  # further syntax errors found by reading on past this one
+
+    def diagnostics(self, file: str) -> list:
+        """This error and the further ones, as diagnostics of ``file``."""
+        return [Diagnostic(code=e.code, message=e.message, file=file, location=e.location) for e in (self, *self.others)]
 
 
 class FormatError(UserError):

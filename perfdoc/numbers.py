@@ -4,11 +4,25 @@ Every amount keeps the exponent it was written with (``Decimal("2.40")`` has
 two decimals), so the precision of a figure is known from its text alone. That
 precision drives the consistency checks: a figure written with two decimals
 stands for anything within ±0.005 of it (XBRL Calculations 1.1 style).
+
+How clerks may type amounts and rates (one rule, applied to every amount and
+rate of a source):
+
+* full-width characters are read as their half-width forms (Unicode NFKC):
+  ``１２３．４５``, ``63.9％``, ``1，234.50`` are 123.45, 63.9% and 1,234.50;
+* an amount may end in ``万元``, ``万`` (the same) or ``元``; without a unit
+  it is in the file's 金额单位 (万元 unless the file says 元);
+* an amount typed in 元 is exact to the 元 it was typed to, and prints like
+  the same amount typed in 万元: ``34822000元`` prints 3482.20 万元, not 3482.2000;
+* a rate is a percentage, ``"6.61%"``; a bare decimal below 1 with more than
+  two decimals (``0.0661``) is refused with the fix named, since it is almost
+  always a fraction meant as a percentage.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -25,7 +39,7 @@ AMOUNT_MIN_DECIMALS = 2
 # Anything from a trillion 元 up is a slip, not a department's budget.
 MAX_AMOUNT = {"万元": Decimal(10) ** 8, "元": Decimal(10) ** 12}
 
-_AMOUNT_RE = re.compile(r"^\s*([+-]?)\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)?\s*$")
+_AMOUNT_RE = re.compile(r"^\s*([+-]?)\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|万|元)?\s*$")
 _PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$")
 
 
@@ -61,12 +75,12 @@ def parse_amount(raw, default_unit: str = "万元") -> tuple[Decimal, str]:
             raise AmountSyntaxError("金额不能为 NaN 或无穷大")
         number, unit = raw, default_unit
     elif isinstance(raw, str):
-        match = _AMOUNT_RE.match(raw)
+        match = _AMOUNT_RE.match(as_typed(raw))
         if not match:
-            raise AmountSyntaxError(f"“{raw}”不是金额，应写作数字，可带单位“万元”或“元”")
+            raise AmountSyntaxError(f"“{raw}”不是金额：只写数字，可带单位“万元”“万”或“元”，如“180万”“5600元”")
         sign, digits, unit = match.groups()
         number = Decimal(sign + digits.replace(",", ""))
-        unit = unit or default_unit
+        unit = "万元" if unit == "万" else unit or default_unit
     else:
         raise AmountSyntaxError(f"应为金额数字，实际为{type_name(raw)}")
     exponent = number.as_tuple().exponent
@@ -83,17 +97,27 @@ def parse_amount(raw, default_unit: str = "万元") -> tuple[Decimal, str]:
     return number, unit
 
 
+def as_typed(text: str) -> str:
+    """``text`` with full-width digits, signs, ％ and separators read as half-width (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def parse_percent(raw) -> Decimal:
     """Read a percentage written as ``"92.83%"`` and return it in percent units."""
     if isinstance(raw, str):
-        match = _PERCENT_RE.match(raw)
+        match = _PERCENT_RE.match(as_typed(raw))
         if match:
             return Decimal(match.group(1))
     if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
         value = Decimal(raw)
         if value.is_finite():
+            if 0 < abs(value) < 1 and decimals(value) > 2:
+                meant = format(round_half_up(value * HUNDRED, max(decimals(value) - 2, 0)).normalize(), "f")
+                raise AmountSyntaxError(
+                    f"比率“{raw}”像是写成了小数：如指 {meant}%，请写作“{meant}%”；如确为 {raw}%，请写作“{raw}%”"
+                )
             return value
-    raise AmountSyntaxError(f"“{raw}”不是百分比，应写作如“92.83%”")
+    raise AmountSyntaxError(f"“{raw}”不是百分比，应写作如“92.83%”（带百分号）")
 
 
 def type_name(value) -> str:
@@ -156,7 +180,15 @@ class Interval:
         return Interval(min(corners), max(corners))
 
     def overlaps(self, other: "Interval") -> bool:
-        return self.low <= other.high and other.low <= self.high
+        """Whether both may stand for one true value.
+
+        Two written figures that only touch (12.1 → [12.05, 12.15] and 12.2 →
+        [12.15, 12.25]) cannot: 12.15 rounds half-up to 12.2, never to 12.1.
+        An exact interval (a point) still matches a figure it lies in.
+        """
+        if self.low == self.high or other.low == other.high:
+            return self.low <= other.high and other.low <= self.high
+        return self.low < other.high and other.low < self.high
 
 
 def format_amount(value: Decimal, places: int = 2) -> str:
@@ -165,8 +197,12 @@ def format_amount(value: Decimal, places: int = 2) -> str:
 
 
 def format_amount_as_written(value: Decimal) -> str:
-    """At least two decimals, more only where the figure was written with more."""
-    return format_amount(value, max(2, decimals(value)))
+    """At least two decimals, more only where the figure has more that are not 0.
+
+    ``101.833`` prints as written; ``34822000元`` (3482.2000 万元, exact to the
+    元) prints 3482.20 like the same amount typed in 万元.
+    """
+    return format_amount(value, max(2, decimals(value.normalize())))
 
 
 def format_percent(value: Decimal, places: int = 2) -> str:

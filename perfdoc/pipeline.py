@@ -111,7 +111,7 @@ def check_file(path: str | Path, with_previous: bool = True, analysed: dict | No
     try:
         source = load_path(path)
     except SourceSyntaxError as exc:
-        result.diagnostics.append(Diagnostic(code=exc.code, message=exc.message, file=str(path), location=exc.location))
+        result.diagnostics.extend(exc.diagnostics(str(path)))
         return result
     previous = None
     if with_previous:
@@ -140,7 +140,7 @@ def check_text(text: str, path: str = "<text>", previous_text: str | None = None
         source = load_text(text, path)
         previous = analyse(load_text(previous_text, "<上年>")) if previous_text else None
     except SourceSyntaxError as exc:
-        result.diagnostics.append(Diagnostic(code=exc.code, message=exc.message, file=path, location=exc.location))
+        result.diagnostics.extend(exc.diagnostics(path))
         return result
     ctx = analyse(source, previous)
     result.context = ctx

@@ -24,19 +24,40 @@ def format_text(diagnostics: list[Diagnostic], texts: dict[str, str]) -> str:
         if loc and text is not None:
             source_lines = text.splitlines()
             if 1 <= loc.line <= len(source_lines):
-                line = source_lines[loc.line - 1]
                 gutter = f"{loc.line:>5} | "
+                line, marked, end = _clipped(source_lines[loc.line - 1], loc)
                 lines.append(gutter + line)
-                prefix = line[: max(loc.col - 1, 0)]
-                if loc.end_line == loc.line and loc.end_col and loc.end_col > loc.col:
-                    span = _display_width(line[loc.col - 1 : loc.end_col - 1])
-                else:
-                    span = max(_display_width(line[loc.col - 1 :].rstrip()), 1)
+                prefix = line[:marked]
+                span = _display_width(line[marked:end].rstrip()) if end > marked else 1
                 lines.append(" " * (len(gutter) - 2) + "| " + " " * _display_width(prefix) + "^" * max(span, 1))
         if d.hint:
             lines.append(f"      = 提示：{d.hint}")
         blocks.append("\n".join(lines))
     return "\n".join(blocks)
+
+
+# A source line is shown whole up to this display width; a longer one (a narrative
+# paragraph) is clipped around the marked place, so the marker line stays short too.
+EXCERPT_WIDTH = 100
+_BEFORE, _AFTER = 30, 60
+
+
+def _clipped(line: str, loc) -> tuple[str, int, int]:
+    """The line to show, and where the marked span starts and ends in it."""
+    start = max(loc.col - 1, 0)
+    if loc.end_line == loc.line and loc.end_col and loc.end_col > loc.col:
+        end = loc.end_col - 1
+    else:
+        end = len(line.rstrip())
+    if _display_width(line) <= EXCERPT_WIDTH:
+        return line, start, end
+    first = max(start - _BEFORE, 0)
+    last = min(max(end, start + 1) + _AFTER // 2, start + _AFTER, len(line))
+    head = "…" if first > 0 else ""
+    tail = "…" if last < len(line) else ""
+    shown = head + line[first:last] + tail
+    offset = len(head) - first
+    return shown, start + offset, min(end, last) + offset
 
 
 def as_json(diagnostics: list[Diagnostic]) -> str:

@@ -90,3 +90,28 @@ def test_formats_lists_every_format():
     assert result.exit_code == 0
     for name in ("guangzhou", "hunan-linxiang", "hunan-yiyang"):
         assert name in result.output
+
+
+def test_from_a_subfolder_the_project_folder_is_found(workspace, monkeypatch):
+    monkeypatch.chdir(workspace / "sources")
+    result = run("validate")
+    assert result.exit_code in (0, 1)
+    assert "检查了 2 个文件" in result.output
+
+
+def test_outside_a_project_perfdoc_says_so_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for command in (["build"], ["validate"], ["new", "--format", "guangzhou", "--department", "甲", "--year", "2023"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2, command
+        assert "不在 perfdoc 仓库中" in result.output
+        assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_click_speaks_chinese():
+    for args in (["import"], ["biuld"], ["validate", "--frmat", "x"], ["new"], ["validate", "-j", "x"], ["--help"], ["validate", "--help"]):
+        result = CliRunner().invoke(main, args)
+        for english in ("Usage:", "Options:", "Error:", "No such", "Did you mean", "Missing", "Show this message", "is not"):
+            assert english not in result.output, (args, result.output)
+    assert "是不是要用 'build'" in CliRunner().invoke(main, ["biuld"]).output

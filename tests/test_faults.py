@@ -1012,7 +1012,7 @@ def test_narrative_nested_too_deep_is_reported_where_text_is_lost(check, narrati
     assert lost not in paragraphs(narrative)  # what the document would silently miss
     fragment = "叙述:\n  存在问题: |\n" + "".join(f"    {line}".rstrip() + "\n" for line in narrative.splitlines())
     result = check(fragment)
-    found = [d for d in result.diagnostics if d.code == "PD504"]
+    found = [d for d in result.diagnostics if d.code == "PD509"]
     assert len(found) == 1, result.diagnostics
     line = next(number for number, text in enumerate(result.text.splitlines(), 1) if lost in text)
     assert found[0].location.line == line and "不会出现在文档中" in found[0].message
@@ -1021,7 +1021,7 @@ def test_narrative_nested_too_deep_is_reported_where_text_is_lost(check, narrati
 def test_narrative_nested_less_deep_is_not_reported(check):
     narrative = "".join(f"      {'  ' * i}- 第{LEVELS[i]}层\n" for i in range(9))
     assert "第九层" in paragraphs("".join(line[6:] + "\n" for line in narrative.splitlines()))
-    assert not [d for d in check("叙述:\n  存在问题: |\n" + narrative).diagnostics if d.code == "PD504"]
+    assert not [d for d in check("叙述:\n  存在问题: |\n" + narrative).diagnostics if d.code == "PD509"]
 
 
 # ------------------------------------------------------------------ one bad input hides nothing else (finding 10)

@@ -168,3 +168,26 @@ def test_a_colon_in_text_is_not_blamed_on_a_full_width_colon_before_it():
     with pytest.raises(SourceSyntaxError) as exc:
         load_text("叙述:\n  存在问题: 本年度\n    一是：指标\n    二是: 部分\n")
     assert "全角" not in exc.value.message and exc.value.location.line == 4
+
+
+def test_every_syntax_error_of_a_file_is_reported_in_one_run():
+    from perfdoc.pipeline import check_text
+
+    text = (
+        "格式: guangzhou\n年度: 2023\n部门:\n  名称: 甲\n  联系人: \"李\n"
+        "预算:\n  年初预算:643.45\n  调整数: 1\n任务:\n  - 名称: [甲\n叙述:\n  存在问题: 好\n"
+    )
+    found = [(d.location.line, d.location.col, d.message) for d in check_text(text, "2023.yaml").diagnostics]
+    assert found == [
+        (5, 8, "YAML 语法错误：引号未闭合"),
+        (7, 7, "YAML 语法错误：第 7 行的键“年初预算”后面的冒号“:”缺少空格，请改为“年初预算: 643.45”"),
+        (10, 9, "YAML 语法错误：括号未闭合或各项之间缺少逗号"),
+    ]
+
+
+def test_a_key_joined_to_its_value_without_a_space_gets_a_hint():
+    from perfdoc.pipeline import check_text
+
+    result = check_text("格式: guangzhou\n年度: 2023\n部门:\n  名称:甲\n", "2023.yaml")
+    (wrong,) = [d for d in result.diagnostics if d.code == "PD103"]
+    assert wrong.hint.startswith("“名称”后面的冒号“:”缺少空格") and wrong.location.line == 4

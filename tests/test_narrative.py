@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfdoc.render.narrative import ENV, NarrativeError, _look_up_plain_references, render_references
+from perfdoc.render.narrative import NarrativeError, _look_up_plain_references, _render_with_jinja, render_references
 from perfdoc.numbers import Amount, Percent
 from perfdoc.pipeline import check_file
 
@@ -33,9 +33,9 @@ PIECES = [
 
 
 def _jinja(text: str, context: dict):
-    """What Jinja makes of ``text``: the text, or the exception's type."""
+    """What the sandbox makes of ``text`` (indices counted from 1): the text, or the exception's type."""
     try:
-        return ENV.from_string(text).render(context)
+        return _render_with_jinja(text, context)
     except Exception as exc:  # noqa: BLE001 - compared by type
         return type(exc)
 
@@ -51,7 +51,7 @@ def test_plain_lookup_agrees_with_jinja(pieces):
 
 @pytest.mark.parametrize(
     "text",
-    ["收入{{ 收支合计.收入.合计 }}万元", "{{收支合计.收入.合计|万元}}", "{{ 名单[1] }}、{{ 预算.执行率 | 百分比 }}\n", "{{ 年度 }}}"],
+    ["收入{{ 收支合计.收入.合计 }}万元", "{{收支合计.收入.合计|万元}}", "{{ 名单[2] }}、{{ 预算.执行率 | 百分比 }}\n", "{{ 年度 }}}"],
 )
 def test_plain_references_are_looked_up_without_jinja(text):
     assert _look_up_plain_references(text, FIGURES) is not None
@@ -59,7 +59,9 @@ def test_plain_references_are_looked_up_without_jinja(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["{{ 不存在 }}", "{{ 年度 + 1 }}", "{{ 名单[5] }}", "{{ items.keys }}", "{% if 年度 %}有{% endif %}", "{{{ 年度 }}"]
+    "text",
+    ["{{ 不存在 }}", "{{ 年度 + 1 }}", "{{ 名单[5] }}", "{{ 名单[0] }}", "{{ 名单 }}", "{{ 收支合计.收入 }}", "{{ items.keys }}",
+     "{% if 年度 %}有{% endif %}", "{{{ 年度 }}"],
 )
 def test_anything_else_is_left_to_jinja(text):
     assert _look_up_plain_references(text, FIGURES) is None
@@ -91,3 +93,28 @@ def _texts(node):
     elif isinstance(node, list):
         for value in node:
             yield from _texts(value)
+
+
+def test_items_are_numbered_from_one_as_in_the_forms():
+    assert render_references("{{ 名单[1] }}、{{ 名单[2] }}", FIGURES) == "张三、李四"
+
+
+@pytest.mark.parametrize(
+    "text, message, column",
+    [
+        ("第一行\n共{{ 名单[3] }}人", "名单[3] 不存在：名单 只有 2 项（名单[1]～名单[2]），从 [1] 开始编号", 2),
+        ("{{ 名单[0] }}", "列表从 1 开始编号：名单 的第一项写作 名单[1]", 1),
+        ("收入为{{ 收支合计.收入 }}", "收支合计.收入 是一组数字，不能直接写进文字；请引用其中之一：收支合计.收入.合计、收支合计.收入.明细", 4),
+        ("{{ 预算.执行 }}", "预算.执行 不存在；预算 下可用的名称：执行率、空", 1),
+    ],
+)
+def test_a_wrong_reference_is_explained_at_its_own_column(text, message, column):
+    with pytest.raises(NarrativeError) as caught:
+        render_references(text, FIGURES)
+    assert caught.value.message == message
+    assert caught.value.column == column
+    assert caught.value.line == text.count("\n") + 1
+
+
+def test_a_group_may_still_be_counted_or_summed():
+    assert render_references("{{ 收支合计.收入.明细|length }}项", FIGURES) == "2项"

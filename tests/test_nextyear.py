@@ -55,7 +55,7 @@ COMMENTED = """\
       支出合计: 62.135
   - 名称: 所属单位
     收入: {公共财政拨款: 10}
-    支出: {人员支出: 10}
+    支出: {人员支出: 10, 公用支出: 0, 项目支出: 0}  # not given would be unknown, not 0
 
 项目:
   - 名称: 专项一
@@ -188,7 +188,7 @@ def test_amounts_in_yuan_are_prefilled_in_yuan(tmp_path):
     source = tmp_path / "2022.yaml"
     source.write_text(
         "格式: hunan-linxiang\n年度: 2022\n金额单位: 元\n部门:\n  名称: 甲\n"
-        "机构收支:\n  - 名称: 机关\n    收入: {公共财政拨款: 1000000}\n    支出: {人员支出: 600000.5}\n",
+        "机构收支:\n  - 名称: 机关\n    收入: {公共财政拨款: 1000000}\n    支出: {人员支出: 600000.5, 公用支出: 0, 项目支出: 0}\n",
         encoding="utf-8",
     )
     assert run("next-year", source).exit_code == 0

@@ -52,3 +52,39 @@ def test_display_of_amount_and_percent():
     assert str(Percent(ratio_percent(Decimal("608.57"), Decimal("655.55")))) == "92.83%"
     assert ratio_percent(Decimal(0), Decimal(0)) == 0
     assert ratio_percent(Decimal(1), Decimal(0)) is None
+
+
+@pytest.mark.parametrize(
+    "raw, value, unit",
+    [
+        ("180万", "180", "万元"),
+        ("１８０万元", "180", "万元"),
+        ("1268.40万元", "1268.40", "万元"),
+        ("2154000元", "215.4000", "元"),
+        ("1，234.50", "1234.50", "万元"),
+    ],
+)
+def test_amounts_as_clerks_type_them(raw, value, unit):
+    assert parse_amount(raw) == (Decimal(value), unit)
+
+
+def test_an_amount_typed_in_yuan_prints_like_one_typed_in_wan():
+    from perfdoc.numbers import format_amount_as_written
+
+    assert format_amount_as_written(parse_amount("34822000元")[0]) == "3482.20"
+    assert format_amount_as_written(parse_amount("2154321元")[0]) == "215.4321"
+    assert format_amount_as_written(Decimal("101.833")) == "101.833"
+
+
+def test_rates_as_clerks_type_them():
+    from perfdoc.numbers import parse_percent
+
+    assert parse_percent("63.9％") == Decimal("63.9")
+    with pytest.raises(AmountSyntaxError, match="如指 6.61%，请写作“6.61%”"):
+        parse_percent(Decimal("0.0661"))
+    assert parse_percent(Decimal("0.5")) == Decimal("0.5")
+
+
+def test_a_refused_amount_names_the_fix():
+    with pytest.raises(AmountSyntaxError, match="可带单位“万元”“万”或“元”"):
+        parse_amount("约5万元")

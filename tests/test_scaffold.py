@@ -234,3 +234,28 @@ def test_new_command_writes_a_valid_file(tmp_path):
     assert out.read_text(encoding="utf-8") == scaffold_yaml(FORMATS[0], DEPARTMENT, YEAR)
     again = CliRunner().invoke(main, args, catch_exceptions=False)
     assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_the_skeleton_marks_the_sections_the_template_writes():
+    from perfdoc.ops.scaffold import scaffold_yaml
+
+    lines = scaffold_yaml("guangzhou", "测试单位", 2023).splitlines()
+    conclusion = next(line for line in lines if "自评结论:" in line)
+    assert "不填写时模板写出全年预算数、执行数和预算完成率；填写后只用这里的文字" in conclusion
+    assert conclusion.lstrip().startswith("#")  # not required: the template writes it
+
+
+def test_a_section_is_generated_or_written_never_both():
+    from pathlib import Path
+
+    from perfdoc.build.batch import render_checked
+    from perfdoc.pipeline import check_file
+    from perfdoc.render.extract import document_text
+
+    repo = Path(__file__).resolve().parent.parent
+    written = check_file(repo / "sources/guangzhou/广州市天河区总工会/2023.yaml")
+    text = document_text(render_checked(written, written.context.format.document("自评报告")))
+    assert "年度目标基本完成" in text and "全年预算数" not in text  # the clerk's text alone
+    generated = check_file(repo / "sources/guangzhou/广州市天河区总工会/2022.yaml")
+    text = document_text(render_checked(generated, generated.context.format.document("自评报告")))
+    assert "全年预算数655.55万元，执行数608.57万元，完成预算的92.83%。" in text

@@ -673,7 +673,7 @@ class _ProgressBar:
 @click.command("build")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
-    "--out", "out", type=click.Path(file_okay=False), default=str(DEFAULT_OUT), show_default=True, help="输出文件夹"
+    "--out", "out", type=click.Path(file_okay=False), default=None, help="输出文件夹（默认仓库的 build/）"
 )
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
@@ -683,7 +683,10 @@ def build_command(paths, out, pdf, jobs, force):
     from ..pipeline import find_sources
 
     started = time.perf_counter()
-    files = list(dict.fromkeys(find_sources(paths or ["sources"])))  # each source once
+    from ..load.project import default_path
+
+    files = list(dict.fromkeys(find_sources(paths or [default_path("sources")])))  # each source once
+    out = out or default_path(str(DEFAULT_OUT))  # outside a project: refused before anything is written
     if not files:
         raise click.UsageError("没有找到任何 .yaml 数据文件")
     if pdf:
@@ -709,7 +712,10 @@ def _build_folder_of(target: Path) -> Path | None:
     """The build output folder ``target`` is in: ``build/`` or a folder a build has locked; None if neither."""
     from .lock import LOCK_NAME
 
-    default = DEFAULT_OUT.resolve()
+    from ..load.project import find_root
+
+    root = find_root()
+    default = (root / DEFAULT_OUT if root is not None else DEFAULT_OUT).resolve()
     for folder in Path(target).resolve().parents:
         if folder == default or (folder / LOCK_NAME).is_file():
             return folder
@@ -736,7 +742,9 @@ def render_command(source, document_name, output):
         document = fmt.documents[0]
     else:
         raise FormatError(f"{fmt.config_path}: 没有列出任何文档")
-    target = Path(output) if output else output_path(DEFAULT_OUT, checked, document)
+    from ..load.project import default_path
+
+    target = Path(output) if output else output_path(default_path(str(DEFAULT_OUT)), checked, document)
     data = render_checked(checked, document)
     folder = _build_folder_of(target)
     if folder is None:

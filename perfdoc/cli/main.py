@@ -12,6 +12,9 @@ import click
 
 from .. import __version__
 from ..errors import UserError, failure_message
+from .chinese import install as _chinese_click
+
+_chinese_click()
 
 
 class _Group(click.Group):
@@ -46,8 +49,9 @@ def main():
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="输出格式")
 @click.option("--strict", is_flag=True, help="有警告时也以状态 1 退出")
+@click.option("--ready", is_flag=True, help="提交前检查：文档中的【待填写】标记、占位文字、必需章节为空均为错误")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
-def validate(paths, output_format, strict, jobs):
+def validate(paths, output_format, strict, ready, jobs):
     """校验数据文件（默认 sources/ 下全部），一次列出所有问题。"""
     from ..build.parallel import default_jobs
     from ..report import as_json, format_text, summary
@@ -55,11 +59,13 @@ def validate(paths, output_format, strict, jobs):
     from ..load.loader import MAX_FILE_BYTES
     from ..pipeline import check_files, find_sources
 
-    files = find_sources(paths or ["sources"])
+    from ..load.project import default_path
+
+    files = find_sources(paths or [default_path("sources")])
     if not files:
         raise click.UsageError("没有找到任何 .yaml 数据文件")
     diagnostics, texts = [], {}
-    for result in check_files(files, jobs or default_jobs()):
+    for result in _ready_files(files) if ready else check_files(files, jobs or default_jobs()):
         diagnostics.extend(result.diagnostics)
         if not result.diagnostics:
             continue
@@ -79,6 +85,18 @@ def validate(paths, output_format, strict, jobs):
             click.echo(format_text(diagnostics, texts))
         click.echo(summary(len(files), errors, warnings))
     sys.exit(1 if errors or (strict and warnings) else 0)
+
+
+def _ready_files(files):
+    """Each file checked with its context kept, then judged as ready to submit or not."""
+    from ..ops.ready import readiness
+    from ..pipeline import check_file
+
+    analysed: dict = {}
+    for path in files:
+        result = check_file(path, analysed=analysed)
+        result.diagnostics = readiness(result)
+        yield result
 
 
 @main.command()
@@ -115,11 +133,13 @@ def show(source, output_format):
 def new(format_name, department, year, output, force, region):
     """生成一个新部门年度的数据文件骨架，每个键都有中文注释。"""
     from ..load.formats import load_format
-    from ..ops.scaffold import scaffold_yaml, source_path
+    from ..ops.scaffold import department_folder, scaffold_yaml
     from ..build.writes import atomic_write_text
 
+    from ..load.project import default_path
+
     load_format(format_name)
-    path = Path(output) if output else source_path(format_name, department, year)
+    path = Path(output) if output else default_path("sources", format_name, department_folder(department), f"{year}.yaml")
     if path.exists() and not force:
         raise UserError(f"{path} 已存在；如需覆盖请加 --force")
     atomic_write_text(path, scaffold_yaml(format_name, department, year, region))

@@ -18,6 +18,11 @@ from ..numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, p
 from ..load.format_schema import SCORABLE_RATES
 from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
 
+CATEGORY_ITEMS = frozenset(INCOME_ITEMS) | frozenset(THREE_PUBLIC_ITEMS) | frozenset(ASSET_ITEMS)
+PROJECT_TOTALS = ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余")
+
+# Inputs that record a change to a budget; left unwritten, no change happened.
+CHANGES = frozenset({"调整数", "上年结余", "上年结转"})
 
 @dataclass(frozen=True)
 class Term:
@@ -37,6 +42,11 @@ class Derivation:
     stated: Decimal | None = None
     shown: str = ""  # the formula with its figures' values: "实际支出合计 500.00 ÷ 调整后预算 510.00"
     undefined: str = ""  # why a rate has no value: "除数为 0 而被除数不为 0"
+    missing: tuple = ()  # paths of the unwritten inputs that keep ``computed`` unknown
+
+    @property
+    def computable(self) -> bool:
+        return not self.missing
 
     @property
     def stated_interval(self) -> Interval | None:
@@ -46,8 +56,8 @@ class Derivation:
 
     @property
     def consistent(self) -> bool:
-        if self.stated is None:
-            return True
+        if self.stated is None or self.missing:
+            return True  # nothing to check against: an unknown is not a disagreement
         if self.interval is None:
             return self.computed is not None and self.stated == self.computed
         return self.stated_interval.overlaps(self.interval)
@@ -102,6 +112,14 @@ class Figures:
     score: Decimal | None = None
     score_computed: bool = False
     grade: str | None = None
+    unknown: dict = field(default_factory=dict)  # derived path nothing was given for → the inputs it lacks
+
+    def missing_inputs(self, path: tuple) -> tuple:
+        """What to write for ``path`` to be known: the inputs its derivation lacks, or itself."""
+        derivation = self.derivations.get(path)
+        if derivation is not None and derivation.missing:
+            return derivation.missing
+        return self.unknown.get(path) or (path,)
 
     def get(self, path: tuple):
         return lookup(self.values, path)
@@ -162,6 +180,7 @@ class _Calculator:
         self.derivations: dict = {}
         self.computed: set = set()
         self.zeros: set = set()  # inputs known to be exactly zero though not written
+        self.unknown: dict = {}  # derived path with no part given → the inputs it lacks
         self._input_terms: dict = {}
 
     def term(self, path: tuple) -> Term | None:
@@ -172,7 +191,10 @@ class _Calculator:
             return known
         value = lookup(self.model, path)
         if isinstance(value, Decimal):  # an input: the model does not change, so neither does its term
-            interval = Interval.of_written(value) if isinstance(value, Percent) else Interval.of_written(value, AMOUNT_MIN_DECIMALS)
+            if value == 0 and not isinstance(value, Percent):
+                interval = Interval.exact(value)  # a written 0 means none at all, not a rounded 0.004
+            else:
+                interval = Interval.of_written(value) if isinstance(value, Percent) else Interval.of_written(value, AMOUNT_MIN_DECIMALS)
             self._input_terms[path] = Term(path, value, interval)
             return self._input_terms[path]
         if path in self.zeros:
@@ -186,12 +208,36 @@ class _Calculator:
         value = lookup(self.model, path)
         return value if isinstance(value, Decimal) else None
 
-    def total(self, path: tuple, parts, formula: str) -> Derivation | None:
-        """path = Σ sign·part; parts are paths or (sign, path). Missing parts count as 0."""
-        terms = [(sign, self.term(p)) for sign, p in (_signed(p) for p in parts)]
-        present = [(sign, t) for sign, t in terms if t is not None]
+    def missing_inputs(self, path: tuple) -> tuple:
+        """The unwritten inputs behind ``path``: itself, or what its derivation lacks."""
+        derivation = self.derivations.get(path)
+        if derivation is not None and derivation.missing:
+            return derivation.missing
+        return self.unknown.get(path, (path,))
+
+    def total(self, path: tuple, parts, formula: str, complete: bool = True) -> Derivation | None:
+        """path = Σ sign·part; parts are paths or (sign, path).
+
+        Not given is not zero: when ``complete``, a missing part leaves the total
+        unknown (recorded with the inputs it lacks). A sum over categories (收入
+        by kind, 明细) is not complete: an unlisted category is one the
+        department does not have. Likewise an unwritten change (调整数, 上年结余,
+        上年结转: see ``CHANGES``) is one that did not happen, as the forms leave
+        its cell blank.
+        """
+        terms = [(sign, p, self.term(p)) for sign, p in (_signed(p) for p in parts)]
+        present = [(sign, t) for sign, _, t in terms if t is not None]
+        absent = [p for _, p, t in terms if t is None and not (p[-1] in CHANGES and p not in self.derivations)]
+        missing = tuple(dict.fromkeys(m for p in absent for m in self.missing_inputs(p)))
         if not present:
+            if complete and missing:
+                self.unknown[path] = missing
+            elif absent and len({p[:-1] for p in absent}) == 1:
+                self.unknown[path] = (absent[0][:-1],)  # no category written: the group is to fill
             return None
+        if complete and absent:
+            derivation = Derivation(path, "sum", formula, tuple(present), None, None, self._stated(path), missing=missing)
+            return self._record(derivation, Amount)
         value = sum((sign * t.value for sign, t in present), Decimal(0))
         interval = Interval.exact(Decimal(0))
         for sign, t in present:
@@ -212,12 +258,23 @@ class _Calculator:
         formula = self.formulas.get(name)
         if formula is None:
             return None
-        terms = {}
+        terms, absent = {}, []
         for figure in formula.names:
             term = self.term(figures[figure]) if figure in figures else None
             if term is None:
-                return None  # not given is not zero: the rate is unknown
-            terms[figure] = term
+                absent.append(figures.get(figure))
+            else:
+                terms[figure] = term
+        if absent:  # not given is not zero: the rate is unknown, and why is kept
+            missing = tuple(dict.fromkeys(m for p in absent if p is not None for m in self.missing_inputs(p)))
+            if not terms or formula.names[0] not in terms:
+                self.unknown[path] = missing  # nothing to measure: no finding, but the marker says what to write
+                return None
+            derivation = Derivation(
+                path, "ratio", f"{name} = {formula.text}", tuple((1, t) for t in terms.values()), None, None,
+                self._stated(path), missing=missing,
+            )
+            return self._record(derivation, Percent)
         undefined = ""
         try:
             result = expr.evaluate(formula, lambda figure: expr.Value(terms[figure].value, terms[figure].interval))
@@ -266,7 +323,7 @@ def compute(model: dict, fmt=None) -> Figures:
     _institution_totals(calc, institutions)
     _projects(calc, model.get("项目") or [])
     _tasks(calc, model.get("任务") or [])
-    figures = Figures(values=calc.values, derivations=calc.derivations, computed=calc.computed)
+    figures = Figures(values=calc.values, derivations=calc.derivations, computed=calc.computed, unknown=calc.unknown)
     figures.cross_checks = _cross_checks(calc)
     _indicators_and_score(figures, model, fmt)
     return figures
@@ -276,10 +333,13 @@ def _budget(calc, model):
     budget = ("预算",)
     calc.total(budget + ("调整后预算",), [budget + ("年初预算",), budget + ("调整数",)], "调整后预算 = 年初预算 + 调整数")
     sources = (model.get("预算") or {}).get("实际支出") or {}
+    if not sources:
+        calc.unknown[budget + ("实际支出合计",)] = (budget + ("实际支出",),)
     calc.total(
         budget + ("实际支出合计",),
         [budget + ("实际支出", name) for name in sources],
         "实际支出数 = 各资金来源实际支出之和",
+        complete=False,
     )
     figures = {name: budget + (name,) for name in ("年初预算", "调整数", "调整后预算", "实际支出合计", "年初结余")}
     calc.rate(budget + ("预算完成率",), "预算完成率", figures)
@@ -299,11 +359,11 @@ def _self_evaluation(calc, model):
 def _institution(calc, base):
     model = calc.model
     income, spend = base + ("收入",), base + ("支出",)
-    calc.total(income + ("收入合计",), [income + (k,) for k in INCOME_ITEMS], "收入合计 = 各项收入之和")
+    calc.total(income + ("收入合计",), [income + (k,) for k in INCOME_ITEMS], "收入合计 = 各项收入之和", complete=False)
     for part in ("人员支出", "公用支出"):
         items = lookup(model, spend + (part + "明细",)) or {}
         if items:
-            calc.total(spend + (part,), [spend + (part + "明细", k) for k in items], f"{part} = {part}明细之和")
+            calc.total(spend + (part,), [spend + (part + "明细", k) for k in items], f"{part} = {part}明细之和", complete=False)
     calc.total(spend + ("基本支出",), [spend + ("人员支出",), spend + ("公用支出",)], "基本支出 = 人员支出 + 公用支出")
     calc.total(spend + ("支出合计",), [spend + ("基本支出",), spend + ("项目支出",)], "支出合计 = 基本支出 + 项目支出")
     if lookup(model, income) and lookup(model, spend):
@@ -319,9 +379,9 @@ def _institution(calc, base):
         )
     _spending_shares(calc, spend)
     three = base + ("三公经费",)
-    calc.total(three + ("合计",), [three + (k,) for k in THREE_PUBLIC_ITEMS], "三公经费合计 = 各项之和")
+    calc.total(three + ("合计",), [three + (k,) for k in THREE_PUBLIC_ITEMS], "三公经费合计 = 各项之和", complete=False)
     assets = base + ("固定资产",)
-    calc.total(assets + ("合计",), [assets + (k,) for k in ASSET_ITEMS], "固定资产合计 = 各项之和")
+    calc.total(assets + ("合计",), [assets + (k,) for k in ASSET_ITEMS], "固定资产合计 = 各项之和", complete=False)
 
 
 def _label(leaf: tuple) -> str:
@@ -345,6 +405,8 @@ def _institution_totals(calc, institutions):
             ("收支合计",) + leaf,
             [("机构收支", index) + leaf for index in range(len(institutions))],
             f"{_label(leaf)} = 各机构{_label(leaf)}之和",
+            # a category (收入 kind, 三公经费 item, 明细 item) one institution does not list is one it does not have
+            complete=not (leaf[-1] in CATEGORY_ITEMS or str(leaf[-2]).endswith("明细")),
         )
     _spending_shares(calc, ("收支合计", "支出"))
 
@@ -363,10 +425,11 @@ def _projects(calc, projects):
         if calc.term(base + ("实际支出",)) is not None:
             calc.total(base + ("年终结余",), [base + ("收入合计",), ("-", base + ("实际支出",))], "年终结余 = 收入合计 − 实际支出")
         calc.rate(base + ("执行率",), "项目执行率", _project_figures(base))
-    if not projects:
-        return
     total = ("项目合计",)
-    for key in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余"):
+    if not projects:
+        calc.unknown.update({total + (key,): (("项目",),) for key in PROJECT_TOTALS + ("执行率", "评价项目数", "评价项目资金")})
+        return
+    for key in PROJECT_TOTALS:
         label = key if key.endswith("合计") else f"{key}合计"
         calc.total(total + (key,), [("项目", i, key) for i in range(len(projects))], f"各项目{label}")
     calc.rate(total + ("执行率",), "项目执行率", _project_figures(total))
@@ -385,7 +448,7 @@ def _tasks(calc, tasks):
     for index, task in enumerate(tasks):
         items = task.get("资金明细") or {}
         if items:
-            calc.total(("任务", index, "资金"), [("任务", index, "资金明细", k) for k in items], "任务涉及资金 = 资金明细之和")
+            calc.total(("任务", index, "资金"), [("任务", index, "资金明细", k) for k in items], "任务涉及资金 = 资金明细之和", complete=False)
     if tasks:
         calc.total(("任务资金合计",), [("任务", i, "资金") for i in range(len(tasks))], "各任务涉及资金之和")
 

@@ -47,6 +47,7 @@ class Document:
     title: str = ""
     required_sections: tuple = ()
     file_name: str | None = None
+    generated_sections: dict = field(default_factory=dict)  # section → what the template writes when it is not written
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,11 @@ class Format:
     parent: str | None = None
     abstract: bool = False
     place_from_source: bool = False
+
+    @property
+    def generated_sections(self) -> dict:
+        """Narrative sections a template writes from data when the source does not: section → what."""
+        return {key: text for document in self.documents for key, text in document.generated_sections.items()}
 
     @property
     def evaluator_rows(self) -> int:
@@ -449,6 +455,7 @@ class _Checker:
                 title=str(item.get("标题", item["名称"])),
                 required_sections=tuple(item.get("必需章节") or ()),
                 file_name=str(item["文件名"]) if item.get("文件名") is not None else None,
+                generated_sections={str(k): str(v) for k, v in (item.get("模板写出") or {}).items()},
             ))
         names = [d.name for d in documents]
         for index, name in enumerate(names):

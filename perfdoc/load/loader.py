@@ -312,12 +312,9 @@ def _load_reference(text: str, path: str, notes: list) -> Source:
     try:
         node = _compose(text)
     except MarkedYAMLError as exc:
-        explained = _explain(text, exc)
-        if explained is not None:
-            raise explained from None
-        mark = exc.problem_mark or exc.context_mark
-        location = Location(mark.line + 1, mark.column + 1) if mark else None
-        raise SourceSyntaxError(f"YAML 语法错误：{_translate(exc)}", location, code="PD001") from None
+        first, cause = _syntax_error(text, exc)
+        first.others = _further_errors(text, cause)
+        raise first from None
     except ReaderError as exc:  # a character YAML does not allow (a lone surrogate): the others are removed above
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -519,6 +516,55 @@ class _FastBuilder:
         return value
 
 
+def _syntax_error(text: str, exc: MarkedYAMLError) -> tuple[SourceSyntaxError, int]:
+    """The error to report, and the 0-based line that caused it (where recovery cuts)."""
+    explained = _explain(text, exc)
+    if explained is not None:
+        return explained, explained.location.line - 1
+    mark = exc.problem_mark or exc.context_mark
+    problem = str(exc.problem or "")
+    unclosed = exc.context_mark is not None and ("end of stream" in problem or problem.startswith("expected ','"))
+    message = _translate(exc)
+    if unclosed:  # an unclosed quote or bracket is shown where it opens, not where reading gave up
+        mark = exc.context_mark
+        message = "引号未闭合" if "quoted" in str(exc.context or "") else "括号未闭合或各项之间缺少逗号"
+    location = Location(mark.line + 1, mark.column + 1) if mark else None
+    cause = exc.context_mark.line if exc.context_mark is not None and (unclosed or exc.context_mark.line < mark.line) else (
+        mark.line if mark else 0
+    )
+    return SourceSyntaxError(f"YAML 语法错误：{message}", location, code="PD001"), cause
+
+
+MAX_SYNTAX_ERRORS = 10
+
+
+def _further_errors(text: str, cause: int) -> list:
+    """The syntax errors after the first, found by blanking the line that caused each (and the
+    lines indented under it) and reading on, as long as each error is further down the file."""
+    lines = _reader_lines(text)
+    found: list = []
+    for _ in range(MAX_SYNTAX_ERRORS - 1):
+        if not 0 <= cause < len(lines):
+            break
+        indent = len(lines[cause]) - len(lines[cause].lstrip(" "))
+        end = cause + 1
+        while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip(" ")) > indent):
+            end += 1
+        lines[cause:end] = [""] * (end - cause)
+        try:
+            _compose("\n".join(lines))
+            break
+        except MarkedYAMLError as exc:
+            error, next_cause = _syntax_error("\n".join(lines), exc)
+            if error.location is None or next_cause <= cause:
+                break  # no progress: what follows would be guesswork
+            found.append(error)
+            cause = next_cause
+        except (YAMLError, RecursionError):
+            break
+    return found
+
+
 def load_path(path: str | Path) -> Source:
     """Read and parse one source file."""
     path = Path(path)
@@ -560,6 +606,8 @@ _TRANSLATIONS = [
 # A key written with a full-width colon: the rest of a line, from where a key may start, up to the colon.
 _FULLWIDTH_KEY = re.compile(r"([^\s:#'\"\[\]{}：][^:#：]{0,39}?)\s*：")
 _KEY_START = re.compile(r"[ ]*(?:-[ ]+)*")  # what may come before a key on its line
+# A key and its value joined by a colon with no space: 年初预算:643.45 (not a time or a web address).
+_NO_SPACE_KEY = re.compile(r"([^\s:#'\"\[\]{}：,][^\s:#：,]{0,39}?):(?![/:\s])(\S.*?)\s*$")
 
 
 def _explain(text: str, exc: MarkedYAMLError) -> SourceSyntaxError | None:
@@ -570,8 +618,8 @@ def _explain(text: str, exc: MarkedYAMLError) -> SourceSyntaxError | None:
     scalar starts (a key without its colon, or one indented too little or too much) and the line
     of the error are looked at for either.
     """
-    if "：" not in text and not any(space in text for space in _ODD_SPACES):
-        return None  # neither: no need to scan the text again
+    if "：" not in text and ":" not in text.replace(": ", "") and not any(space in text for space in _ODD_SPACES):
+        return None  # none of them: no need to scan the text again
     lines = _reader_lines(text)
     starts = []  # (line, column) where a scalar the error is about starts: a key, as far as the reader knows
     if exc.context_mark is not None and "simple key" in str(exc.context or ""):
@@ -591,6 +639,15 @@ def _explain(text: str, exc: MarkedYAMLError) -> SourceSyntaxError | None:
                 return _odd_indentation(lines[line], line, indent)
     for line, column in starts:
         if line < len(lines) and len(_KEY_START.match(lines[line]).group()) == column:
+            joined = _NO_SPACE_KEY.match(lines[line], column)
+            if joined and not joined.group(1).isdigit():
+                colon = joined.end(1)
+                return SourceSyntaxError(
+                    f"YAML 语法错误：第 {line + 1} 行的键“{joined.group(1)}”后面的冒号“:”缺少空格，"
+                    f"请改为“{joined.group(1)}: {joined.group(2)}”",
+                    Location(line + 1, colon + 1, line + 1, colon + 2),
+                    code="PD001",
+                )
             match = _FULLWIDTH_KEY.match(lines[line], column)
             if match:
                 colon = match.end() - 1

@@ -343,5 +343,5 @@ def dotted(path: tuple, first_index: int = 1) -> str:
 
 
 def reference(path: tuple) -> str:
-    """The narrative reference for ``path``: ``机构收支[0].收入.收入合计`` (0-based, as Jinja reads it)."""
-    return dotted(path, first_index=0)
+    """The narrative reference for ``path``: ``机构收支[1].收入.收入合计`` (1-based, as everywhere)."""
+    return dotted(path)

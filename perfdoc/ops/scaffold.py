@@ -25,7 +25,6 @@ import datetime as dt
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -49,18 +48,18 @@ _OPEN_EXAMPLE_KEYS = {
 }
 
 
-def source_path(format_name: str, department: str, year: int) -> Path:
-    """``sources/<format>/<department>/<year>.yaml``, where a new department-year's source goes.
+def department_folder(department: str) -> str:
+    """``department`` as the folder of its sources, ``sources/<format>/<department>/``.
 
-    The department's name becomes a folder under ``sources/<format>/``, so a name that is not
-    one plain folder name (``..``, a ``/`` or ``\\``, an absolute path) is refused: it would put the file elsewhere.
+    A name that is not one plain folder name (``..``, a ``/`` or ``\\``, an absolute path)
+    is refused: it would put the file outside ``sources/``.
     """
     if department.strip() in ("", ".", "..") or any(c in "/\\" or ord(c) < 0x20 for c in department):
         raise UsageError(
             f"部门名称“{_one_line(department)}”不能用作文件夹名：不能为空、不能是“.”或“..”，"
             "也不能含有“/”“\\”或控制字符；请写部门的全称，如“广州市天河区总工会”"
         )
-    return Path("sources") / format_name / department / f"{int(year)}.yaml"
+    return department
 
 
 PLACE_KEYS = ("地区", "财政部门")
@@ -240,6 +239,8 @@ class _Builder:
             doc += REQUIRED_NOTE
         if self.is_live_section(path):
             doc += SECTION_NOTE
+        if len(path) == 2 and path[0] == "叙述" and path[1] in self.fmt.generated_sections:
+            doc += f"（不填写时模板{self.fmt.generated_sections[path[1]]}；填写后只用这里的文字）"
         return doc
 
 

@@ -12,9 +12,12 @@ as in the source file) with three kinds of additions:
 * helpers  – rows shaped for tables (grouped indicators, tasks spanning their
   key indicators, padded evaluator rows, institution rows with a 合计 row…).
 
-Every key the schema declares is present, so ``{{ 预算.调整后预算|万元 }}``
-renders blank when the figure is missing instead of failing or inventing a
-value. ``docs/templates.md`` documents the whole context for template authors.
+Every key the schema declares is present. A value the source does not give
+is a :class:`Missing`: false in ``{% if %}``, and printed as a visible
+``【待填写：预算.年初预算】`` marker naming what to write (for a derived figure,
+the inputs it lacks), never as a hole in a sentence. ``待填写`` maps the dotted
+names of unwritten lists and texts to such markers, for sentences built from
+them. ``docs/templates.md`` documents the whole context for template authors.
 """
 
 from __future__ import annotations
@@ -26,10 +29,31 @@ from ..compute.figures import year_over_year
 from ..load.formats import place_of
 from .narrative import NarrativeError, render_references, strip_references
 from ..numbers import Amount
-from ..load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field
+from ..load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted
 
-MISSING = None  # a figure the source does not have; templates print it blank
 BLANK = ""  # an empty text cell or label
+MARKER_OPEN, MARKER_CLOSE = "【待填写：", "】"
+
+
+class Missing(str):
+    """A value the source does not give. False in templates; prints as a 【待填写：…】 marker."""
+
+    paths: tuple
+
+    def __new__(cls, paths):
+        paths = tuple(paths)
+        marker = super().__new__(cls, MARKER_OPEN + "、".join(dotted(p) for p in paths) + MARKER_CLOSE)
+        marker.paths = paths
+        return marker
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self):
+        return (Missing, (self.paths,))
+
+
+MISSING = None  # a figure with no source path (a format option): printed blank
 
 # Item numbering patterns for the 段落 filter's 编号 keyword. They live in the
 # context because a pattern's braces cannot be written inside a {{p … }} tag.
@@ -43,15 +67,22 @@ def build_context(ctx) -> dict:
     """The template context for one department-year (see the module docstring)."""
     figures = ctx.figures.values
     tree = copy.deepcopy(figures)
-    _render_markdown_fields(tree, figures)
-    tree = _fill(tree, SOURCE_SCHEMA)
-    tree["收支合计"] = _fill(tree.get("收支合计") or {}, SOURCE_SCHEMA.fields["机构收支"].item)
-    tree["项目合计"] = {key: (tree.get("项目合计") or {}).get(key) for key in PROJECT_TOTAL_KEYS}
-    tree["叙述"] = narratives(ctx.model, figures)
+    missing = ctx.figures.missing_inputs
+    unwritten: dict = {}
+    tree = _fill(tree, SOURCE_SCHEMA, (), missing, unwritten)
+    tree["收支合计"] = _fill(tree.get("收支合计") or {}, SOURCE_SCHEMA.fields["机构收支"].item, ("收支合计",), missing, {})
+    totals = tree.get("项目合计") or {}
+    tree["项目合计"] = {
+        key: totals[key] if totals.get(key) is not None else Missing(missing(("项目合计", key))) for key in PROJECT_TOTAL_KEYS
+    }
+    # Narratives see the filled tree: a reference to a figure not yet known prints its marker.
+    filled = {**tree}
+    _render_markdown_fields(tree, filled)
+    tree["叙述"] = narratives(ctx.model, filled)
     tree["格式"] = format_options(ctx.format, ctx.model)
     labels = tree["格式"]["标签"]
     tree.update(
-        职能概述=duties_summary(tree["部门"]["职能职责"]),
+        职能概述=duties_summary(tree["部门"]["职能职责"]) or Missing([("部门", "职能职责")]),
         预算调整=budget_adjustment(tree["预算"]["调整数"]),
         项目调整=budget_adjustment(tree["项目合计"]["调整数"]),
         资金来源=funding_sources(tree["预算"]["实际支出"]),
@@ -62,6 +93,7 @@ def build_context(ctx) -> dict:
         评价项目=[project for project in tree["项目"] if project.get("参与评价") is True],
         同比=year_over_year(ctx.figures, ctx.previous.figures) if ctx.previous is not None else {},
         编号=dict(LIST_NUMBERING),
+        待填写=unwritten,
     )
     return tree
 
@@ -69,18 +101,27 @@ def build_context(ctx) -> dict:
 # --- the figure tree -------------------------------------------------------
 
 
-def _fill(value, schema: Field):
-    """``value`` with every key the schema declares present (``None`` when absent)."""
+def _fill(value, schema: Field, path: tuple, missing, unwritten: dict):
+    """``value`` with every key the schema declares present.
+
+    An absent scalar becomes a :class:`Missing` naming what to write
+    (``missing(path)``); an absent or empty list of the first two levels is
+    recorded in ``unwritten`` under its dotted name.
+    """
     if schema.kind == "map" and not schema.open:
         node = value if isinstance(value, dict) else {}
         for key, child in schema.fields.items():
-            node[key] = _fill(node.get(key), child)
+            node[key] = _fill(node.get(key), child, path + (key,), missing, unwritten)
         return node
     if schema.kind == "map":  # open map (明细, 实际支出): the user's keys only
         return value if isinstance(value, dict) else {}
     if schema.kind == "list":
         items = value if isinstance(value, list) else []
-        return [_fill(item, schema.item) for item in items]
+        if value is None and len(path) <= 2:  # not written at all; an empty list is a written “none”
+            unwritten[dotted(path)] = Missing([path])
+        return [_fill(item, schema.item, path + (index,), missing, unwritten) for index, item in enumerate(items)]
+    if value is None:
+        return Missing(missing(path))
     return value
 
 
@@ -144,7 +185,7 @@ def duties_summary(duties: list) -> str:
 def budget_adjustment(adjustment) -> dict:
     """A 年中调整数 as a direction and a size: ``{"方向": "调增", "金额": 12.10}``."""
     if not isinstance(adjustment, Decimal):
-        return {"方向": "调增", "金额": MISSING}
+        return {"方向": "调增", "金额": adjustment if isinstance(adjustment, Missing) else MISSING}
     return {"方向": "调减" if adjustment < 0 else "调增", "金额": Amount(abs(adjustment))}
 
 

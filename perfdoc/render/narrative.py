@@ -5,6 +5,11 @@ The sandbox forbids attribute tricks (``''.__class__``), names must exist
 (StrictUndefined), and any failure becomes a :class:`NarrativeError` with the
 line inside the text, which the validator turns into a file position.
 
+Lists are numbered from 1, as the forms and ``perfdoc show`` number them:
+``{{ 任务[1].资金 }}`` is 任务1's funds. A reference to a name that does not
+exist, to an item past the end, or to a group of figures printed as it is
+(``{{ 预算.实际支出 }}``) is reported at its own column with the valid names.
+
 A reference cannot make the document grow without bound or run for ever:
 a narrative may use names, filters of :data:`ALLOWED_FILTERS`, arithmetic
 and ``{% if %}``, but no loops, assignments, macros or calls; ``*`` and
@@ -32,6 +37,9 @@ _REF_RE = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 class NarrativeError(Exception):
     message: str
     line: int = 1  # 1-based line within the narrative text
+    column: int | None = None  # 1-based column of the reference within that line, when known
+    width: int = 0  # characters of the reference
+    unknown: bool = False  # a declared figure with no value yet: the document shows a 【待填写】 marker
 
     def __str__(self):
         return self.message
@@ -101,9 +109,16 @@ def render_references(text: str, context: dict) -> str:
     looked_up = _look_up_plain_references(text, context)
     if looked_up is not None:
         return looked_up
+    _check_references(text, context)
+    return _render_with_jinja(text, context)
+
+
+def _render_with_jinja(text: str, context: dict) -> str:
+    """``text`` rendered by the sandbox, list indices counted from 1."""
     try:
         parsed = ENV.parse(text)
         _refuse_statements(parsed)
+        _count_from_one(parsed)
         template = ENV.from_string(parsed)
     except TemplateSyntaxError as exc:
         raise NarrativeError(f"引用语法错误：{_syntax_message(exc)}", exc.lineno or 1) from None
@@ -143,7 +158,119 @@ def _refuse_statements(parsed: nodes.Template) -> None:
             )
 
 
-# ``{{ 名称.名称[0].名称|万元 }}``: what nearly every reference is. Names that are not all
+def _count_from_one(parsed: nodes.Template) -> None:
+    """Each constant index ``[n]`` made Python's ``[n - 1]``; ``[0]`` refused."""
+    for node in parsed.find_all(nodes.Getitem):
+        if isinstance(node.arg, nodes.Const) and type(node.arg.value) is int:
+            if node.arg.value < 1:
+                raise NarrativeError("列表从 1 开始编号：第一项写作 [1]", node.lineno or 1)
+            node.arg = nodes.Const(node.arg.value - 1, lineno=node.arg.lineno)
+
+
+_TAG = re.compile(r"{{(.*?)}}", re.S)
+
+
+def _check_references(text: str, context: dict) -> None:
+    """NarrativeError, at the reference's own column, for the first reference that names
+    nothing, an item past the end, or a group printed as it is; with the valid names."""
+    for match in _TAG.finditer(text):
+        try:
+            output = ENV.parse(match.group(0)).body[0]
+        except (TemplateSyntaxError, IndexError):
+            continue  # explained when the whole text is compiled
+        if not isinstance(output, nodes.Output):
+            continue
+        printed = {id(node) for node in output.nodes}
+        for chain in _chains(output):
+            problem = _resolve(chain, context, printed=id(chain) in printed)
+            if problem:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+                unknown = problem.startswith(_UNKNOWN)
+                raise NarrativeError(problem.lstrip(_UNKNOWN), line, column, len(match.group(0)), unknown)
+
+
+def _chains(root: nodes.Node):
+    """The outermost name paths (``a.b[1].c``) in an expression."""
+    inner: set = set()
+    for node in root.find_all((nodes.Getattr, nodes.Getitem)):
+        inner.add(id(node.node))
+    for node in root.find_all((nodes.Name, nodes.Getattr, nodes.Getitem)):
+        if id(node) not in inner and _steps(node) is not None:
+            yield node
+
+
+def _steps(node) -> list | None:
+    """``a.b[1]`` as ``["a", "b", 1]``; None when a step is not a name or a constant index."""
+    steps: list = []
+    while not isinstance(node, nodes.Name):
+        if isinstance(node, nodes.Getattr):
+            steps.append(node.attr)
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and type(node.arg.value) in (int, str):
+            steps.append(node.arg.value)
+        else:
+            return None
+        node = node.node
+    if node.ctx != "load":
+        return None
+    return [node.name, *reversed(steps)]
+
+
+_UNKNOWN = "\0"  # marks a problem that is a value still to be written, not a wrong reference
+
+
+def _declared(steps: list) -> bool:
+    """Whether the schema declares the path ``steps`` (a figure that may just not be written yet)."""
+    from ..load.schema import SOURCE_SCHEMA
+
+    field = SOURCE_SCHEMA
+    for step in steps:
+        if field.kind == "list" and isinstance(step, int):
+            field = field.item
+        elif field.kind == "map" and isinstance(step, str):
+            field = field.item if field.open else (field.fields or {}).get(step)
+            if field is None:
+                return False
+        else:
+            return False
+    return True
+
+
+def _resolve(chain, context: dict, printed: bool) -> str:
+    """What is wrong with the path ``chain`` names, in Chinese; "" when it names a value."""
+    steps = _steps(chain)
+    value, shown = context, ""
+    for number, step in enumerate(steps, 1):
+        here = f"{shown}[{step}]" if isinstance(step, int) else (f"{shown}.{step}" if shown else str(step))
+        if isinstance(value, list) and isinstance(step, int):
+            if step < 1:
+                return f"列表从 1 开始编号：{shown} 的第一项写作 {shown}[1]"
+            if step > len(value):
+                count = f"只有 {len(value)} 项（{shown}[1]～{shown}[{len(value)}]）" if value else "没有任何项"
+                return f"{here} 不存在：{shown} {count}，从 [1] 开始编号"
+            value = value[step - 1]
+        elif isinstance(value, dict) and step in value:
+            value = value[step]
+        elif isinstance(value, dict) and _declared(steps[:number]):
+            return _UNKNOWN + f"{here} 尚未填写，文档中此处将显示“【待填写】”标记"
+        elif isinstance(value, dict) and isinstance(step, str) and not step.isascii():
+            names = "、".join(str(key) for key in value)
+            where = f"{shown} 下" if shown else ""
+            return f"{here} 不存在；{where}可用的名称：{names}" if names else f"{here} 不存在"
+        else:
+            return ""  # attributes and the like: left to the sandbox
+        shown = here
+    if printed and value is None:
+        return _UNKNOWN + f"{shown} 尚无数值（未填写或无法计算），文档中此处将显示“【待填写】”标记"
+    if printed and isinstance(value, dict):
+        names = "、".join(f"{shown}.{key}" for key in value)
+        return f"{shown} 是一组数字，不能直接写进文字；请引用其中之一：{names}"
+    if printed and isinstance(value, list):
+        return f"{shown} 是一个列表，不能直接写进文字；请引用其中一项，如 {shown}[1]"
+    return ""
+
+
+# ``{{ 名称.名称[1].名称|万元 }}``: what nearly every reference is. Names that are not all
 # ASCII (so no Jinja keyword and no attribute of dict), indices as Jinja reads integers, and
 # filters without arguments.
 _PLAIN_REFERENCE = re.compile(
@@ -162,7 +289,8 @@ def _look_up_plain_references(text: str, context: dict) -> str | None:
 
     Compiling a template costs a millisecond; looking a path up, microseconds. Jinja's
     sandbox looks a name up in a dict as a key (a dict has no attribute of that name) and an
-    index in a list as an item, calls a filter with the value alone, and prints ``str()``.
+    index in a list as an item (``[n]`` being item n - 1, see :func:`_count_from_one`),
+    calls a filter with the value alone, and prints ``str()``.
     """
     if "{%" in text or "{#" in text or "\r" in text or type(context) is not dict:
         return None  # statements, comments, or line breaks Jinja would normalise
@@ -177,10 +305,12 @@ def _look_up_plain_references(text: str, context: dict) -> str | None:
                 if type(value) is not dict or name.isascii() or name not in value:
                     return None
                 value = value[name]
-            else:
-                if type(value) is not list or int(index) >= len(value):
+            else:  # counted from 1, as the forms number items
+                if type(value) is not list or not 1 <= int(index) <= len(value):
                     return None
-                value = value[int(index)]
+                value = value[int(index) - 1]
+        if type(value) in (dict, list):
+            return None  # a group printed as it is: explained by the slow path
         for name in match.group(2).split("|")[1:]:
             apply = _PLAIN_FILTERS.get(name.strip())
             if apply is None:

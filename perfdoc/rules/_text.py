@@ -38,8 +38,12 @@ def locate(source, path: tuple, needle: str, occurrence: int = 0) -> Location | 
     return None
 
 
-def line_in_value(source, path: tuple, line_in_text: int) -> Location | None:
-    """Position of a line of a multi-line value (block scalars start one line below)."""
+def line_in_value(source, path: tuple, line_in_text: int, column: int | None = None, width: int = 0) -> Location | None:
+    """Position of a line of a multi-line value (block scalars start one line below).
+
+    With ``column`` (1-based within that line of the text), the span of ``width``
+    characters there: a reference's own place rather than its whole line.
+    """
     where = source.positions.get(tuple(path))
     if where is None:
         return None
@@ -51,6 +55,8 @@ def line_in_value(source, path: tuple, line_in_text: int) -> Location | None:
     number = min(first + line_in_text - 1, len(lines))
     line = lines[number - 1] if lines else ""
     col = len(line) - len(line.lstrip()) + 1
+    if column is not None:
+        return Location(number, col + column - 1, number, col + column - 1 + width)
     return Location(number, col)
 
 
@@ -77,10 +83,18 @@ def _known_figures(values) -> tuple[list, list]:
 _FULLWIDTH_KEY = re.compile(r"\s*([^\s：:{}\[\],#'\"]{1,30}?)\s*：\s*(.*)", re.S)
 
 
+# "名称:机关": a key and its value joined by a colon with no space after it
+_JOINED_KEY = re.compile(r"\s*([^\s：:{}\[\],#'\"]{1,30}?):(?=\S)(.*)", re.S)
+
+
 def fullwidth_colon_hint(text: str, field) -> str:
-    """A hint when ``text`` is ``键：值`` with a full-width colon and 键 is one of the mapping ``field``'s keys, else ""."""
-    match = _FULLWIDTH_KEY.fullmatch(text) if isinstance(text, str) else None
-    if match is None or field.kind != "map" or match.group(1) not in (field.fields or {}):
+    """A hint when ``text`` is ``键：值`` (full-width colon) or ``键:值`` (no space) and 键 is
+    one of the mapping ``field``'s keys, else ""."""
+    if not isinstance(text, str) or field.kind != "map":
         return ""
-    key, value = match.group(1), match.group(2).strip()
-    return f"“{key}”后面用了全角冒号“：”，YAML 的键后面要用半角冒号“:”加空格：{key}: {value}".rstrip()
+    for pattern, problem in ((_FULLWIDTH_KEY, "后面用了全角冒号“：”"), (_JOINED_KEY, "后面的冒号“:”缺少空格")):
+        match = pattern.fullmatch(text)
+        if match is not None and match.group(1) in (field.fields or {}):
+            key, value = match.group(1), match.group(2).strip()
+            return f"“{key}”{problem}，YAML 的键后面要用半角冒号“:”加空格：{key}: {value}".rstrip()
+    return ""

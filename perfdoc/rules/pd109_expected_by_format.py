@@ -44,10 +44,10 @@ def check(ctx):
         return
     missing_data = [key for key in fmt.required_data if not ctx.model.get(key)]
     if missing_data:
-        yield Finding((), f"格式“{fmt.name}”的文档需要以下数据，尚未填写，文档中将留空：{'、'.join(missing_data)}")
+        yield Finding((), f"格式“{fmt.name}”的文档需要以下数据，尚未填写，文档中将显示“【待填写】”标记：{'、'.join(missing_data)}")
     sections = ctx.model.get("叙述") or {}
     where = ("叙述",) if "叙述" in ctx.data else ()
     for doc in fmt.documents:
         missing = [key for key in doc.required_sections if not str(sections.get(key) or "").strip()]
         if missing:
-            yield Finding(where, f"“{doc.name}”需要以下叙述章节，尚未填写，文档中将留空：{'、'.join(missing)}")
+            yield Finding(where, f"“{doc.name}”需要以下叙述章节，尚未填写，文档中将显示“【待填写】”标记：{'、'.join(missing)}")

@@ -34,12 +34,17 @@ def check(ctx):
         if derivation.kind != "sum" or derivation.consistent:
             continue
         parts = " ".join(
-            f"{'+' if sign > 0 else '−'} {format_amount(term.value, 2)}（{dotted(term.path[-1:])}）"
+            f"{'+' if sign > 0 else '−'} {_label(term.path, derivation.path)} {format_amount(term.value, 2)}"
             for sign, term in derivation.operands
-        ).lstrip("+ ")
+        ).removeprefix("+ ")
         yield Finding(
             derivation.path,
-            f"{dotted(derivation.path[-1:])}填写为 {plain(derivation.stated)}，按明细计算应为 "
-            f"{format_amount(derivation.computed)}：{parts}",
+            f"{dotted(derivation.path[-1:])}填写为 {plain(derivation.stated)}，但 {parts} = {format_amount(derivation.computed)}",
             hint=derivation.formula,
         )
+
+
+def _label(part: tuple, whole: tuple) -> str:
+    """A part's own name within its record (上年结转), its full name from elsewhere (项目[2].实际支出)."""
+    same_record = part[:2] == whole[:2] if len(part) > 1 and isinstance(part[1], int) else part[:1] == whole[:1]
+    return dotted(part[-1:]) if same_record else dotted(part)

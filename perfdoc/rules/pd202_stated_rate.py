@@ -31,9 +31,9 @@ from . import Finding, rule
 @rule("PD202", "stated-rate")
 def check(ctx):
     for derivation in ctx.figures.derivations.values():
-        if derivation.kind != "ratio" or derivation.consistent:
-            continue
-        computed = format_percent(derivation.computed) if derivation.computed is not None else "无法计算"
+        if derivation.kind != "ratio" or derivation.consistent or derivation.computed is None:
+            continue  # a rate with no value is PD203's (undefined) or PD207's (an input missing)
+        computed = format_percent(derivation.computed)
         yield Finding(
             derivation.path,
             f"{dotted(derivation.path[-1:])}填写为 {plain(derivation.stated)}%，按 {derivation.shown} 计算应为 {computed}",

@@ -29,7 +29,7 @@ from . import Finding, rule
 @rule("PD203", "undefined-rate", severity=Severity.WARNING)
 def check(ctx):
     for derivation in ctx.figures.derivations.values():
-        if derivation.kind == "ratio" and derivation.computed is None:
+        if derivation.kind == "ratio" and derivation.computed is None and derivation.computable:
             yield Finding(
                 derivation.path,
                 f"{dotted(derivation.path[-1:])}无法计算：按 {derivation.shown}，{derivation.undefined}",

@@ -38,7 +38,8 @@ def check(ctx):
     total = sum(weights, Decimal(0)) + ctx.format.outside_points
     if total != ctx.format.total_score:
         extra = "".join(f" + {item.name} {plain(item.points)}" for item in outside)
+        sum_text = f"{plain(sum(weights, Decimal(0)))}{extra} = {plain(total)}" if extra else plain(total)
         yield Finding(
             ("指标",),
-            f"指标权重合计 {plain(sum(weights, Decimal(0)))}{extra} = {plain(total)}，应为格式“{ctx.format.name}”规定的总分 {plain(ctx.format.total_score)}",
+            f"指标权重合计为 {sum_text}，应为格式“{ctx.format.name}”规定的总分 {plain(ctx.format.total_score)}",
         )

@@ -1,6 +1,6 @@
 """叙述中的数字引用有误
 
-叙述中可以用 ``{{ 预算.调整后预算 }}`` 这样的写法引用数字，使每个数只填写一次。引用不存在的名称、标记未闭合，或超出读取数字范围的写法（如 ``{{ ''.__class__ }}``），都会被拒绝，并指出所在位置。
+叙述中可以用 ``{{ 预算.调整后预算 }}`` 这样的写法引用数字，使每个数只填写一次；列表从 1 开始编号，``{{ 任务[1].资金 }}`` 是任务1的资金，与表格和 ``perfdoc show`` 相同。引用不存在的名称或不存在的项、直接写出一组数字（如 ``{{ 预算.实际支出 }}``）、标记未闭合，或超出读取数字范围的写法（如 ``{{ ''.__class__ }}``），都会被拒绝，并指出引用所在的行列和可用的名称。
 
 错误示例：
 
@@ -45,4 +45,9 @@ def check(ctx):
         try:
             render_references(text, values)
         except NarrativeError as exc:
-            yield Finding(path, exc.message, location=line_in_value(ctx.source, path, exc.line))
+            yield Finding(
+                path,
+                exc.message,
+                location=line_in_value(ctx.source, path, exc.line, exc.column, exc.width),
+                severity=Severity.WARNING if exc.unknown else None,
+            )

@@ -41,16 +41,28 @@ def check(ctx):
     amount_pool = _Pool(amounts)
     pools = {"%": _Pool(rates), "万元": amount_pool, "万": amount_pool}
     for path, literal, occurrence in literals_in_texts(ctx):
+        if literal.unit == "%" and decimals(literal.value) == 0 and literal.value % 5 == 0:
+            continue  # a round target or share (=100%, ≥95%), not a computed rate typed by hand
         pool = pools.get(literal.unit)
         guess = pool.near_miss(literal.value) if pool else None
         if guess is not None:
             figure_path, figure = guess
+            location = locate(ctx.source, path, literal.text, occurrence)
+            if literal.unit != "%" and literal.value.scaleb(-4) == figure:
+                yield Finding(
+                    path,
+                    f"单位错误：“{literal.text}”是按元写的数字，{dotted(figure_path)} 为 {round_half_up(figure, 2)} 万元，"
+                    f"即 {literal.value.normalize():f} 元",
+                    hint=f"写作“{round_half_up(figure, 2)}万元”，或引用 {{{{ {reference(figure_path)} }}}}万元",
+                    location=location,
+                )
+                continue
             shown = f"{round_half_up(figure, max(decimals(literal.value), 2))}"
             yield Finding(
                 path,
                 f"“{literal.text}”与 {dotted(figure_path)} 的 {shown}{literal.unit} 仅差一位，可能是笔误",
                 hint=f"可改为引用 {{{{ {reference(figure_path)} }}}}",
-                location=locate(ctx.source, path, literal.text, occurrence),
+                location=location,
             )
 
 

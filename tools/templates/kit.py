@@ -445,7 +445,7 @@ def year_over_year(figure: str) -> list:
     rise = f"{{% if {change}.增减额 < 0 %}}下降{{% else %}}增长{{% endif %}}"
     sentence = (
         f"与上年相比，{figure}{up}{{{{ {change}.增减额|abs|万元 }}}}万元"
-        f"{{% if {change}.增长率 is not none %}}，{rise}{{{{ {change}.增长率|abs|百分比 }}}}{{% endif %}}。"
+        f"{{% if {change}.增长率 is number %}}，{rise}{{{{ {change}.增长率|abs|百分比 }}}}{{% endif %}}。"
     )
     return when(change, Para(sentence))
 

@@ -28,10 +28,12 @@ PROJECT = (
     "{% if 项.概述 %}{{ 项.概述 }}{% else %}经费{{ 项.调整后预算 }}万元。{% endif %}"
 )
 
+# Each project's amount as written (at least two decimals), as the other sentences print it: one
+# amount, one way (101.833 everywhere); the total to the 分, as the form states it.
 FUNDS = (
     "{{ 年度 }}年部门预算专项资金共计{{ 项目合计.调整后预算|万元 }}万元。"
     "{% for 项 in 项目 %}{{ '其中，' if loop.first else '，' }}{{ 项.资金名称 or 项.名称 }}"
-    "{{ 项.调整后预算|万元 }}万元{{ '。' if loop.last }}{% endfor %}"
+    "{{ 项.调整后预算 }}万元{{ '。' if loop.last }}{% endfor %}"
 )
 
 CONCLUSION = "{{ 年度 }}年度，自评分{{ 评分.综合得分|分数 }}分，评价等次为{{ 评分.评价等次 }}等。"

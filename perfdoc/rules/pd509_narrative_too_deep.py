@@ -40,7 +40,7 @@ from . import Finding, rule
 from ._text import line_in_value, text_values
 
 
-@rule("PD504", "narrative-too-deep")
+@rule("PD509", "narrative-too-deep")
 def check(ctx):
     for path, _kind, text in text_values(ctx, kinds=("markdown",)):
         line = dropped_line(text)

@@ -1,0 +1,113 @@
+"""No document has an empty slot: a unit, 名, 个 or 分 with no figure before it,
+a colon with nothing after it, or a Python repr.
+
+Every document of every format is rendered from each full example, from a
+half-filled copy of it and from an untouched ``perfdoc new`` skeleton. A figure
+or text the source lacks is either left out with its sentence or shown as a
+visible 【待填写：…】 marker, never as a hole in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from perfdoc.build.batch import render_checked
+from perfdoc.load.formats import available_formats, load_format
+from perfdoc.ops.scaffold import needs_region, scaffold_yaml
+from perfdoc.pipeline import check_text, find_sources
+from perfdoc.render.extract import document_text
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = find_sources([REPO / "sources"])
+
+# A word that a figure follows, then the unit or measure word with no figure between.
+_BEFORE_FIGURE = "数|金|计|共|约|为|有|目|制|出|算|入|增|减|额|达|分"
+EMPTY_SLOT = re.compile(
+    rf"(?:{_BEFORE_FIGURE})(?:万元|元|(?:名|个|人|户|家|项|分|%)(?=[，。；、,;）)\s]|$))"
+    r"|(?:等次为|等级为)等"
+    r"|的[；;。，]"
+    r"|[：:][ \t]*(?:[；;。，]|\Z|\n(?=\n|[^\n：:]{1,8}[：:]))"
+    r"|\{'|Amount\(|Percent\(|Decimal\(|\bNone\b",
+    re.M,
+)
+# Phrases of ordinary prose the pattern would otherwise take for a slot.
+_PROSE = ("部分", "充分", "区分", "十分", "万分")
+_SIGNED = re.compile("签字|签章|盖章|意见")
+
+
+def empty_slots(text: str) -> list[str]:
+    """Each line of ``text`` that has an empty slot, clipped around it."""
+    found = []
+    for match in EMPTY_SLOT.finditer(text):
+        start = max(0, match.start() - 12)
+        excerpt = text[start : match.end() + 4].replace("\n", "⏎")
+        if any(p in text[match.start() - 1 : match.end() + 1] for p in _PROSE):
+            continue
+        if match.group().startswith(("：", ":")) and _SIGNED.search(text[start : match.start()]):
+            continue  # a line a person signs or writes on by hand
+        found.append(excerpt)
+    return found
+
+
+def _half_filled(text: str) -> str:
+    """Every other top-level key of the example dropped (格式, 年度 and 部门 kept)."""
+    yaml = YAML()
+    data = yaml.load(text)
+    keys = [k for k in data if k not in ("格式", "年度", "部门")]
+    for key in keys[::2]:
+        del data[key]
+    for key in list(data.get("部门") or {})[1::2]:
+        if key != "名称":
+            del data["部门"][key]
+    import io
+
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _cases():
+    for source in SOURCES:
+        text = source.read_text(encoding="utf-8")
+        yield pytest.param(text, str(source), id=f"full-{source.parent.name}-{source.stem}")
+        yield pytest.param(_half_filled(text), str(source), id=f"half-{source.parent.name}-{source.stem}")
+    for name in available_formats():
+        region = "平江县" if needs_region(load_format(name)) else None
+        yield pytest.param(scaffold_yaml(name, "测试单位", 2023, region), f"sources/{name}/测试单位/2023.yaml", id=f"new-{name}")
+
+
+@pytest.mark.parametrize("text, path", list(_cases()))
+def test_no_document_has_an_empty_slot(text, path):
+    checked = check_text(text, path)
+    assert checked.context is not None
+    problems = {}
+    for document in checked.context.format.documents:
+        slots = empty_slots(document_text(render_checked(checked, document)))
+        if slots:
+            problems[document.name] = slots
+    assert not problems, problems
+
+
+@pytest.mark.parametrize(
+    "line, bad",
+    [
+        ("核定人员编制名，实有人数名。", True),
+        ("共涉及资金万元，占一般公共预算支出总额的；", True),
+        ("自评分分，评价等次为等", True),
+        ("参与绩效评价的项目个，共计万元", True),
+        ("主要职责是：", True),
+        ("年中调增数万元", True),
+        ("{'一般公共预算': Amount('3102.55')}", True),
+        ("核定人员编制24名，实有人数24名。", False),
+        ("自评分95.5分，评价等次为优等。", False),
+        ("共涉及资金【待填写：预算.实际支出】万元", False),
+        ("部分项目充分发挥作用，个人分析到位。", False),
+        ("主要职责是：指导全市工会工作。", False),
+    ],
+)
+def test_the_empty_slot_pattern(line, bad):
+    assert bool(empty_slots(line)) is bad
