@@ -45,7 +45,7 @@ def main(argv):
     total = caught_error = caught_any = 0
     missed: Counter = Counter()
     for file in files:
-        source = load_path(file)
+        source = load_path(file).source  # the examples read clean
         base = _signature(check_text(source.text, str(file)))
         for path, text in slips(source):
             after = _signature(check_text(text, str(file)))

@@ -80,21 +80,6 @@ class UsageError(UserError):
     exit_code = 2
 
 
-class SourceSyntaxError(UserError):
-    """A source file cannot be read as YAML at all; carries a location."""
-
-    def __init__(self, message: str, location: Location | None = None, code: str = "PD001"):
-        super().__init__(message)
-        self.message = message
-        self.location = location
-        self.code = code
-        self.others: list = []  # further syntax errors found by reading on past this one
-
-    def diagnostics(self, file: str) -> list:
-        """This error and the further ones, as diagnostics of ``file``."""
-        return [Diagnostic(code=e.code, message=e.message, file=file, location=e.location) for e in (self, *self.others)]
-
-
 class FormatError(UserError):
     """A format folder under templates/ is missing or malformed."""
 
@@ -112,3 +97,70 @@ def failure_message(exc: BaseException) -> str:
     if isinstance(exc, UserError):
         return str(exc)
     return f"内部错误（这是 perfdoc 的缺陷，请报告）：{type(exc).__name__}: {exc}"
+
+
+# ---------------------------------------------------------------- the load-time codes
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """One load-time code, as ``docs/errors.md`` explains it. ``trigger`` is file content that produces
+    it (None: a missing file); ``perfdoc docs`` runs the loader on it to show the real message."""
+
+    code: str
+    title: str
+    causes: str
+    fix: str
+    trigger: bytes | None
+
+
+LOAD_ERRORS = (
+    LoadError(
+        "PD000",
+        "无法读取文件",
+        "文件不存在、没有读取权限，或给出的路径是文件夹；或者它是符号链接、位于符号链接的文件夹之下，"
+        "或是设备、管道等非普通文件（为安全起见不读取，也不显示其内容）。",
+        "检查命令中的路径（是否在仓库根目录下运行、文件名中的年度是否写对），以及文件的读取权限。",
+        None,
+    ),
+    LoadError(
+        "PD001",
+        "YAML 语法错误",
+        "文件不能按 YAML 读取：缩进不一致、缺少冒号、引号或括号未闭合、用制表符（Tab）缩进、"
+        "键不是简单文本，或文件为空。消息给出第一处问题的行列。",
+        "到消息所指的行列检查：同一级的键左端对齐，只用空格缩进；值中含有“: ”或“ #”时在值两侧加引号；"
+        "引号、括号成对。改好后再运行，后面的问题会接着报告。",
+        "部门:\n  名称: 临湘市总工会\n 联系人: 李芷怡\n".encode("utf-8"),
+    ),
+    LoadError(
+        "PD002",
+        "文件编码不对",
+        "文件不是 UTF-8 编码的文本：常见于 Windows 记事本或 Excel 另存的 GBK/GB18030、UTF-16 文件，"
+        "或选错了文件（如 .docx、.xlsx）。",
+        "在编辑器中“另存为”，编码选择 UTF-8（带不带 BOM 均可）；确认打开的是 .yaml 数据文件。",
+        "格式: guangzhou\n年度: 2022\n部门:\n  名称: 临湘市总工会\n".encode("gbk"),
+    ),
+    LoadError(
+        "PD003",
+        "文件过大或结构异常",
+        "文件超过 2 MB、条目超过 20 万个（锚点与别名展开）、嵌套超过 64 层，或使用了 YAML 合并键“<<”。"
+        "一个部门一个年度的数据不会如此，perfdoc 拒绝读取以免耗尽内存。",
+        "不使用锚点（&）、别名（*）和合并键（<<），把各项直接写出；确认没有把其他文件粘贴进来。",
+        "格式: guangzhou\n年度: 2022\n基本: &基本 {名称: 临湘市总工会}\n部门:\n  <<: *基本\n".encode("utf-8"),
+    ),
+    LoadError(
+        "PD004",
+        "键重复",
+        "同一层级中同一个键出现了两次。perfdoc 只采用第一次出现的值，并报告后一个。",
+        "删除其中一个，或把两处的内容合并到一处。",
+        "格式: guangzhou\n年度: 2022\n年度: 2023\n".encode("utf-8"),
+    ),
+    LoadError(
+        "PD005",
+        "文本中含有控制字符",
+        "文本中有 XML（Word 文档）无法容纳的控制字符，常见于从 Word 或网页粘贴的文字。"
+        "perfdoc 已自动删除这些字符，并给出警告。",
+        "打开消息所指的行，确认删除后的文字无误；重新输入该行可消除警告。",
+        "格式: guangzhou\n年度: 2022\n部门:\n  名称: 临湘市\x0b总工会\n".encode("utf-8"),
+    ),
+)

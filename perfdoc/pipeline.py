@@ -1,7 +1,8 @@
 """load → model → compute → rules: the validation pipeline for one source.
 
-Pure apart from reading the files it is given: returns diagnostics, prints
-nothing.
+:func:`analyse` makes the one record of an analysed source, :class:`Analysis`,
+which rules, render, diff and next-year read and never change. Pure apart from
+reading the files it is given: returns diagnostics, prints nothing.
 """
 
 from __future__ import annotations
@@ -9,25 +10,53 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .compute.figures import Figures, compute
-from .errors import INTERNAL_ERROR_CODE, Diagnostic, FormatError, Severity, SourceSyntaxError, failure_message
-from .load.formats import load_format
-from .load.loader import Source, load_path
+from .errors import INTERNAL_ERROR_CODE, Diagnostic, FormatError, failure_message
+from .load.formats import Format, load_format
+from .load.loader import Source, load_path, load_text
 from .load.model import build_model
 from .build.parallel import in_order
-from .rules import Context, all_rules
+from .rules import all_rules
 
 
-@dataclass
+@dataclass(frozen=True)
+class Analysis:
+    """One source, analysed: its text and positions, typed model, figures, format and last year's record.
+
+    Built once by :func:`analyse` and read by everything after it. ``memo`` keeps
+    work several rules share (a walk over the values), worked out on first use.
+    """
+
+    source: Source
+    model: dict
+    figures: Figures
+    format: Format | None  # None when the source names no known format (PD108 says so)
+    previous: "Analysis | None" = None  # last year's record, when its file exists
+    value_problems: tuple = ()  # (path, field, message) of values that do not parse, in the file's order
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def data(self):
+        """The source's data as read (before typing)."""
+        return self.source.data
+
+    def once(self, key: str, make: Callable[[], object]):
+        """``make()``, worked out once per source however many rules ask for it."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+
+@dataclass(frozen=True)
 class Checked:
-    """The outcome of validating one source file."""
+    """The outcome of validating one source file: its diagnostics, in order, and its analysis."""
 
     path: str
     diagnostics: list = field(default_factory=list)
-    context: Context | None = None
-    kept_text: str | None = None  # the text, when the context is not sent along (see without_context)
+    analysis: Analysis | None = None
+    kept_text: str | None = None  # the text, when the analysis is not sent along (see without_analysis)
 
     @property
     def errors(self) -> list:
@@ -43,15 +72,15 @@ class Checked:
     @property
     def text(self) -> str | None:
         """The source's text as read, when it could be read as YAML."""
-        return self.context.source.text if self.context is not None else self.kept_text
+        return self.analysis.source.text if self.analysis is not None else self.kept_text
 
-    def without_context(self) -> "Checked":
+    def without_analysis(self) -> "Checked":
         """The diagnostics, and the text where there are any: what a report needs, cheap to send between processes."""
         return Checked(self.path, self.diagnostics, kept_text=self.text if self.diagnostics else None)
 
 
-def analyse(source: Source, previous: "Context | None" = None) -> Context:
-    """Build the rule context (model, figures, format) for a loaded source."""
+def analyse(source: Source, previous: Analysis | None = None) -> Analysis:
+    """The record of a loaded source: its typed model, figures and format."""
     data = source.data if isinstance(source.data, dict) else {}
     problems: list = []
     model = build_model(data, problems)
@@ -63,16 +92,14 @@ def analyse(source: Source, previous: "Context | None" = None) -> Context:
         except FormatError:
             fmt = None  # PD108 reports it
     figures: Figures = compute(model, fmt)
-    return Context(
-        source=source, data=source.data, model=model, figures=figures, format=fmt, previous=previous, value_problems=problems
-    )
+    return Analysis(source=source, model=model, figures=figures, format=fmt, previous=previous, value_problems=tuple(problems))
 
 
-def run_rules(ctx: Context) -> list[Diagnostic]:
-    source = ctx.source
+def run_rules(analysis: Analysis) -> list[Diagnostic]:
+    source = analysis.source
     out: list[Diagnostic] = []
     for rule in all_rules():
-        for finding in rule.check(ctx) or ():
+        for finding in rule.check(analysis) or ():
             if finding.location is not None:
                 location = finding.location
             elif finding.at_key:
@@ -91,67 +118,60 @@ def run_rules(ctx: Context) -> list[Diagnostic]:
     return out
 
 
-def previous_year_path(path: Path, data) -> Path | None:
-    """``sources/<region>/<dept>/2022.yaml`` → ``…/2021.yaml`` when it exists."""
+def last_year_path(path: Path, data) -> Path | None:
+    """``sources/<region>/<dept>/2022.yaml`` → ``…/2021.yaml``, whether or not it exists;
+    None when the file is not named after the year it states."""
     year = data.get("年度") if isinstance(data, dict) else None
     if not isinstance(year, int) or path.stem != str(year):
         return None
-    candidate = path.with_name(f"{year - 1}{path.suffix}")
-    return candidate if candidate.is_file() else None
+    return path.with_name(f"{year - 1}{path.suffix}")
+
+
+def previous_year_path(path: Path, data) -> Path | None:
+    """:func:`last_year_path` when that file exists."""
+    candidate = last_year_path(path, data)
+    return candidate if candidate is not None and candidate.is_file() else None
 
 
 def check_file(path: str | Path, with_previous: bool = True, analysed: dict | None = None) -> Checked:
     """Validate one source file (and read last year's beside it, for the cross-year rules).
 
-    ``analysed`` maps paths to the contexts of files already checked in this run, so
-    that last year's file is not read twice; this file's context is added to it.
+    ``analysed`` maps paths to the analyses of files already checked in this run, so
+    that last year's file is not read twice; this file's analysis is added to it.
     """
     path = Path(path)
-    result = Checked(str(path))
-    try:
-        source = load_path(path)
-    except SourceSyntaxError as exc:
-        result.diagnostics.extend(exc.diagnostics(str(path)))
-        return result
+    source, load_diagnostics = load_path(path)
+    if source is None:
+        return Checked(str(path), load_diagnostics)
     previous = None
     if with_previous:
         prev_path = previous_year_path(path, source.data)
         if prev_path is not None and analysed is not None and prev_path in analysed:
             previous = analysed[prev_path]
         elif prev_path is not None:
-            try:
-                previous = analyse(load_path(prev_path))
-            except SourceSyntaxError:
-                previous = None  # last year's own errors are reported when it is checked
-    ctx = analyse(source, previous)
+            last_year = load_path(prev_path).source  # its own problems are reported when it is checked
+            previous = analyse(last_year) if last_year is not None else None
+    analysis = analyse(source, previous)
     if analysed is not None:
-        analysed[path] = ctx
-    result.context = ctx
-    result.diagnostics = sorted(source.load_diagnostics + run_rules(ctx), key=Diagnostic.sort_key)
-    return result
+        analysed[path] = analysis
+    return Checked(str(path), sorted(load_diagnostics + run_rules(analysis), key=Diagnostic.sort_key), analysis)
 
 
 def check_text(text: str, path: str = "<text>", previous_text: str | None = None) -> Checked:
     """Validate YAML text (used by tests and the scaffold); ``previous_text`` is last year's."""
-    from .load.loader import load_text
-
-    result = Checked(path)
-    try:
-        source = load_text(text, path)
-        previous = analyse(load_text(previous_text, "<上年>")) if previous_text else None
-    except SourceSyntaxError as exc:
-        result.diagnostics.extend(exc.diagnostics(path))
-        return result
-    ctx = analyse(source, previous)
-    result.context = ctx
-    result.diagnostics = sorted(source.load_diagnostics + run_rules(ctx), key=Diagnostic.sort_key)
-    return result
+    source, load_diagnostics = load_text(text, path)
+    if source is None:
+        return Checked(path, load_diagnostics)
+    last_year = load_text(previous_text, "<上年>").source if previous_text else None
+    previous = analyse(last_year) if last_year is not None else None
+    analysis = analyse(source, previous)
+    return Checked(path, sorted(load_diagnostics + run_rules(analysis), key=Diagnostic.sort_key), analysis)
 
 
 def check_files(paths: list[Path], jobs: int = 1) -> Iterator[Checked]:
     """:func:`check_file` for each path, in order, over up to ``jobs`` processes.
 
-    The results carry no context (it stays in the worker), only the diagnostics and
+    The results carry no analysis (it stays in the worker), only the diagnostics and
     the text of a file that has any, to show its lines.
     """
     paths = [Path(path) for path in paths]
@@ -177,7 +197,7 @@ def check_folder(paths: list[Path]) -> list[Checked]:
             results[path] = check_file(path, analysed=analysed)
         except Exception as exc:  # noqa: BLE001 - perfdoc failing on one source must not hide the others' findings
             results[path] = failed_check(path, exc)
-    return [results[path].without_context() for path in paths]
+    return [results[path].without_analysis() for path in paths]
 
 
 def failed_check(path: Path, exc: BaseException) -> Checked:
@@ -193,27 +213,34 @@ def _year_order(path: Path):
     return (not path.stem.isdigit(), int(path.stem) if path.stem.isdigit() else 0, path.name)
 
 
+def _parts(path: str) -> list[str]:
+    """The order of ``Path`` objects (part by part), without making them."""
+    return path.split(os.sep)
+
+
 def find_sources(paths) -> list[Path]:
     """Expand files and folders into the ``*.yaml`` sources they hold, sorted.
 
-    A linked folder inside is not followed but listed itself, so that reading it is
+    A linked folder (inside, or named itself) is not followed but listed itself, so that reading it is
     refused with a message (:mod:`perfdoc.load.inputs`) rather than its sources left out unsaid.
+    Expanding the list again (:mod:`perfdoc.api` does) gives the same list.
     """
     found: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            sources: dict[str, list[Path]] = {".yaml": [], ".yml": [], "linked": []}
-            for folder, subfolders, files in os.walk(p):
-                sources["linked"] += [Path(folder, name) for name in subfolders if os.path.islink(os.path.join(folder, name))]
+        if p.is_dir() and not p.is_symlink():
+            by_suffix: dict[str, list[str]] = {".yaml": [], ".yml": []}
+            linked: list[str] = []
+            for folder, folders, files in os.walk(p):  # one walk of the tree for both suffixes
+                linked += [os.path.join(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
                 for name in files:
-                    suffix = next((s for s in (".yaml", ".yml") if name.endswith(s)), None)
-                    if suffix and os.path.isfile(os.path.join(folder, name)):
-                        sources[suffix].append(Path(folder, name))
-            found.extend(path for kind in sources.values() for path in sorted(kind))
+                    suffix = name[name.rfind("."):]
+                    if suffix in by_suffix and os.path.isfile(os.path.join(folder, name)):
+                        by_suffix[suffix].append(os.path.join(folder, name))
+            found.extend(Path(name) for name in sorted(by_suffix[".yaml"], key=_parts))
+            found.extend(Path(name) for name in sorted(by_suffix[".yml"], key=_parts))
+            found.extend(Path(name) for name in sorted(linked, key=_parts))
         else:
             found.append(p)
     return found
 
-
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1}

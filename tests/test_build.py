@@ -8,82 +8,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import docx
 import pytest
-from click.testing import CliRunner
 
-from conftest import REPO
-from perfdoc.cli import main
 from perfdoc.render.extract import document_text
-
-FORMAT_YAML = """\
-名称: testfmt
-基于: national
-说明: 测试格式
-文档:
-  - 名称: 表
-    模板: 表.docx
-    标题: 测试表
-  - 名称: 报告
-    模板: 报告.docx
-    标题: 测试报告
-等次:
-  - {名称: 优, 最低分: 90}
-  - {名称: 差, 最低分: 0}
-评分:
-  总分: 100
-必需章节: []
-必需数据: []
-"""
-
-SOURCE = """\
-格式: testfmt
-年度: {year}
-部门:
-  名称: {department}
-预算:
-  年初预算: {budget}
-  调整数: 10
-叙述:
-  存在问题: |
-    1. 第一条
-    2. 第二条
-"""
-
-BROKEN_TOTAL = "  调整后预算: 999\n"  # PD201: the stated total disagrees with its parts
-
-
-def make_template(path: Path, *paragraphs: str) -> None:
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    document.save(path)
-
-
-def write_source(root: Path, department: str, year: int = 2022, budget: int = 100, extra: str = "") -> Path:
-    path = root / "sources" / "testfmt" / department / f"{year}.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = SOURCE.format(year=year, department=department, budget=budget)
-    path.write_text(text.replace("  调整数: 10\n", "  调整数: 10\n" + extra), encoding="utf-8")
-    return path
-
-
-def make_workspace(root: Path) -> Path:
-    """A working folder with a two-document format and two departments' sources."""
-    fmt = root / "templates" / "testfmt"
-    fmt.mkdir(parents=True)
-    shutil.copytree(REPO / "templates" / "national", root / "templates" / "national")  # the default formulas
-    (fmt / "format.yaml").write_text(FORMAT_YAML, encoding="utf-8")
-    make_template(fmt / "表.docx", "{{ 部门.名称 }}{{ 年度 }}年度", "调整后预算 {{ 预算.调整后预算|万元 }}")
-    make_template(fmt / "报告.docx", "{{ 部门.名称 }}", "{{p 叙述.存在问题|段落 }}")
-    write_source(root, "甲部门")
-    write_source(root, "乙部门")
-    return root
-
-
-def run(*args):
-    return CliRunner().invoke(main, list(args))
-
+from perfdoc.testing.workspace import BROKEN_TOTAL, make_template, run, write_source
 
 def build(*args):
     return run("build", "--jobs", "1", *args)
@@ -99,10 +27,10 @@ def stamps(root: Path) -> dict[str, int]:
 
 
 EXPECTED = [
-    "testfmt/乙部门/2022/报告.docx",
-    "testfmt/乙部门/2022/表.docx",
-    "testfmt/甲部门/2022/报告.docx",
-    "testfmt/甲部门/2022/表.docx",
+    "testfmt/乙部门/2022/乙部门2022年度测试报告.docx",
+    "testfmt/乙部门/2022/乙部门2022年度测试表.docx",
+    "testfmt/甲部门/2022/甲部门2022年度测试报告.docx",
+    "testfmt/甲部门/2022/甲部门2022年度测试表.docx",
 ]
 
 
@@ -112,12 +40,12 @@ def test_build_writes_documents_and_manifest(workspace):
     assert "生成 4，跳过 0，失败 0，用时" in result.stdout
     produced = outputs(workspace)
     assert sorted(produced) == EXPECTED
-    assert "甲部门2022年度" in document_text(produced["testfmt/甲部门/2022/表.docx"])
-    assert "2. 第二条" in document_text(produced["testfmt/甲部门/2022/报告.docx"])
+    assert "甲部门2022年度" in document_text(produced["testfmt/甲部门/2022/甲部门2022年度测试表.docx"])
+    assert "2. 第二条" in document_text(produced["testfmt/甲部门/2022/甲部门2022年度测试报告.docx"])
     manifest = json.loads((workspace / "build" / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(manifest["outputs"]) == EXPECTED
-    entry = manifest["outputs"]["testfmt/甲部门/2022/表.docx"]
-    assert entry["output"] == hashlib.sha256(produced["testfmt/甲部门/2022/表.docx"]).hexdigest()
+    entry = manifest["outputs"]["testfmt/甲部门/2022/甲部门2022年度测试表.docx"]
+    assert entry["output"] == hashlib.sha256(produced["testfmt/甲部门/2022/甲部门2022年度测试表.docx"]).hexdigest()
     assert entry["source"] == "sources/testfmt/甲部门/2022.yaml"
     assert len(entry["inputs"]) == 64
 
@@ -147,15 +75,15 @@ def test_changing_one_source_rebuilds_only_its_documents(workspace):
     result = build()
     assert "生成 2，跳过 2，失败 0" in result.stdout
     changed = {key for key, stamp in stamps(workspace).items() if stamp != times[key]}
-    assert changed == {"testfmt/甲部门/2022/报告.docx", "testfmt/甲部门/2022/表.docx"}
-    assert "210.00" in document_text(workspace / "build/testfmt/甲部门/2022/表.docx")
+    assert changed == {"testfmt/甲部门/2022/甲部门2022年度测试报告.docx", "testfmt/甲部门/2022/甲部门2022年度测试表.docx"}
+    assert "210.00" in document_text(workspace / "build/testfmt/甲部门/2022/甲部门2022年度测试表.docx")
 
 
 def test_changing_a_template_rebuilds_its_documents(workspace):
     build()
     make_template(workspace / "templates/testfmt/表.docx", "新表 {{ 部门.名称 }}")
     assert "生成 2，跳过 2" in build().stdout
-    assert document_text(workspace / "build/testfmt/乙部门/2022/表.docx") == "新表 乙部门\n"
+    assert document_text(workspace / "build/testfmt/乙部门/2022/乙部门2022年度测试表.docx") == "新表 乙部门\n"
 
 
 def test_last_years_source_is_an_input(workspace):
@@ -167,13 +95,54 @@ def test_last_years_source_is_an_input(workspace):
     assert "生成 4，跳过 2" in result.stdout
 
 
-def test_edited_or_deleted_output_is_rebuilt(workspace):
+def test_deleted_output_is_rebuilt(workspace):
     build()
     original = outputs(workspace)
-    (workspace / "build/testfmt/甲部门/2022/表.docx").write_bytes(b"edited")
-    (workspace / "build/testfmt/乙部门/2022/表.docx").unlink()
-    assert "生成 2，跳过 2" in build().stdout
+    (workspace / "build/testfmt/乙部门/2022/乙部门2022年度测试表.docx").unlink()
+    assert "生成 1，跳过 3" in build().stdout
     assert outputs(workspace) == original
+
+
+HAND_EDITED = "build/testfmt/甲部门/2022/甲部门2022年度测试表.docx"
+BESIDE = "build/testfmt/甲部门/2022/甲部门2022年度测试表（新生成）.docx"
+
+
+def test_output_edited_by_hand_is_kept_and_the_new_one_written_beside_it(workspace):
+    build()
+    original = outputs(workspace)["testfmt/甲部门/2022/甲部门2022年度测试表.docx"]
+    (workspace / HAND_EDITED).write_bytes(b"edited in Word")
+    result = build()
+    assert result.exit_code == 0, result.output
+    assert "生成 1，跳过 3" in result.stdout
+    assert (workspace / HAND_EDITED).read_bytes() == b"edited in Word"
+    assert (workspace / BESIDE).read_bytes() == original
+    assert f"{HAND_EDITED} 与 perfdoc 上次写入的不同（可能被手工修改），已保留；新文档写入 {BESIDE}" in result.stderr
+    # still kept, and said again, until the user decides
+    again = build()
+    assert (workspace / HAND_EDITED).read_bytes() == b"edited in Word"
+    assert "已保留" in again.stderr
+
+
+def test_force_overwrites_an_output_edited_by_hand(workspace):
+    build()
+    original = outputs(workspace)
+    (workspace / HAND_EDITED).write_bytes(b"edited in Word")
+    assert "生成 4，跳过 0" in build("--force").stdout
+    assert outputs(workspace) == original
+
+
+def test_a_file_perfdoc_did_not_write_is_kept(workspace):
+    foreign = workspace / HAND_EDITED
+    foreign.parent.mkdir(parents=True)
+    foreign.write_bytes(b"someone else's")
+    result = build()
+    assert result.exit_code == 0, result.output
+    assert foreign.read_bytes() == b"someone else's"
+    assert (workspace / BESIDE).is_file()
+
+
+def test_closing_line_names_the_output_folder(workspace):
+    assert build("--out", "出版").stdout.strip().endswith("文档在 出版/")
 
 
 def test_force_rebuilds_everything(workspace):
@@ -237,7 +206,7 @@ def test_parallel_build_gives_the_same_bytes(workspace):
 def test_render_writes_the_first_document_by_default(workspace):
     result = run("render", "sources/testfmt/甲部门/2022.yaml")
     assert result.exit_code == 0, result.output
-    assert sorted(outputs(workspace)) == ["testfmt/甲部门/2022/表.docx"]
+    assert sorted(outputs(workspace)) == ["testfmt/甲部门/2022/甲部门2022年度测试表.docx"]
 
 
 def test_render_named_document_to_a_chosen_file(workspace):
@@ -249,7 +218,7 @@ def test_render_named_document_to_a_chosen_file(workspace):
 def test_render_gives_the_same_bytes_as_build(workspace):
     run("render", "sources/testfmt/甲部门/2022.yaml", "-o", "single.docx")
     build()
-    assert (workspace / "single.docx").read_bytes() == (workspace / "build/testfmt/甲部门/2022/表.docx").read_bytes()
+    assert (workspace / "single.docx").read_bytes() == (workspace / "build/testfmt/甲部门/2022/甲部门2022年度测试表.docx").read_bytes()
 
 
 def test_render_refuses_a_source_with_errors(workspace):
@@ -282,7 +251,7 @@ def test_pdf_beside_each_document(workspace):
     assert "PDF 4 个" in result.stdout
     pdfs = sorted((workspace / "build").rglob("*.pdf"))
     assert [p.with_suffix(".docx").relative_to(workspace / "build").as_posix() for p in pdfs] == EXPECTED
-    report = workspace / "build/testfmt/甲部门/2022/报告.pdf"
+    report = workspace / "build/testfmt/甲部门/2022/甲部门2022年度测试报告.pdf"
     assert report.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(report), "-"], capture_output=True, text=True).stdout

@@ -10,11 +10,12 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
 from perfdoc.cli.main import main
 from perfdoc.load.formats import load_format
 from perfdoc.render.check import check_template
 from perfdoc.render.extract import document_text
+
+REPO = Path(__file__).resolve().parent.parent
 
 LINXIANG = REPO / "sources" / "hunan-linxiang" / "临湘市总工会" / "2022.yaml"
 SHIPPED = REPO / "templates" / "hunan-department" / "自评报告.docx"

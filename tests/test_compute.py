@@ -70,3 +70,27 @@ def test_projects_tasks_and_grade():
     assert str(f.get(("任务", 0, "资金"))) == "44.38"
     assert str(f.get(("任务资金合计",))) == "49.98"
     assert f.grade == "优"
+
+
+SPENT_OVER_BUDGET = """
+格式: guangzhou
+预算:
+  年初预算: 100
+  调整数: 0
+  实际支出: {一般公共预算: 130}
+指标:
+  - {一级: 产出, 二级: 数量, 名称: 甲, 权重: 90, 得分: 85}
+"""
+
+
+def test_budget_execution_score_is_capped_at_its_weight():
+    f = figures_of(SPENT_OVER_BUDGET, "guangzhou")
+    assert str(f.get(("预算", "预算完成率"))) == "130.00%"
+    # 10 points for budget execution at most, however far spending ran over: 85 + 10, not 85 + 13
+    assert f.score == Decimal("95.00")
+    assert f.grade == "优"
+
+
+def test_budget_execution_score_follows_the_rate_below_the_cap():
+    f = figures_of(SPENT_OVER_BUDGET.replace("一般公共预算: 130", "一般公共预算: 72.35"), "guangzhou")
+    assert f.score == Decimal("92.24")  # 85 + 10 × 72.35% = 85 + 7.235, rounded half-up

@@ -1,7 +1,7 @@
 """``perfdoc diff``: year-over-year and correction reports, their formats, and ``--rev``.
 
 The text output is compared with golden files under tests/golden/diff/;
-``PERFDOC_UPDATE_GOLDEN=1 pytest tests/test_diff.py`` rewrites them.
+``PERFDOC_UPDATE_GOLDEN=1 pytest tests/test_diff.py`` rewrites them (and fails: run again).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 from decimal import Decimal
@@ -21,6 +20,7 @@ from click.testing import CliRunner
 from perfdoc.cli import main
 from perfdoc.ops.diff import FigureChange
 from perfdoc.numbers import Amount, Percent
+from perfdoc.testing.golden import assert_golden as check_golden
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "diff"
@@ -33,12 +33,7 @@ def run(*args):
 
 
 def assert_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("PERFDOC_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"{path} 不存在：用 PERFDOC_UPDATE_GOLDEN=1 生成"
-    assert text == path.read_text(encoding="utf-8")
+    check_golden(GOLDEN / name, text)
 
 
 @pytest.fixture
@@ -123,7 +118,9 @@ def test_json_shape(monkeypatch):
 
 
 def test_csv_shape(correction):
-    rows = list(csv.reader(io.StringIO(run("diff", "--format", "csv", *correction).output)))
+    output = run("diff", "--format", "csv", *correction).output
+    assert output.startswith("\ufeff数字,")  # the byte-order mark Excel needs to read UTF-8
+    rows = list(csv.reader(io.StringIO(output.removeprefix("\ufeff"))))
     assert rows[0] == ["数字", "类型", "旧", "新", "变动", "变动率(%)", "来源"]
     assert ["预算.实际支出.一般公共预算", "金额（万元）", "608.57", "618.57", "10.00", "1.64", "输入"] in rows
     assert ["预算.预算完成率", "比率（%）", "92.83", "94.36", "1.53", "", "计算"] in rows
@@ -238,19 +235,20 @@ def test_rev_text_says_the_manifest_is_missing(repo):
 
 
 def test_rev_lists_stale_documents_from_the_manifest(repo):
-    from perfdoc.build import batch as build
+    from perfdoc.build.digests import input_digest
+    from perfdoc.build.paths import output_path
     from perfdoc.pipeline import check_file
 
     root, source = repo
     out = Path("build")
     checked = check_file(source)
-    documents = checked.context.format.documents
-    keys = [build.output_path(out, checked, d).relative_to(out).as_posix() for d in documents]
+    documents = checked.analysis.format.documents
+    keys = [output_path(out, checked, d).relative_to(out).as_posix() for d in documents]
     outputs = {
         # built from the committed version: its digest is not the current one
         keys[0]: {"source": source.as_posix(), "inputs": "0" * 64, "output": "0" * 64},
         # already rebuilt from the corrected file
-        keys[1]: {"source": source.as_posix(), "inputs": build.input_digest(checked, documents[1]), "output": "0" * 64},
+        keys[1]: {"source": source.as_posix(), "inputs": input_digest(checked, documents[1]), "output": "0" * 64},
         "guangzhou/别的部门/2022/自评表.docx": {"source": "sources/guangzhou/别的部门/2022.yaml", "inputs": "1" * 64},
     }
     (root / "build").mkdir()
@@ -291,11 +289,15 @@ def test_rev_takes_one_file():
     assert result.exit_code == 2
 
 
-def test_rich_table_for_a_terminal(correction, capsys):
-    from perfdoc.ops.diff import compare, render_rich, side_from_file
+def test_rich_table_for_a_terminal(correction):
+    from rich.console import Console
+
+    from perfdoc.ops.diff import compare, rich_report, side_from_file
 
     old, new = correction
-    render_rich(compare(side_from_file(old), side_from_file(new)), show_all=False)
-    output = capsys.readouterr().out
+    console = Console(width=200, record=True, file=io.StringIO())
+    for part in rich_report(compare(side_from_file(old), side_from_file(new)), show_all=False):
+        console.print(part)
+    output = console.export_text()
     assert "更正对比：广州市天河区总工会 2022年度" in output
     assert "预算.实际支出合计" in output and "+1.53个百分点" in output

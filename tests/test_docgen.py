@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from perfdoc.ops import docgen
 from perfdoc.ops.formatdoc import FORMATS_FILE
-from perfdoc.errors import Severity
+from perfdoc.errors import LOAD_ERRORS, Severity
 from perfdoc.load.loader import load_text
 from perfdoc.rules import Rule, _REGISTRY, all_rules
 from perfdoc.load.schema import SOURCE_SCHEMA
-from tests.conftest import REPO
 
+REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 RULES = all_rules()
 
@@ -124,15 +125,15 @@ def test_rules_md_groups_rules_by_family(pages):
 
 
 def test_load_error_table_is_honest_to_the_loader():
-    assert {entry.code for entry in docgen.LOAD_ERRORS} == loader_codes() | {"PD000"}
-    for entry in docgen.LOAD_ERRORS:
+    assert {entry.code for entry in LOAD_ERRORS} == loader_codes() | {"PD000"}
+    for entry in LOAD_ERRORS:
         assert docgen.load_error_example(entry).code == entry.code
 
 
 @pytest.mark.parametrize("code", sorted(loader_codes() | {"PD000"}))
 def test_errors_md_documents_load_codes(pages, code):
     text = section(pages[docgen.ERRORS_FILE], code)
-    entry = next(e for e in docgen.LOAD_ERRORS if e.code == code)
+    entry = next(e for e in LOAD_ERRORS if e.code == code)
     assert docgen.load_error_example(entry).message in text
     assert "改法" in text
 
@@ -183,7 +184,7 @@ def test_schema_md_explains_units_derived_figures_references_and_validation(page
 
 
 def test_codes_mentioned_in_schema_md_exist(pages):
-    known = {r.code for r in RULES} | {e.code for e in docgen.LOAD_ERRORS}
+    known = {r.code for r in RULES} | {e.code for e in LOAD_ERRORS}
     mentioned = set(re.findall(r"PD\d{3}", pages[docgen.SCHEMA_FILE]))
     assert mentioned and mentioned <= known
 

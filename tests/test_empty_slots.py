@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from perfdoc.build.batch import render_checked
+from perfdoc.build.rendering import render_checked
 from perfdoc.load.formats import available_formats, load_format
 from perfdoc.ops.scaffold import needs_region, scaffold_yaml
 from perfdoc.pipeline import check_text, find_sources
@@ -83,9 +83,9 @@ def _cases():
 @pytest.mark.parametrize("text, path", list(_cases()))
 def test_no_document_has_an_empty_slot(text, path):
     checked = check_text(text, path)
-    assert checked.context is not None
+    assert checked.analysis is not None
     problems = {}
-    for document in checked.context.format.documents:
+    for document in checked.analysis.format.documents:
         slots = empty_slots(document_text(render_checked(checked, document)))
         if slots:
             problems[document.name] = slots

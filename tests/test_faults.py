@@ -42,6 +42,7 @@ from click.testing import CliRunner
 
 from perfdoc.build.lock import (
     LOCK_NAME,
+    PENDING_NAME,
     build_lock,
     describe_os_error,
     lock_timeout,
@@ -55,7 +56,10 @@ from perfdoc.render.extract import document_text
 REPO = Path(__file__).resolve().parent.parent
 MARK = "版本标记"
 BROKEN_SOURCE = "sources/guangzhou/广州市天河区总工会/2022.yaml"
-BROKEN_OUTPUTS = ("guangzhou/广州市天河区总工会/2022/自评表.docx", "guangzhou/广州市天河区总工会/2022/自评报告.docx")
+BROKEN_OUTPUTS = (
+    "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评表.docx",
+    "guangzhou/广州市天河区总工会/2022/广州市天河区总工会2022年度部门整体支出绩效自评报告.docx",
+)
 
 # Runs perfdoc with os.replace (every atomic rename) hooked: SIGKILL itself at the N-th
 # rename, or at the N-th fsync (temp file written, not renamed), or pause before the
@@ -445,6 +449,9 @@ def test_taking_the_lock_removes_only_stale_temp_files(tmp_path):
     for path in stale + kept:
         path.write_bytes(b"x")
     assert stale_temp_files(out) == sorted(stale)
+    with build_lock(out, timeout=1):  # no writer was interrupted: the tree is not searched
+        assert all(p.exists() for p in stale)
+    (out / PENDING_NAME).write_bytes(b"")  # what a killed writer leaves
     with build_lock(out, timeout=1):
         assert all(not p.exists() for p in stale)
     assert all(p.exists() for p in kept)
@@ -560,6 +567,7 @@ def test_render_into_build_waits_for_the_lock_and_says_so_when_it_stays_taken(bu
 def test_render_into_a_build_folder_waits_until_the_build_is_done(built):
     stale = built / "build" / "guangzhou" / ".自评表.docx.abcd1234.tmp"
     stale.write_bytes(b"left by a killed build")
+    (built / "build" / PENDING_NAME).write_bytes(b"")  # with the journal it keeps while writing
     mark_templates(built, 1)
     with build_lock(built / "build", timeout=1, clean=False):
         render = start(built, "render", BROKEN_SOURCE, "--doc", "自评表", "-o", "build/单独/自评表.docx")
@@ -820,8 +828,8 @@ import struct
 import zlib
 from decimal import Decimal
 
-from test_build import make_template
-from test_build import make_workspace as make_small_workspace
+from perfdoc.testing.workspace import make_template
+from perfdoc.testing.workspace import make_workspace as make_small_workspace
 
 from perfdoc.build.parallel import in_order
 from perfdoc.numbers import format_amount, format_percent
@@ -830,8 +838,8 @@ from perfdoc.render.present import chinese_number
 
 SECRET = "SECRET_TOKEN_7f3a9c"
 MEMORY_LIMIT = 1 << 30  # address space of a hostile run: far below what the attacks took (1.5–5 GB)
-SMALL_DOCUMENTS = ["testfmt/乙部门/2022/报告.docx", "testfmt/乙部门/2022/表.docx",
-                   "testfmt/甲部门/2022/报告.docx", "testfmt/甲部门/2022/表.docx"]
+SMALL_DOCUMENTS = ["testfmt/乙部门/2022/乙部门2022年度测试报告.docx", "testfmt/乙部门/2022/乙部门2022年度测试表.docx",
+                   "testfmt/甲部门/2022/甲部门2022年度测试报告.docx", "testfmt/甲部门/2022/甲部门2022年度测试表.docx"]
 REPORTS_ONLY = [key for key in SMALL_DOCUMENTS if key.endswith("报告.docx")]
 
 
@@ -1039,7 +1047,7 @@ def test_a_year_in_chinese_in_a_narrative_renders(small):
     source.write_text(source.read_text(encoding="utf-8").replace("1. 第一条", "1. {{ 年度|中文数字 }}年第一条"), encoding="utf-8")
     assert_reported(limited(small, "validate"), "检查了 2 个文件，未发现问题", status=0)
     assert_reported(limited(small, "build", "--jobs", "1"), status=0)
-    assert "二千零二十二年第一条" in docx_text(outputs(small)["testfmt/甲部门/2022/报告.docx"])
+    assert "二千零二十二年第一条" in docx_text(outputs(small)["testfmt/甲部门/2022/甲部门2022年度测试报告.docx"])
 
 
 def test_a_lone_surrogate_is_removed_with_a_warning(small):
@@ -1052,7 +1060,7 @@ def test_a_lone_surrogate_is_removed_with_a_warning(small):
     source.write_text(text, encoding="utf-8")
     assert_reported(limited(small, "validate"), "U+DFFF", "检查了 2 个文件：0 个错误，1 个警告", status=0)
     assert_reported(limited(small, "build", "--jobs", "1"), status=0)
-    assert "甲部门2022年度" in docx_text(outputs(small)["testfmt/甲部门/2022/表.docx"])
+    assert "甲部门2022年度" in docx_text(outputs(small)["testfmt/甲部门/2022/甲部门2022年度测试表.docx"])
 
 
 def test_a_source_perfdoc_fails_on_is_reported_alone(small, monkeypatch):
@@ -1122,7 +1130,7 @@ def test_a_worker_killed_during_a_build_is_replaced(tmp_path):
     root.mkdir()
     make_small_workspace(root)
     (root / "tmp").mkdir()
-    from test_build import write_source
+    from perfdoc.testing.workspace import write_source
 
     for number in range(30):
         write_source(root, f"部门{number:02d}")
@@ -1188,4 +1196,302 @@ def test_negative_zero_is_zero(small):
     shown = limited(small, "show", "sources/testfmt/甲部门/2022.yaml", "--format", "json")
     assert "-0" not in shown.stdout and shown.returncode == 0
     assert_reported(limited(small, "build", "--jobs", "1"), status=0)
-    assert "调整后预算 100.00" in docx_text(outputs(small)["testfmt/甲部门/2022/表.docx"])
+    assert "调整后预算 100.00" in docx_text(outputs(small)["testfmt/甲部门/2022/甲部门2022年度测试表.docx"])
+
+
+# ------------------------------------------------------------------ a build folder, sources and outputs not to be trusted
+
+YIYANG_SOURCE = "sources/hunan-yiyang/益阳市总工会/2023.yaml"
+
+
+def limited_memory():
+    """For a subprocess: at most 2 GB of address space, so that an unbounded read fails fast instead of swapping."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def perfdoc_limited(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "perfdoc.cli", *args], cwd=root, env=environment(root),
+                          capture_output=True, text=True, timeout=600, preexec_fn=limited_memory)
+
+
+def test_a_source_saved_while_it_is_built_is_built_again(built, monkeypatch):
+    """The digest recorded is that of the bytes rendered, not of the file as it is after rendering."""
+    import perfdoc.load.loader as loader
+
+    source = built / YIYANG_SOURCE
+    real_text_of_bytes = loader._text_of_bytes
+
+    def decode_then_save(raw):
+        decoded = real_text_of_bytes(raw)
+        if not source.read_text(encoding="utf-8").endswith("# 已保存\n") and "益阳" in decoded:
+            source.write_text(raw.decode("utf-8") + "# 已保存\n", encoding="utf-8")  # the user saves, mid-build
+        return decoded
+
+    monkeypatch.setattr(loader, "_text_of_bytes", decode_then_save)
+    assert run_in_process(built, monkeypatch, "build", YIYANG_SOURCE, "--jobs", "1", "--force").exit_code == 0
+    monkeypatch.setattr(loader, "_text_of_bytes", real_text_of_bytes)
+    again = run_in_process(built, monkeypatch, "build", YIYANG_SOURCE, "--jobs", "1")
+    assert again.exit_code == 0, again.output
+    assert "生成 1，跳过 0" in again.output  # the saved text is rendered, not taken as already built
+
+
+def test_a_build_folder_that_is_a_symlink_is_refused(workspace):
+    elsewhere = workspace / "elsewhere"
+    elsewhere.mkdir()
+    planted = {".notes.docx.abcd1234.tmp": b"a temp-named file of someone else", "manifest.json": b"not perfdoc's"}
+    for name, data in planted.items():
+        (elsewhere / name).write_bytes(data)
+    (workspace / "build").symlink_to(elsewhere)
+    done = perfdoc(workspace, "build", "--jobs", "1")
+    assert done.returncode == 1, done.stderr
+    assert "是一个符号链接" in done.stderr and "Traceback" not in done.stderr
+    assert {p.name: p.read_bytes() for p in elsewhere.iterdir()} == planted
+
+
+def test_a_symlinked_folder_inside_the_build_folder_is_not_followed(built):
+    elsewhere = built / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(built / "build" / "hunan-yiyang")
+    (built / "build" / "hunan-yiyang").symlink_to(elsewhere)
+    done = perfdoc(built, "build", "--jobs", "1")
+    assert done.returncode == 1
+    assert "符号链接" in done.stderr and "Traceback" not in done.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_dangling_lock_symlink_does_not_create_its_target(workspace):
+    (workspace / "build").mkdir()
+    target = workspace / "created-by-perfdoc"
+    (workspace / "build" / LOCK_NAME).symlink_to(target)
+    done = perfdoc(workspace, "build", "--jobs", "1")
+    assert done.returncode == 1
+    assert "符号链接" in done.stderr and "Traceback" not in done.stderr
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("planted", ["dev-zero", "huge"])
+def test_a_manifest_that_is_not_a_plain_small_file_is_not_read(built, planted):
+    manifest_path = built / "build" / "manifest.json"
+    manifest_path.unlink()
+    if planted == "dev-zero":
+        manifest_path.symlink_to("/dev/zero")
+    else:
+        with open(manifest_path, "wb") as handle:  # sparse: 3 GB that take no disk
+            handle.truncate(3 << 30)
+    done = perfdoc_limited(built, "build", "--jobs", "1")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not manifest_path.is_symlink()
+    assert manifest(built)  # rewritten, as a plain file listing the documents
+
+
+def test_render_refuses_to_write_over_a_source_or_a_template(built):
+    for target in (BROKEN_SOURCE, "templates/guangzhou/自评表.docx"):
+        before = (built / target).read_bytes()
+        for force in ((), ("--force",)):
+            done = perfdoc(built, "render", BROKEN_SOURCE, "-o", target, *force)
+            assert done.returncode == 1, (target, done.stderr)
+            assert "不会覆盖" in done.stderr and "Traceback" not in done.stderr
+            assert (built / target).read_bytes() == before
+
+
+def test_render_keeps_an_existing_file_it_did_not_write_unless_forced(built):
+    mine = built / "我的.docx"
+    mine.write_bytes(b"my own document")
+    done = perfdoc(built, "render", BROKEN_SOURCE, "-o", "我的.docx")
+    assert done.returncode == 1 and "--force" in done.stderr
+    assert mine.read_bytes() == b"my own document"
+    assert perfdoc(built, "render", BROKEN_SOURCE, "-o", "我的.docx", "--force").returncode == 0
+    docx_text(mine.read_bytes())
+    # into build/: a document edited by hand is kept; one perfdoc wrote is replaced
+    edited = built / "build" / BROKEN_OUTPUTS[0]
+    written = edited.read_bytes()
+    edited.write_bytes(b"edited by hand")
+    done = perfdoc(built, "render", BROKEN_SOURCE, "--doc", "自评表")
+    assert done.returncode == 1 and edited.read_bytes() == b"edited by hand"
+    assert perfdoc(built, "render", BROKEN_SOURCE, "--doc", "自评表", "--force").returncode == 0
+    assert edited.read_bytes() == written
+    assert perfdoc(built, "render", BROKEN_SOURCE, "--doc", "自评表").returncode == 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_end_when_the_main_process_is_killed(workspace):
+    department = workspace / "sources" / "guangzhou" / "广州市天河区总工会"
+    for index in range(24):  # enough departments for two workers
+        shutil.copytree(department, department.with_name(f"部门{index:02d}"))
+    process = start(workspace, "build", "--jobs", "2", "--force")
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = [pid for pid in _children(process.pid) if b"spawn_main" in (Path("/proc") / str(pid) / "cmdline").read_bytes()]
+        time.sleep(0.05)
+    assert len(workers) >= 2, "no workers started"
+    time.sleep(1.0)  # at work
+    everything = _children(process.pid)
+    os.kill(process.pid, signal.SIGKILL)  # only the main process
+    closed = threading.Event()
+    reader = threading.Thread(target=lambda: (process.stdout.read(), closed.set()), daemon=True)
+    reader.start()
+    try:
+        assert closed.wait(20), "workers kept the output pipe open after the main process was killed"
+        ended = time.monotonic() + 10
+        while time.monotonic() < ended and any(_alive(pid) for pid in everything):
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in everything)
+    finally:
+        for pid in everything:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=60)
+
+
+# ================================================================ bounds of templates and narrative references
+#
+# A template or a narrative reference arrives through ``git pull`` like any source. Each hostile expression
+# below once took gigabytes or ran for ever; now the sandbox (perfdoc.render.sandbox) refuses it with a
+# message, within a few hundred megabytes' allowance and a timeout. Each runs in a process of its own,
+# with its address space capped, so that a regression fails the test instead of the machine.
+
+BOUNDED_RUN = r"""
+import json, resource, sys, time
+from pathlib import Path
+kind, text, folder = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+context = {"部门": {"名称": "测试部门名称"}, "年度": 2023}
+import docx
+from perfdoc.errors import UserError
+from perfdoc.render.narrative import NarrativeError, render_references
+from perfdoc.render.templates import render_document
+def template_of(path, paragraph):
+    document = docx.Document()
+    document.add_paragraph(paragraph)
+    document.save(path)
+    return path
+render_document(template_of(folder / "预热.docx", "{{ 部门.名称 }}"), context)  # imports and first-use costs
+template = template_of(folder / "模板.docx", text)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+try:
+    if kind == "narrative":
+        render_references(text, context)
+    else:
+        render_document(template, context)
+    outcome, message = "rendered", ""
+except (NarrativeError, UserError) as exc:
+    outcome, message = "refused", str(exc)
+grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(json.dumps({"outcome": outcome, "message": message, "seconds": time.perf_counter() - started, "grown_mb": grown}))
+"""
+
+HOSTILE_EXPRESSIONS = {
+    "join-of-joins": "{{ ([([部门.名称] * 100000)|join] * 2000)|join|length }}",
+    "string-of-shared-lists": "{{ ([[0]*199999]*3000)|string|length }}",
+    "sum-of-lists": "{{ ([[0]*199999]*3000)|sum(start=[])|length }}",
+    "repeated-text": "{{ 'x'*10**9 }}",
+}
+HOSTILE_TEMPLATE_ONLY = {
+    "nested-ranges": "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+    "centre": "{{ 'x'|center(10**9) }}",
+    "ljust": "{{ 'x'.ljust(10**9) }}",
+    "format-width": "{{ '{:>999999999}'.format(1) }}",
+    "doubling-namespace": "{% set ns = namespace(x='x') %}{% for i in range(60) %}{% set ns.x = ns.x ~ ns.x %}"
+                          "{% endfor %}{{ ns.x|length }}",
+    "replace-growth": "{{ ('x'*900000).replace('x', 'yyyyyyyyyy') }}",
+    "recursive-loop": "{% for x in range(3) recursive %}{{ loop(range(99999)) }}{% endfor %}",
+    "recursive-macro": "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}",
+    "appending-in-a-loop": "{% set l = [] %}{% for i in range(3000) %}{% set _ = l.append([0]*199999) %}{% endfor %}"
+                           "{{ l|length }}",
+    "macro-in-loops": "{% macro m() %}" + "页" * 2000 + "{% endmacro %}"
+                      "{% for i in range(99999) %}{% set x = m() %}{{ m() }}{% endfor %}",
+}
+
+
+def bounded_run(kind: str, text: str, folder: Path) -> dict:
+    import resource
+
+    def cap_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-c", BOUNDED_RUN, kind, text, str(folder)],
+        capture_output=True, text=True, timeout=120, preexec_fn=cap_memory,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def assert_refused_within_bounds(result: dict) -> None:
+    assert result["outcome"] == "refused", result
+    assert "计算量或结果过大" in result["message"] or "嵌套或递归过深" in result["message"], result
+    assert result["grown_mb"] < 100, result  # the whole process, Python's allocator included
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_EXPRESSIONS))
+def test_a_hostile_narrative_reference_is_refused_within_bounds(tmp_path, name):
+    result = bounded_run("narrative", HOSTILE_EXPRESSIONS[name], tmp_path)
+    assert result["outcome"] == "refused" and "计算量或结果过大" in result["message"], result
+    assert result["grown_mb"] < 100, result
+
+
+@pytest.mark.parametrize("name", sorted({**HOSTILE_EXPRESSIONS, **HOSTILE_TEMPLATE_ONLY}))
+def test_a_hostile_template_is_refused_within_bounds(tmp_path, name):
+    text = {**HOSTILE_EXPRESSIONS, **HOSTILE_TEMPLATE_ONLY}[name]
+    result = bounded_run("template", text, tmp_path)
+    assert_refused_within_bounds(result)
+    assert "模板.docx" in result["message"] and "第 1 段" in result["message"], result
+
+
+def test_a_hostile_narrative_in_a_source_is_a_validation_error_not_gigabytes(tmp_path):
+    source = tmp_path / "sources" / "hunan-linxiang" / "临湘市总工会" / "2023.yaml"
+    source.parent.mkdir(parents=True)
+    text = (REPO / "sources" / "hunan-linxiang" / "临湘市总工会" / "2023.yaml").read_text(encoding="utf-8")
+    hostile = HOSTILE_EXPRESSIONS["join-of-joins"]
+    text = text.replace("{{ 部门.人员变动.录用 }}", hostile, 1)
+    assert hostile in text
+    source.write_text(text, encoding="utf-8")
+    import resource
+
+    def cap_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "perfdoc.cli", "validate", str(source)], cwd=REPO, capture_output=True, text=True,
+        timeout=120, preexec_fn=cap_memory, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "计算量或结果过大" in done.stdout + done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_bounds_leave_every_example_document_alone(monkeypatch):
+    """The example documents render well inside the bounds: with a tenth of the work allowed."""
+    from perfdoc.build.rendering import template_context
+    from perfdoc.pipeline import check_file
+    from perfdoc.render import sandbox
+    from perfdoc.render.templates import render_document
+
+    env = sandbox.template_environment()
+    monkeypatch.setattr(env, "limits", sandbox.Limits(env.limits.value, env.limits.work // 10))
+    for path in sorted((REPO / "sources").rglob("*.yaml")):
+        checked = check_file(path)
+        for document in checked.analysis.format.documents:
+            assert render_document(document.template, template_context(checked.analysis))

@@ -16,15 +16,18 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from conftest import REPO, SEEDS
 from perfdoc.render.context import build_context, compact_amount, evaluator_rows, indicator_groups, institution_rows, task_rows
-from perfdoc.render.engine import render_document
+from perfdoc.render.templates import render_document
 from perfdoc.render.extract import document_text
 from perfdoc.pipeline import check_file
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "tests" / "golden" / "seeds"  # text of the four reference documents
 
 MIN_RATIO = 0.90
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -88,8 +91,8 @@ def similarity(rendered: str, original: str) -> float:
 
 def checked(source: str):
     result = check_file(REPO / source)
-    assert result.context is not None and not result.errors, [d.message for d in result.errors]
-    return result.context
+    assert result.analysis is not None and not result.errors, [d.message for d in result.errors]
+    return result.analysis
 
 
 def render_all(ctx) -> dict:

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
 from perfdoc.cli.main import main
 from perfdoc.compute import expr
 from perfdoc.load.formats import check_format, format_tree, load_format, merge
 from perfdoc.pipeline import check_text
 from perfdoc.render.extract import document_text
+
+REPO = Path(__file__).resolve().parent.parent
 
 LINXIANG = REPO / "sources" / "hunan-linxiang" / "临湘市总工会" / "2022.yaml"
 
@@ -331,9 +332,9 @@ def test_evaluator_rows_are_a_layout_setting(root, tmp_path):
 
     member(root, "six", "基于: fam\n地区: 华容县\n版式:\n  评价人员行数: 6\n")
     result = check_text("格式: six\n年度: 2022\n部门:\n  名称: 甲\n评价人员:\n  - {姓名: 汪郁}\n")
-    assert len(build_context(result.context)["评价人员表"]) == 6
+    assert len(build_context(result.analysis)["评价人员表"]) == 6
     result = check_text("格式: fam\n年度: 2022\n地区: 华容县\n部门:\n  名称: 甲\n评价人员:\n  - {姓名: 汪郁}\n")
-    assert len(build_context(result.context)["评价人员表"]) == 4
+    assert len(build_context(result.analysis)["评价人员表"]) == 4
 
 
 def test_new_format_writes_an_inheriting_folder_that_checks_clean(root):

@@ -1,6 +1,6 @@
 """Property tests from source text to Word document (a small run of bench/fuzz.py).
 
-The generators and the properties live in ``bench/fuzz.py``; here they run
+The generators and the properties live in :mod:`perfdoc.testing.fuzzing`; here they run
 with the hypothesis profile "ci" (a few dozen examples each, no deadline).
 ``python bench/fuzz.py --examples 10000`` is the large run.
 
@@ -16,19 +16,13 @@ finding fails once it is fixed, so that its entry is removed.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-REPO = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("perfdoc_fuzz", REPO / "bench" / "fuzz.py")
-fuzz = importlib.util.module_from_spec(_spec)
-sys.modules["perfdoc_fuzz"] = fuzz
-_spec.loader.exec_module(fuzz)
+from perfdoc.testing import fuzzing as fuzz
 
 settings.register_profile(
     "ci",
@@ -100,7 +94,7 @@ def test_every_amount_the_oracle_expects_is_printed_by_a_template_of_its_format(
     """The oracle is not silently skipped: each tag it keys an amount to is in one of the format's templates."""
     from perfdoc.load.formats import load_format
 
-    templates = sorted({document.template for document in load_format(example.format, REPO / "templates").documents})
+    templates = sorted({document.template for document in load_format(example.format, fuzz.TEMPLATES).documents})
     used = "\n".join(fuzz.template_tags(t) for t in templates)
     from perfdoc.render.diagnose import normalise
 
@@ -208,7 +202,7 @@ def test_del_and_c1_control_characters_are_removed_with_a_located_warning(workdi
     (warning,) = [d for d in checked.diagnostics if d.code == "PD005"]
     assert (warning.location.line, warning.location.col) == (4, 8)
     assert f"U+{ord(character):04X}" in warning.message
-    assert checked.context.source.data["部门"]["名称"] == "甲乙"
+    assert checked.analysis.source.data["部门"]["名称"] == "甲乙"
 
 
 def test_a_format_name_too_long_for_a_file_name_is_pd108_not_a_crash(workdir):

@@ -74,6 +74,7 @@ def test_git_setup_is_idempotent(repo, monkeypatch):
         assert result.exit_code == 0, result.output
     assert (repo / ".gitattributes").read_text(encoding="utf-8") == "*.yaml text eol=lf\n*.docx diff=perfdoc\n"
     assert git_config(repo, "diff.perfdoc.textconv") == "perfdoc textconv"
+    assert git_config(repo, "core.quotepath") == "false"  # Chinese paths shown as text
     assert "已有" in result.output
 
 

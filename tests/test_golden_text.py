@@ -2,50 +2,58 @@
 
 A change to a template, the context or a source shows here as a readable
 text diff. After an intended change, regenerate with
-``PERFDOC_UPDATE_GOLDEN=1 python3 -m pytest tests/test_golden_text.py``.
+``PERFDOC_UPDATE_GOLDEN=1 python3 -m pytest tests/test_golden_text.py`` (it fails
+with "updated, re-run"), then run the tests again.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from perfdoc.build.batch import render_checked
+from perfdoc import api
 from perfdoc.render.extract import document_text
-from perfdoc.pipeline import check_file, find_sources
+from perfdoc.testing.golden import assert_golden
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden" / "rendered"
-SOURCES = find_sources([REPO / "sources"])
+SOURCES = api.sources([REPO / "sources"])
 
 
 def _cases():
     for source in SOURCES:
-        checked = check_file(source)
-        for document in checked.context.format.documents:
+        for document in api.check(source).analysis.format.documents:
             yield pytest.param(source, document.name, id=f"{source.parent.name}-{source.stem}-{document.name}")
 
 
 @pytest.mark.parametrize("source, document_name", list(_cases()))
 def test_rendered_text_matches_golden(source, document_name):
-    checked = check_file(source)
-    assert not checked.errors
-    document = checked.context.format.document(document_name)
-    text = document_text(render_checked(checked, document))
+    text = document_text(api.render(source, document_name))  # refuses a source with errors
     golden = GOLDEN / f"{source.parent.parent.name}-{source.parent.name}-{source.stem}-{document_name}.txt"
-    if os.environ.get("PERFDOC_UPDATE_GOLDEN"):
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert golden.is_file(), f"missing golden file {golden}; run with PERFDOC_UPDATE_GOLDEN=1"
-    assert text == golden.read_text(encoding="utf-8")
+    assert_golden(golden, text)
 
 
 def test_every_golden_file_belongs_to_a_document():
     expected = {
         f"{s.parent.parent.name}-{s.parent.name}-{s.stem}-{d.name}.txt"
         for s in SOURCES
-        for d in check_file(s).context.format.documents
+        for d in api.check(s).analysis.format.documents
     }
     assert {p.name for p in GOLDEN.glob("*.txt")} == expected
+
+
+def test_update_mode_writes_then_fails_and_the_next_run_compares(tmp_path, monkeypatch):
+    golden = tmp_path / "golden" / "x.txt"
+    golden.parent.mkdir()
+    golden.write_text("旧\n", encoding="utf-8")
+    with pytest.raises(AssertionError):
+        assert_golden(golden, "新\n")  # without update mode a difference fails and nothing is written
+    assert golden.read_text(encoding="utf-8") == "旧\n"
+    monkeypatch.setenv("PERFDOC_UPDATE_GOLDEN", "1")
+    with pytest.raises(pytest.fail.Exception, match="updated, re-run"):
+        assert_golden(golden, "新\n")
+    assert golden.read_text(encoding="utf-8") == "新\n"
+    assert_golden(golden, "新\n")  # the re-run: the same text passes
+    with pytest.raises(pytest.fail.Exception, match="updated, re-run"):
+        assert_golden(tmp_path / "golden" / "missing.txt", "甲\n")

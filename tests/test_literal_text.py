@@ -95,7 +95,7 @@ def render_all(source: Path, out: Path) -> dict[str, bytes]:
     checked = check_file(source)
     assert not checked.errors, [f"{d.code} {d.message}" for d in checked.errors]
     documents = {}
-    for document in checked.context.format.documents:
+    for document in checked.analysis.format.documents:
         target = out / f"{document.name}.docx"
         result = CliRunner().invoke(main, ["render", str(source), "--doc", document.name, "-o", str(target)])
         assert result.exit_code == 0, result.output

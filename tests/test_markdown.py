@@ -73,6 +73,15 @@ def test_headings_map_to_heading_styles():
     ]
 
 
+def test_headings_in_a_cell_keep_the_cell_style_in_bold():
+    body = parse(paragraphs("## 小标题\n\n正文", "PDTableText"))
+    styles = [p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val") for p in body.iter(f"{{{W}}}p")]
+    assert styles == ["PDTableText", "PDTableText"]
+    heading, text = body.findall("w:p", NS)
+    assert heading.find("w:r/w:rPr/w:b", NS) is not None
+    assert text.find("w:r/w:rPr/w:b", NS) is None
+
+
 def test_ordered_list_keeps_its_numbers_in_the_text():
     assert paras("1. 甲\n2. 乙") == [("PDBody", "1. 甲"), ("PDBody", "2. 乙")]
 

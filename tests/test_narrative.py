@@ -76,8 +76,8 @@ def test_every_example_narrative_renders_as_jinja_renders_it():
     seen = 0
     for path in sorted((REPO / "sources").rglob("*.yaml")):
         checked = check_file(path)
-        values = checked.context.figures.values
-        for text in _texts(checked.context.data):
+        values = checked.analysis.figures.values
+        for text in _texts(checked.analysis.data):
             if "{{" in text:
                 seen += 1
                 assert render_references(text, values) == _jinja(text, values), (path, text)

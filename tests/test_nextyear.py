@@ -166,7 +166,7 @@ def test_clears_the_years_figures_results_and_narratives(made):
 
 def test_prefills_openings_from_this_years_closings(made):
     source, _target, text = made
-    this_year = check_file(source).context
+    this_year = check_file(source).analysis
     new = data_of(text)
     assert new["部门"]["上年实有人数"] == this_year.model["部门"]["实有人数"] == 10
     for index, institution in enumerate(new["机构收支"]):
@@ -246,8 +246,8 @@ def test_second_year_examples(path):
     assert "示例数据，非真实数据" in path.read_text(encoding="utf-8").splitlines()[0]
     checked = check_file(path)
     assert checked.errors == []
-    last_year = check_file(path.with_name("2022.yaml")).context
-    this_year = checked.context
+    last_year = check_file(path.with_name("2022.yaml")).analysis
+    this_year = checked.analysis
     assert this_year.model["年度"] == last_year.model["年度"] + 1
     staff = (last_year.model["部门"]).get("实有人数")
     assert this_year.model["部门"].get("上年实有人数") == staff

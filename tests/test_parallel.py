@@ -48,7 +48,7 @@ def test_a_folder_checked_together_gives_what_each_file_gives_alone():
     assert [result.path for result in together] == [str(p) for p in paths]
     for path, result in zip(paths, together):
         assert result.diagnostics == check_file(path).diagnostics
-        assert result.context is None
+        assert result.analysis is None
 
 
 def test_results_come_in_the_order_the_files_were_given():

@@ -34,7 +34,7 @@ def test_an_untouched_skeleton_is_not_ready():
     assert "“自评表”“自评报告”" in marker.message and marker.location is not None
     # A narrative placeholder is located at its own line.
     placeholder = next(d for d in found if d.code == "PD702" and d.path == ("叙述", "总体运行情况"))
-    assert "总体运行情况: |" in checked.context.source.lines()[placeholder.location.line - 1]
+    assert "总体运行情况: |" in checked.analysis.source.lines()[placeholder.location.line - 1]
 
 
 def test_a_missing_figure_is_listed_at_the_line_to_fill(tmp_path):

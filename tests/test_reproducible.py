@@ -12,9 +12,9 @@ from pathlib import Path
 
 import docx
 from lxml import etree
-from test_build import write_source
+from perfdoc.testing.workspace import write_source
 
-from perfdoc.build.batch import render_output
+from perfdoc.build.rendering import render_output
 from perfdoc.render.package import CoreProperties, reproducible
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 
 RENDER_AND_HASH = (
-    "import hashlib, sys; from pathlib import Path; from perfdoc.build.batch import render_output; "
+    "import hashlib, sys; from pathlib import Path; from perfdoc.build.rendering import render_output; "
     "print(hashlib.sha256(render_output(Path(sys.argv[1]), sys.argv[2])).hexdigest())"
 )
 

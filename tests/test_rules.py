@@ -9,7 +9,7 @@ import pytest
 
 from perfdoc.rules import all_rules
 from perfdoc.pipeline import check_text
-from tests.conftest import example_source
+from perfdoc.ops.docgen import example_source
 
 RULES = all_rules()
 
@@ -98,7 +98,7 @@ def test_zero_over_zero_is_zero_percent_not_a_warning(check):
     text = "预算:\n  年初预算: 431.77\n  调整数: 0\n  实际支出: {一般公共预算: 431.77, 政府性基金: 0}\n绩效自评:\n  政府性基金: {项目数: 0, 资金: 0}\n"
     result = check(text)
     assert "PD203" not in [d.code for d in result.diagnostics]
-    assert str(result.context.figures.get(("绩效自评", "政府性基金", "占比"))) == "0.00%"
+    assert str(result.analysis.figures.get(("绩效自评", "政府性基金", "占比"))) == "0.00%"
 
 
 def test_grade_band_uses_format_scheme(check):
@@ -120,7 +120,7 @@ def test_score_includes_budget_execution_points(check):
     result = check(textwrap.dedent(text))
     codes = [d.code for d in result.diagnostics]
     assert "PD301" not in codes and "PD304" not in codes and "PD303" not in codes
-    assert str(result.context.figures.score) == "97.28"
+    assert str(result.analysis.figures.score) == "97.28"
 
 
 def test_indicator_targets(check):
@@ -167,7 +167,7 @@ def test_narrative_reference_renders_true_figure(check):
 
     result = check(textwrap.dedent(text))
     assert not result.errors
-    rendered = render_references(result.context.model["叙述"]["支出概况"], result.context.figures.values)
+    rendered = render_references(result.analysis.model["叙述"]["支出概况"], result.analysis.figures.values)
     assert rendered == "财政拨款收入366.10万元。"
 
 
@@ -231,6 +231,22 @@ def test_text_without_a_full_width_colon_key_gets_no_such_hint(check, text):
     assert hints and not any("全角冒号" in hint for hint in hints)
 
 
+@pytest.mark.parametrize("written", ["3661000万元", "0.036610万元"])
+def test_narrative_figure_in_the_wrong_unit_is_a_near_miss_of_the_figure(check, written):
+    """366.10 万元 written in 元 under the 万元 label (3661000), or converted to 万元 twice (0.036610): shifted by 10⁴."""
+    text = f"""
+    机构收支:
+      - 名称: 机关
+        收入: {{公共财政拨款: 366.10}}
+    叙述:
+      支出概况: 财政拨款收入{written}。
+    """
+    result = check(textwrap.dedent(text))
+    (near_miss,) = [d for d in result.diagnostics if d.code == "PD502"]
+    assert f"“{written}”" in near_miss.message and "收支合计.收入.公共财政拨款" in near_miss.message and "366.10" in near_miss.message
+    assert (near_miss.location.line, near_miss.location.col) == (10, 15)
+
+
 def test_a_project_with_only_actual_spending_is_not_a_negative_balance(check):
     # Not given is not zero: no budget was written, so no balance can be computed.
     text = """
@@ -243,7 +259,7 @@ def test_a_project_with_only_actual_spending_is_not_a_negative_balance(check):
     assert "PD204" not in codes
     (missing,) = [d for d in result.diagnostics if d.code == "PD207"]
     assert "项目[1].年初预算" in missing.message and "项目[1].执行率" in missing.message
-    assert result.context.figures.get(("项目", 0, "执行率")) is None
+    assert result.analysis.figures.get(("项目", 0, "执行率")) is None
 
 
 def test_a_missing_budget_is_reported_once_and_rates_are_unknown(check):
@@ -256,8 +272,8 @@ def test_a_missing_budget_is_reported_once_and_rates_are_unknown(check):
     result = check(textwrap.dedent(text))
     (missing,) = [d for d in result.diagnostics if d.code == "PD207"]
     assert missing.message == "未填写 预算.年初预算，以下数字无法计算：预算.调整后预算、预算.预算完成率、预算.预算调整率"
-    assert result.context.figures.get(("预算", "预算完成率")) is None
-    assert result.context.figures.get(("预算", "调整后预算")) is None
+    assert result.analysis.figures.get(("预算", "预算完成率")) is None
+    assert result.analysis.figures.get(("预算", "调整后预算")) is None
 
 
 def test_a_written_zero_is_a_value_and_an_unwritten_adjustment_is_none(check):
@@ -269,7 +285,7 @@ def test_a_written_zero_is_a_value_and_an_unwritten_adjustment_is_none(check):
     """
     result = check(textwrap.dedent(text))
     assert "PD207" not in [d.code for d in result.diagnostics]
-    assert result.context.figures.get(("预算", "调整后预算")) == 0
+    assert result.analysis.figures.get(("预算", "调整后预算")) == 0
 
 
 def test_one_typo_in_an_input_is_one_error(check):
@@ -297,9 +313,9 @@ def test_a_reference_error_points_at_the_reference_in_a_clipped_excerpt(check):
     result = check(text)
     (error,) = [d for d in result.diagnostics if d.code == "PD501"]
     assert error.message.startswith("任务 尚未填写")
-    line = result.context.source.lines()[error.location.line - 1]
+    line = result.analysis.source.lines()[error.location.line - 1]
     assert line[error.location.col - 1 : error.location.end_col - 1] == "{{ 任务[3].资金 }}"
-    excerpt, marker = format_text([error], {error.file: result.context.source.text}).splitlines()[1:3]
+    excerpt, marker = format_text([error], {error.file: result.analysis.source.text}).splitlines()[1:3]
     assert excerpt.count("…") == 2 and "{{ 任务[3].资金 }}" in excerpt
     assert marker.count("^") == len("{{ 任务[3].资金 }}") + 4 and len(marker) < 120  # four wide characters
 

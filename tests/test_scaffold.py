@@ -12,7 +12,7 @@ from perfdoc.cli import main
 from perfdoc.load.formats import available_formats, load_format
 from perfdoc.load.loader import load_text
 from perfdoc.report import format_text
-from perfdoc.ops.scaffold import DERIVED_NOTE, PLACEHOLDER, is_derived, scaffold_yaml
+from perfdoc.ops.scaffold import DERIVED_NOTE, PLACEHOLDER, scaffold_yaml
 from perfdoc.load.schema import SOURCE_SCHEMA, iter_fields
 from perfdoc.pipeline import check_text
 
@@ -106,9 +106,9 @@ def test_scaffold_validates_without_errors(fmt):
     text = scaffold_yaml(fmt, DEPARTMENT, YEAR, REGIONS.get(fmt))
     result = check_text(text, _path(fmt))
     assert not result.errors, format_text(result.errors, {_path(fmt): text})
-    assert result.context.model["格式"] == fmt
-    assert result.context.model["年度"] == YEAR
-    assert result.context.model["部门"]["名称"] == DEPARTMENT
+    assert result.analysis.model["格式"] == fmt
+    assert result.analysis.model["年度"] == YEAR
+    assert result.analysis.model["部门"]["名称"] == DEPARTMENT
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -138,7 +138,7 @@ def test_every_schema_key_is_in_the_scaffold(fmt):
 def test_derived_keys_are_commented_out_and_marked(fmt):
     text = scaffold_yaml(fmt, DEPARTMENT, YEAR, REGIONS.get(fmt))
     data = load_text(text).data
-    stated = [path for path, field, _ in iter_fields(data) if is_derived(field) and path]
+    stated = [path for path, field, _ in iter_fields(data) if field.computed and path]
     assert stated == []
     marked = [line for line in body_lines(text) if DERIVED_NOTE in line]
     assert marked and all(line.lstrip().startswith("#") for line in marked)
@@ -248,14 +248,14 @@ def test_the_skeleton_marks_the_sections_the_template_writes():
 def test_a_section_is_generated_or_written_never_both():
     from pathlib import Path
 
-    from perfdoc.build.batch import render_checked
+    from perfdoc.build.rendering import render_checked
     from perfdoc.pipeline import check_file
     from perfdoc.render.extract import document_text
 
     repo = Path(__file__).resolve().parent.parent
     written = check_file(repo / "sources/guangzhou/广州市天河区总工会/2023.yaml")
-    text = document_text(render_checked(written, written.context.format.document("自评报告")))
+    text = document_text(render_checked(written, written.analysis.format.document("自评报告")))
     assert "年度目标基本完成" in text and "全年预算数" not in text  # the clerk's text alone
     generated = check_file(repo / "sources/guangzhou/广州市天河区总工会/2022.yaml")
-    text = document_text(render_checked(generated, generated.context.format.document("自评报告")))
+    text = document_text(render_checked(generated, generated.analysis.format.document("自评报告")))
     assert "全年预算数655.55万元，执行数608.57万元，完成预算的92.83%。" in text

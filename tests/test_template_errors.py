@@ -19,8 +19,8 @@ import pytest
 from lxml import etree
 
 from perfdoc.errors import RenderError
+from perfdoc.render import problems
 from perfdoc.render.diagnose import (
-    explain,
     locate,
     located,
     names_with_places,
@@ -29,7 +29,8 @@ from perfdoc.render.diagnose import (
     tag_problems,
     where,
 )
-from perfdoc.render.engine import render_document, render_document_reference, undefined_names
+from perfdoc.render.problems import TemplateProblem, describe
+from perfdoc.render.templates import render_document, undefined_names
 from perfdoc.render.extract import document_lines
 
 REPO = Path(__file__).resolve().parent.parent
@@ -157,7 +158,9 @@ def test_an_undefined_name_renders_blank_and_is_listed_with_its_place(tmp_path):
     template = make(tmp_path / "未定义.docx", "前", "后", cells=[["a", "b"], ["c", "金额 {{ 预箅.合计|万元 }}"]])
     assert document_lines(render(template), blank=False) == ["前", "后", "a", "b", "c", "金额 "]
     assert undefined_names(template, CONTEXT) == ["预箅"]
-    assert names_with_places(template, ["预箅"]) == ["预箅（第 1 个表格第 2 行第 2 列）"]
+    found = names_with_places(template, ["预箅"])
+    assert found == [TemplateProblem(problems.UNKNOWN_NAME, names=("预箅",), place="第 1 个表格第 2 行第 2 列")]
+    assert [describe(problem) for problem in found] == ["预箅（第 1 个表格第 2 行第 2 列）"]
 
 
 def test_strict_rendering_names_template_place_and_name(tmp_path):
@@ -298,14 +301,14 @@ def test_real_templates_have_no_tag_problems_and_every_tag_has_a_place(template)
         assert locate(template, paragraph.text.strip()), paragraph
 
 
-def test_explain_is_idempotent_and_never_raises(tmp_path):
+def test_located_is_idempotent_and_never_raises(tmp_path):
     template = make(tmp_path / "x.docx", "{{ 年度 + }}")
-    message = "模板 x.docx 有语法错误：…；出错的标签：{{ 年度 + }}"
-    once = explain(message, template)
-    assert once != message and "第 1 段" in once
-    assert explain(once, template) == once
-    assert explain(message, tmp_path / "没有.docx") == message
-    assert explain(message, b"not a zip") == message
+    problem = TemplateProblem(problems.SYNTAX, "x.docx", "word/document.xml", tag="{{ 年度 + }}", detail="…")
+    once = located(problem, template)
+    assert once != problem and "第 1 段" in describe(once)
+    assert located(once, template) == once
+    assert located(problem, tmp_path / "没有.docx") == problem
+    assert located(problem, b"not a zip") == problem
 
 
 def test_normalise_reads_tags_as_jinja_does():
@@ -329,32 +332,28 @@ def test_engine_strict_says_where_an_unknown_name_is(tmp_path):
         render_document(template, CONTEXT, strict=True)
 
 
-def test_reference_renderer_and_undefined_names_say_where_a_syntax_error_is(tmp_path):
+def test_undefined_names_says_where_a_syntax_error_is(tmp_path):
     template = make(tmp_path / "语法.docx", "一", "二", cells=[["{{ 年度 + }}"]])
-    with pytest.raises(RenderError, match="第 1 个表格第 1 行第 1 列"):
-        render_document_reference(template, CONTEXT)
     with pytest.raises(RenderError, match="第 1 个表格第 1 行第 1 列"):
         undefined_names(template, CONTEXT)
 
 
-def test_located_adds_the_place_to_an_error_raised_in_its_block(tmp_path):
-    template = make(tmp_path / "块.docx", "一", "{{ 年度|万圆 }}")
-    with pytest.raises(RenderError, match="第 2 段"):
-        with located(template):
-            raise RenderError(f"模板 {template.name} 有语法错误：…；出错的标签：{{{{ 年度|万圆 }}}}")
-
-
-def test_an_error_without_a_place_to_add_is_raised_unchanged(tmp_path):
-    template = make(tmp_path / "无.docx", "一")
-    error = RenderError("模板 无.docx 无法渲染：别的问题")
+def test_a_failing_tag_is_located_in_the_record(tmp_path):
+    template = make(tmp_path / "块.docx", "一", "{{ 年度 + 没有 }}")
     with pytest.raises(RenderError) as caught:
-        with located(template):
-            raise error
-    assert caught.value is error
+        render_document(template, CONTEXT)
+    problem = caught.value.problem
+    assert (problem.code, problem.tag, problem.place) == (problems.UNDEFINED, "{{ 年度 + 没有 }}", "第 2 段")
+
+
+def test_a_problem_without_a_place_to_add_is_unchanged(tmp_path):
+    template = make(tmp_path / "无.docx", "一")
+    problem = TemplateProblem(problems.FAILED, "无.docx", "word/document.xml", detail="别的问题")
+    assert located(problem, template) is problem
 
 
 def _workspace(root: Path, template_paragraphs) -> Path:
-    from test_build import make_workspace, make_template
+    from perfdoc.testing.workspace import make_template, make_workspace
 
     make_workspace(root)
     make_template(root / "templates" / "testfmt" / "表.docx", *template_paragraphs)
@@ -381,7 +380,7 @@ def test_build_with_a_broken_template_names_it_and_still_makes_the_others(tmp_pa
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
     assert "templates/testfmt/表.docx" in done.stderr and "{{ 年度 + }}" in done.stderr
-    assert sorted(p.name for p in (root / "build").rglob("*.docx")) == ["报告.docx", "报告.docx"]
+    assert sorted(p.name for p in (root / "build").rglob("*.docx")) == ["乙部门2022年度测试报告.docx", "甲部门2022年度测试报告.docx"]
 
 
 def test_build_says_where_a_broken_tag_is(tmp_path):
@@ -417,3 +416,57 @@ def test_a_tag_closed_with_the_wrong_brace(tmp_path):
     message = error_of(template)
     assert "结尾.docx" in message
     assert "第 2 段“{%p if 年度 }}”" in message and "结尾写成了 }}" in message
+
+
+# ------------------------------------------------------------------ the shape of the code
+
+
+def _imports(path: Path) -> set:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found.add(node.module or "")
+            found.update(f"{node.module or ''}.{alias.name}".lstrip(".") for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_renderer_and_the_template_reader_do_not_import_each_other():
+    render = REPO / "perfdoc" / "render"
+    assert not any("diagnose" in name for name in _imports(render / "engine.py"))
+    assert not any("engine" in name for name in _imports(render / "diagnose.py"))
+
+
+def test_one_sandbox_module_makes_every_jinja_environment():
+    for path in (REPO / "perfdoc").rglob("*.py"):
+        if path.name == "sandbox.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "SandboxedEnvironment" not in text and "jinja2.Environment" not in text, path
+
+
+def test_a_problem_is_an_immutable_record_worded_once():
+    import dataclasses
+
+    problem = TemplateProblem(problems.UNKNOWN_NAMES, "t.docx", names=("预箅", "年度x"), places=("第 2 段", ""))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        problem.names = ()
+    assert describe(problem) == "模板 t.docx 引用了不存在的名称：预箅（第 2 段）、年度x"
+    header = TemplateProblem(problems.SYNTAX, "t.docx", "word/header1.xml", "第 1 段", "{{ 年度 + }}",
+                             detail="unexpected end of template")
+    assert describe(header) == ("模板 t.docx（word/header1.xml） 有语法错误：标签写法有误（如花括号不配对、括号不配对）"
+                                "（unexpected end of template）；出错的标签：{{ 年度 + }}；位置：第 1 段")
+
+
+def test_a_template_problem_error_survives_the_trip_from_a_worker():
+    import pickle
+
+    from perfdoc.render.problems import TemplateProblemError
+
+    error = TemplateProblemError(TemplateProblem(problems.UNDEFINED, "t.docx", tag="{{ a + 1 }}", detail="'a' is undefined"))
+    back = pickle.loads(pickle.dumps(error))
+    assert back.problem == error.problem and str(back) == str(error)

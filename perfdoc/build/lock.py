@@ -12,7 +12,9 @@ Once the lock is held no other build can be writing into the folder, so any
 ``.<name>.XXXXXXXX.tmp`` file of :func:`perfdoc.build.writes.atomic_write_bytes`
 found there was left by a build that was killed between writing its temp file
 and renaming it: ``build_lock`` removes them before the block runs
-(``clean=False`` keeps them).
+(``clean=False`` keeps them). A writer keeps ``<out>/.perfdoc-pending``
+(:data:`PENDING_NAME`) while it writes, so the tree is searched for them
+only when that file shows that a writer was interrupted.
 
 ``perfdoc render`` takes it too, just to write its one document into a build folder.
 
@@ -36,6 +38,7 @@ from typing import Callable, Iterator
 from ..errors import UserError
 
 LOCK_NAME = ".lock"
+PENDING_NAME = ".perfdoc-pending"  # present while a build or render writes into the folder
 DEFAULT_TIMEOUT = 600.0  # seconds: longer than any real build, short enough to notice a hung one
 TIMEOUT_VARIABLE = "PERFDOC_LOCK_TIMEOUT"
 POLL_SECONDS = 0.05
@@ -73,7 +76,7 @@ def build_lock(
     fd = _open_lock_file(out, lock_path)
     try:
         _acquire(fd, out, timeout, on_wait)
-        if clean:
+        if clean and os.path.lexists(out / PENDING_NAME):
             remove_stale_temp_files(out)
         yield lock_path
     finally:
@@ -81,10 +84,16 @@ def build_lock(
 
 
 def _open_lock_file(out: Path, lock_path: Path) -> int:
+    from .paths import check_output_folder
+
+    check_output_folder(out)  # a symlinked folder would send the lock, writes and clean-up elsewhere
     try:
         out.mkdir(parents=True, exist_ok=True)
-        return os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        # O_NOFOLLOW: a symlink planted as the lock file must not make perfdoc create or open its target
+        return os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UserError(f"{lock_path} 是一个符号链接，perfdoc 不会使用它；请删除它后重试") from None
         raise UserError(f"无法使用输出文件夹 {out}：{describe_os_error(exc)}") from None
 
 

@@ -12,11 +12,10 @@ that kills its worker once more is given up, and the batch goes on.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
+import threading
+import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterator
 
 from ..errors import UserError
@@ -71,6 +70,8 @@ def in_order(
         finally:
             gc.set_threshold(*thresholds)
         return
+    from concurrent.futures.process import BrokenProcessPool  # only here: validating one file must not pay for importing them
+
     pool = _Workers(workers, setup, setup_args)
     waiting = iter(items)
     pending: deque = deque()  # (item, future), in the items' order
@@ -111,18 +112,24 @@ class _Workers:
         self._arguments = (workers, setup, setup_args)
         self._pool = self._started()
 
-    def _started(self) -> ProcessPoolExecutor:
+    def _started(self):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         workers, setup, setup_args = self._arguments
         # spawn: a fresh interpreter per worker, safe whatever threads this process runs
         return ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start,
-            initargs=(setup, setup_args),
+            initializer=_start_worker,
+            initargs=(os.getpid(), setup, setup_args),
         )
 
-    def submit(self, work: Callable, item) -> Future:
+    def submit(self, work: Callable, item):
         """The future of ``work(item)``; once a worker has died, one that says so."""
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return self._pool.submit(work, item)
         except BrokenProcessPool as exc:
@@ -132,6 +139,8 @@ class _Workers:
 
     def alone(self, work: Callable, item, failed: Callable | None):
         """``work(item)`` with no other item in the pool: when its worker dies, it was this item."""
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return self.submit(work, item).result()
         except BrokenProcessPool:
@@ -156,4 +165,36 @@ def _start(setup: Callable | None, setup_args: tuple) -> None:
         setup(*setup_args)
 
 
+def _start_worker(parent: int, setup: Callable | None, setup_args: tuple) -> None:
+    """:func:`_start` in a worker that ends as soon as the process that started it is gone.
+
+    Killed with SIGKILL, the main process cannot stop its workers; without
+    this they would work through their queue and wait for more, holding the
+    output pipe (and multiprocessing's resource tracker) open for minutes.
+    """
+    _die_with(parent)
+    _start(setup, setup_args)
+
+
+def _die_with(parent: int) -> None:
+    try:  # Linux: the kernel kills this process when its parent dies
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # died before the request above
+        os._exit(1)
+
+    def watch() -> None:  # elsewhere, and if the parent was not the thread's: look twice a second
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="perfdoc-parent-watch", daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1
+PARENT_POLL_SECONDS = 0.5
 _NOTHING = object()

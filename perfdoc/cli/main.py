@@ -18,7 +18,39 @@ _chinese_click()
 
 
 class _Group(click.Group):
-    """Turns user errors into messages and bugs into a short internal-error note."""
+    """Turns user errors into messages and bugs into a short internal-error note.
+
+    The commands that live beside the code they drive (``build`` in
+    :mod:`perfdoc.build.orchestrate`…) are imported only when run: ``perfdoc --help``
+    reads their one-line help from the module's source instead.
+    """
+
+    lazy: dict[str, tuple[str, str]] = {}  # command name → (module under perfdoc, function)
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in self.lazy:
+            import importlib
+
+            module, attribute = self.lazy[name]
+            self.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), attribute), name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.commands or name not in self.lazy:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
+            else:
+                help_text = _first_line_of_help(*self.lazy[name])
+                rows.append((name, click.utils.make_default_short_help(help_text, formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx):
         try:
@@ -53,19 +85,19 @@ def main():
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
 def validate(paths, output_format, strict, ready, jobs):
     """校验数据文件（默认 sources/ 下全部），一次列出所有问题。"""
+    from .. import api
     from ..build.parallel import default_jobs
     from ..report import as_json, format_text, summary
     from ..load.inputs import read_input
     from ..load.loader import MAX_FILE_BYTES
-    from ..pipeline import check_files, find_sources
 
     from ..load.project import default_path
 
-    files = find_sources(paths or [default_path("sources")])
+    files = api.sources(paths or [default_path("sources")])
     if not files:
         raise click.UsageError("没有找到任何 .yaml 数据文件")
     diagnostics, texts = [], {}
-    for result in _ready_files(files) if ready else check_files(files, jobs or default_jobs()):
+    for result in _ready_files(files) if ready else api.check_all(files, jobs or default_jobs()):
         diagnostics.extend(result.diagnostics)
         if not result.diagnostics:
             continue
@@ -88,15 +120,16 @@ def validate(paths, output_format, strict, ready, jobs):
 
 
 def _ready_files(files):
-    """Each file checked with its context kept, then judged as ready to submit or not."""
+    """Each file checked with its analysis kept, then judged as ready to submit or not."""
+    import dataclasses
+
     from ..ops.ready import readiness
     from ..pipeline import check_file
 
     analysed: dict = {}
     for path in files:
         result = check_file(path, analysed=analysed)
-        result.diagnostics = readiness(result)
-        yield result
+        yield dataclasses.replace(result, diagnostics=readiness(result))
 
 
 @main.command()
@@ -104,20 +137,22 @@ def _ready_files(files):
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", help="输出格式")
 def show(source, output_format):
     """列出一个数据文件的输入数字与全部派生数字。"""
-    from ..ops.show import figure_rows, render_json, render_table
-    from ..pipeline import check_file
+    from .. import api
+    from ..ops.show import figure_rows, figure_table, render_json
 
-    result = check_file(source)
-    if result.context is None:
+    result = api.check(source)
+    if result.analysis is None:
         from ..report import format_text
 
         click.echo(format_text(result.diagnostics, {}), err=True)
         sys.exit(1)
-    rows = figure_rows(result.context)
+    rows = figure_rows(result.analysis)
     if output_format == "json":
         click.echo(render_json(rows))
     else:
-        render_table(rows, title=Path(source).as_posix())
+        from rich.console import Console
+
+        Console().print(figure_table(rows, title=Path(source).as_posix()))
     if result.errors:
         click.echo(f"注意：该文件有 {len(result.errors)} 个错误，请先运行 perfdoc validate {source}", err=True)
         sys.exit(1)
@@ -157,18 +192,34 @@ def docs(output):
 
 
 def _register(module: str, command: str, name: str) -> None:
-    """Commands that live beside the code they drive."""
-    import importlib
+    """Commands that live beside the code they drive, imported when run (see :class:`_Group`)."""
+    _Group.lazy[name] = (module, command)
 
-    main.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), command), name)
+
+def _first_line_of_help(module: str, function: str) -> str:
+    """The first line of a command function's docstring, read from its module's source without importing it
+    (found by pattern: parsing the whole module would cost more than importing click)."""
+    import importlib.util
+    import re
+
+    spec = importlib.util.find_spec(f"perfdoc.{module}")
+    try:
+        text = Path(spec.origin).read_text(encoding="utf-8")
+    except (OSError, AttributeError, TypeError):
+        return ""
+    found = re.search(rf"^def {re.escape(function)}\(.*?\):[^\n]*\n\s+(\"\"\"|\'\'\')([^\n]*)", text, re.M | re.S)
+    return found.group(2).split(found.group(1))[0].strip() if found else ""
 
 
 _register("cli.format_commands", "formats_command", "formats")
 _register("cli.format_commands", "check_format_command", "check-format")
 _register("cli.format_commands", "new_format_command", "new-format")
-_register("build.batch", "build_command", "build")
-_register("build.batch", "render_command", "render")
-_register("ops.diff", "diff_command", "diff")
-_register("ops.nextyear", "next_year_command", "next-year")
-_register("ops.gitutil", "textconv_command", "textconv")
-_register("ops.gitutil", "git_setup_command", "git-setup")
+_register("cli.build_commands", "build_command", "build")
+_register("cli.build_commands", "render_command", "render")
+_register("cli.ops", "diff_command", "diff")
+_register("cli.ops", "next_year_command", "next-year")
+_register("cli.ops", "textconv_command", "textconv")
+_register("cli.ops", "git_setup_command", "git-setup")
+_register("cli.data_commands", "import_command", "import")
+_register("cli.data_commands", "export_command", "export")
+_register("cli.data_commands", "summary_command", "summary")

@@ -16,10 +16,9 @@ from . import expr
 from .indicators import judge_indicator
 from ..numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, plain, round_half_up
 from ..load.format_schema import SCORABLE_RATES
-from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ITEMS
+from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, PROJECT_SUMS, THREE_PUBLIC_ITEMS
 
 CATEGORY_ITEMS = frozenset(INCOME_ITEMS) | frozenset(THREE_PUBLIC_ITEMS) | frozenset(ASSET_ITEMS)
-PROJECT_TOTALS = ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余")
 
 # Inputs that record a change to a budget; left unwritten, no change happened.
 CHANGES = frozenset({"调整数", "上年结余", "上年结转"})
@@ -422,14 +421,15 @@ def _projects(calc, projects):
         base = ("项目", index)
         calc.total(base + ("调整后预算",), [base + ("年初预算",), base + ("调整数",)], "调整后预算 = 年初预算 + 调整数")
         calc.total(base + ("收入合计",), [base + ("调整后预算",), base + ("上年结余",)], "收入合计 = 调整后预算 + 上年结余")
-        if calc.term(base + ("实际支出",)) is not None:
+        # an unknown income is not zero: without it there is no closing balance to state
+        if calc.term(base + ("实际支出",)) is not None and calc.term(base + ("收入合计",)) is not None:
             calc.total(base + ("年终结余",), [base + ("收入合计",), ("-", base + ("实际支出",))], "年终结余 = 收入合计 − 实际支出")
         calc.rate(base + ("执行率",), "项目执行率", _project_figures(base))
     total = ("项目合计",)
     if not projects:
-        calc.unknown.update({total + (key,): (("项目",),) for key in PROJECT_TOTALS + ("执行率", "评价项目数", "评价项目资金")})
+        calc.unknown.update({total + (key,): (("项目",),) for key in PROJECT_SUMS + ("执行率", "评价项目数", "评价项目资金")})
         return
-    for key in PROJECT_TOTALS:
+    for key in PROJECT_SUMS:
         label = key if key.endswith("合计") else f"{key}合计"
         calc.total(total + (key,), [("项目", i, key) for i in range(len(projects))], f"各项目{label}")
     calc.rate(total + ("执行率",), "项目执行率", _project_figures(total))

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..compute import expr
-from ..errors import Diagnostic, FormatError, Location, Severity, SourceSyntaxError
+from ..errors import Diagnostic, FormatError, Location, Severity
 from .format_schema import COMPLETION_NAMES, RATE_SCOPES, did_you_mean, shape_problems
 from .loader import load_path
 from .schema import LEVEL1, LEVEL2
@@ -243,15 +243,15 @@ def _layer(config: Path) -> _Layer:
 @lru_cache(maxsize=128)
 def _read_layer(config: Path, mtime: int) -> _Layer:
     shown = _display(config)
-    try:
-        source = load_path(config)
-    except SourceSyntaxError as exc:
-        return _Layer(config, None, None, None, Diagnostic("PD801", f"format.yaml 无法读取：{exc.message}", file=shown,
-                                                            location=exc.location or Location(1, 1)))
+    source, found = load_path(config)
+    if source is None:
+        problem = found[-1]
+        return _Layer(config, None, None, None, Diagnostic("PD801", f"format.yaml 无法读取：{problem.message}", file=shown,
+                                                            location=problem.location or Location(1, 1)))
     if not isinstance(source.data, dict):
         return _Layer(config, None, source, source.text,
                       Diagnostic("PD801", "format.yaml 应为“键: 值”的映射", file=shown, location=Location(1, 1)))
-    notes = [d for d in source.load_diagnostics if d.is_error]  # a key written twice, …
+    notes = [d for d in found if d.is_error]  # a key written twice, …
     if notes:
         return _Layer(config, None, source, source.text,
                       Diagnostic("PD801", notes[0].message, file=shown, location=notes[0].location))

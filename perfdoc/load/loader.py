@@ -6,6 +6,10 @@ The YAML is *composed* (parsed into nodes) rather than constructed, so that:
 * anchors and aliases cannot expand without bound (billion laughs);
 * each value's line and column is kept for error messages.
 
+:func:`load_path` and :func:`load_text` never raise for bad input: they return
+a :class:`Loaded`, the source (None when the text cannot be read as YAML) and
+the load diagnostics (PD000–PD005), located.
+
 The reference reader is ruamel.yaml's pure-Python composer (YAML 1.2), which
 also gives every position. Most files are plain block YAML that is valid and
 whose positions nobody asks for, so a source is first composed by libyaml
@@ -30,10 +34,12 @@ mutated files in ``tests/test_fast_render.py``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -41,7 +47,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.tokens import KeyToken, ScalarToken
 
-from ..errors import Diagnostic, Location, Severity, SourceSyntaxError
+from ..errors import Diagnostic, Location, Severity
 from .inputs import InputRefused, read_input
 
 try:  # libyaml through PyYAML, for the happy path; without it every file takes the reference path
@@ -72,18 +78,33 @@ _UNWRITABLE_RE = re.compile(f"[{_XML_ILLEGAL}\ud800-\udfff]")
 _ODD_SPACES = {"\u3000": "全角空格“　”（U+3000）", "\xa0": "不间断空格（U+00A0）"}
 
 
+class _Unreadable(Exception):
+    """The text cannot be read as a source: why, where, and the load-error code (see errors.LOAD_ERRORS)."""
+
+    def __init__(self, message: str, location: Location | None = None, code: str = "PD001"):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.code = code
+        self.others: list = []  # further syntax errors found by reading on past this one
+
+    def diagnostics(self, path: str) -> list:
+        """This problem and the further ones found by reading on past it, as diagnostics of ``path``."""
+        return [Diagnostic(code=e.code, message=e.message, file=path, location=e.location) for e in (self, *self.others)]
+
+
 class Source:
     """One department-year as read from disk: data, positions and raw text."""
 
     def __init__(self, path: str, text: str, data: object, positions: dict | None = None,
-                 key_positions: dict | None = None, load_diagnostics: list | None = None):
+                 key_positions: dict | None = None):
         self.path = path
         self.text = text
         self.data = data
         self._positions = positions
         self._key_positions = key_positions
         self._nodes = None  # libyaml's node tree, whose marks give the positions (see load_text)
-        self.load_diagnostics = load_diagnostics if load_diagnostics is not None else []
+        self.digest: str | None = None  # sha256 of the file's bytes as read, when read from a file
 
     @property
     def positions(self) -> dict:
@@ -108,8 +129,8 @@ class Source:
             if nodes is not None:
                 _locate_marks(nodes, (), located._positions, located._key_positions)
             else:
-                _Builder(located).build(_compose(self.text), (), 0)
-        except (SourceSyntaxError, YAMLError, RecursionError):  # pragma: no cover - the fast path accepts neither
+                _Builder(located, []).build(_compose(self.text), (), 0)
+        except (_Unreadable, YAMLError, RecursionError):  # pragma: no cover - the fast path accepts neither
             pass
         self._positions, self._key_positions = located._positions, located._key_positions
 
@@ -141,17 +162,16 @@ def _location(node) -> Location:
     return Location(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-def decode(raw: bytes, path: str) -> tuple[str, list[Diagnostic]]:
+def _decode(raw: bytes) -> str:
     """UTF-8 (with or without BOM); anything else is refused with the fix."""
-    notes: list[Diagnostic] = []
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceSyntaxError("文件是 UTF-16 编码：请在编辑器中“另存为 UTF-8”后重试", Location(1, 1), code="PD002")
+        raise _Unreadable("文件是 UTF-16 编码：请在编辑器中“另存为 UTF-8”后重试", Location(1, 1), code="PD002")
     if raw.count(b"\x00") > len(raw) // 100:
-        raise SourceSyntaxError("文件不是文本文件（含有大量空字节），请确认选择的是 YAML 数据文件", Location(1, 1), code="PD002")
+        raise _Unreadable("文件不是文本文件（含有大量空字节），请确认选择的是 YAML 数据文件", Location(1, 1), code="PD002")
     try:
-        return raw.decode("utf-8"), notes
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         hint = ""
@@ -160,26 +180,27 @@ def decode(raw: bytes, path: str) -> tuple[str, list[Diagnostic]]:
             hint = "文件似乎是 GBK/GB18030 编码，请在编辑器中“另存为 UTF-8”后重试"
         except UnicodeDecodeError:
             hint = "文件不是文本文件，或编码无法识别；请保存为 UTF-8 编码的 YAML 文件"
-        raise SourceSyntaxError(f"文件不是 UTF-8 编码（第 {line} 行）：{hint}", Location(line, 1), code="PD002")
+        raise _Unreadable(f"文件不是 UTF-8 编码（第 {line} 行）：{hint}", Location(line, 1), code="PD002")
 
 
 class _Builder:
-    """Turns a composed node tree into plain values, recording positions."""
+    """Turns a composed node tree into plain values, recording positions and load diagnostics in ``notes``."""
 
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, notes: list):
         self.source = source
+        self.notes = notes
         self.count = 0
 
     def build(self, node, path: tuple, depth: int):
         self.count += 1
         if self.count > MAX_NODES:
-            raise SourceSyntaxError(
+            raise _Unreadable(
                 f"文件包含的条目超过 {MAX_NODES} 个（可能是别名展开炸弹），已拒绝读取",
                 _location(node),
                 code="PD003",
             )
         if depth > MAX_DEPTH:
-            raise SourceSyntaxError(f"嵌套层级超过 {MAX_DEPTH} 层，已拒绝读取", _location(node), code="PD003")
+            raise _Unreadable(f"嵌套层级超过 {MAX_DEPTH} 层，已拒绝读取", _location(node), code="PD003")
         self.source.positions[path] = _location(node)
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
@@ -191,9 +212,9 @@ class _Builder:
         result: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise SourceSyntaxError("不支持 YAML 合并键“<<”，请直接写出各项", _location(key_node), code="PD003")
+                raise _Unreadable("不支持 YAML 合并键“<<”，请直接写出各项", _location(key_node), code="PD003")
             if not isinstance(key_node, ScalarNode):
-                raise SourceSyntaxError("键必须是简单文本", _location(key_node), code="PD001")
+                raise _Unreadable("键必须是简单文本", _location(key_node), code="PD001")
             key = self._text(str(key_node.value), key_node, path)
             if key[:1] in _ODD_SPACES and key_node.style is None:
                 # "　　名称: x" reads as a key with two full-width spaces, not as an indented key
@@ -201,7 +222,7 @@ class _Builder:
                 raise _odd_indentation(_reader_lines(self.source.text)[start.line], start.line, start.column)
             if key in result:
                 first = self.source.key_positions[path + (key,)]
-                self.source.load_diagnostics.append(
+                self.notes.append(
                     Diagnostic(
                         code="PD004",
                         message=f"键“{key}”重复出现（首次出现在第 {first.line} 行），后一个值不会覆盖前一个，请删除其中之一",
@@ -222,7 +243,7 @@ class _Builder:
         if found:
             cleaned = _UNWRITABLE_RE.sub("", text)
             kind = "单独的代理码位，由“\\u”转义写出" if "\ud800" <= found.group() <= "\udfff" else "控制字符，常见于从 Word 粘贴"
-            self.source.load_diagnostics.append(
+            self.notes.append(
                 Diagnostic(
                     code="PD005",
                     message=f"文本中含有无法写入文档的字符 U+{ord(found.group()):04X}（{kind}），已自动删除",
@@ -286,29 +307,44 @@ def _strip_control_characters(text: str, path: str) -> tuple[str, list[Diagnosti
     return _XML_ILLEGAL_RE.sub("", text), notes
 
 
-def load_text(text: str, path: str = "<text>") -> Source:
-    """Parse YAML text into a :class:`Source`. Raises :class:`SourceSyntaxError`."""
+class Loaded(NamedTuple):
+    """A source as read: the source, None when it cannot be read as YAML, and the load diagnostics."""
+
+    source: Source | None
+    diagnostics: list
+
+    @property
+    def data(self):
+        """The data read, None when there is none."""
+        return self.source.data if self.source is not None else None
+
+
+def load_text(text: str, path: str = "<text>", fast: bool = True) -> Loaded:
+    """Read YAML text. Never raises for bad input: the problems are in the diagnostics.
+
+    ``fast=False`` reads with the reference reader alone: the definition of what the
+    happy path (see the module docstring) must return.
+    """
     text, notes = _strip_control_characters(text, path)
+    try:
+        return Loaded(_read(text, path, notes, fast), notes)
+    except _Unreadable as exc:
+        return Loaded(None, [*notes, *exc.diagnostics(path)])
+
+
+def _read(text: str, path: str, notes: list, fast: bool) -> Source:
     if not text.strip():
-        raise SourceSyntaxError("文件内容为空", Location(1, 1), code="PD001")
-    fast = _fast_read(text)
-    if fast is _DECLINED:
+        raise _Unreadable("文件内容为空", Location(1, 1), code="PD001")
+    read = _fast_read(text) if fast else _DECLINED
+    if read is _DECLINED:
         return _load_reference(text, path, notes)
-    source = Source(path=path, text=text, data=fast[0], load_diagnostics=notes)
-    source._nodes = fast[1]  # for positions, when they are asked for
+    source = Source(path=path, text=text, data=read[0])
+    source._nodes = read[1]  # for positions, when they are asked for
     return source
 
 
-def load_text_reference(text: str, path: str = "<text>") -> Source:
-    """:func:`load_text` by the reference reader alone: the definition of what load_text returns."""
-    text, notes = _strip_control_characters(text, path)
-    if not text.strip():
-        raise SourceSyntaxError("文件内容为空", Location(1, 1), code="PD001")
-    return _load_reference(text, path, notes)
-
-
 def _load_reference(text: str, path: str, notes: list) -> Source:
-    source = Source(path=path, text=text, data=None, positions={}, key_positions={}, load_diagnostics=notes)
+    source = Source(path=path, text=text, data=None, positions={}, key_positions={})
     try:
         node = _compose(text)
     except MarkedYAMLError as exc:
@@ -318,21 +354,21 @@ def _load_reference(text: str, path: str, notes: list) -> Source:
     except ReaderError as exc:  # a character YAML does not allow (a lone surrogate): the others are removed above
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise SourceSyntaxError(
+        raise _Unreadable(
             f"YAML 语法错误：第 {line} 行有 YAML 不允许的字符 U+{exc.character:04X}，请删除", Location(line, col), code="PD001"
         ) from None
     except YAMLError as exc:
         first = str(exc).strip().splitlines()[:1]
         detail = f"（{first[0]}）" if first else ""
-        raise SourceSyntaxError(f"YAML 语法错误：文件无法按 YAML 读取{detail}，请检查写法", None, code="PD001") from None
+        raise _Unreadable(f"YAML 语法错误：文件无法按 YAML 读取{detail}，请检查写法", None, code="PD001") from None
     except RecursionError:
-        raise SourceSyntaxError("嵌套层级过深，已拒绝读取", Location(1, 1), code="PD003") from None
+        raise _Unreadable("嵌套层级过深，已拒绝读取", Location(1, 1), code="PD003") from None
     if node is None:
-        raise SourceSyntaxError("文件内容为空", Location(1, 1), code="PD001")
+        raise _Unreadable("文件内容为空", Location(1, 1), code="PD001")
     try:
-        source.data = _Builder(source).build(node, (), 0)
+        source.data = _Builder(source, notes).build(node, (), 0)
     except RecursionError:
-        raise SourceSyntaxError("嵌套层级过深，已拒绝读取", Location(1, 1), code="PD003") from None
+        raise _Unreadable("嵌套层级过深，已拒绝读取", Location(1, 1), code="PD003") from None
     return source
 
 
@@ -343,7 +379,7 @@ def _compose(text: str):
 
 # ---------------------------------------------------------------- the happy path
 
-_DECLINED = object()  # _fast_data's answer when the reference reader must read the text
+_DECLINED = object()  # _fast_read's answer when the reference reader must read the text
 # Text on which libyaml and ruamel.yaml may disagree: tabs, line breaks other than \n and \r\n,
 # characters neither reads, a BOM, directives, document markers, and anchors, tags or complex
 # keys (a token starting with &, ! or ?). Checked in parts (see _may_read_differently): one
@@ -374,12 +410,6 @@ _MOST_INDICATORS = 10_000
 
 class _Declined(Exception):
     """The happy path does not apply: the reference reader reads the text."""
-
-
-def _fast_data(text: str):
-    """The data of ``text`` composed by libyaml, or _DECLINED (see the module docstring)."""
-    fast = _fast_read(text)
-    return fast if fast is _DECLINED else fast[0]
 
 
 def _fast_read(text: str):
@@ -516,7 +546,7 @@ class _FastBuilder:
         return value
 
 
-def _syntax_error(text: str, exc: MarkedYAMLError) -> tuple[SourceSyntaxError, int]:
+def _syntax_error(text: str, exc: MarkedYAMLError) -> tuple[_Unreadable, int]:
     """The error to report, and the 0-based line that caused it (where recovery cuts)."""
     explained = _explain(text, exc)
     if explained is not None:
@@ -532,7 +562,7 @@ def _syntax_error(text: str, exc: MarkedYAMLError) -> tuple[SourceSyntaxError, i
     cause = exc.context_mark.line if exc.context_mark is not None and (unclosed or exc.context_mark.line < mark.line) else (
         mark.line if mark else 0
     )
-    return SourceSyntaxError(f"YAML 语法错误：{message}", location, code="PD001"), cause
+    return _Unreadable(f"YAML 语法错误：{message}", location, code="PD001"), cause
 
 
 MAX_SYNTAX_ERRORS = 10
@@ -565,23 +595,48 @@ def _further_errors(text: str, cause: int) -> list:
     return found
 
 
-def load_path(path: str | Path) -> Source:
-    """Read and parse one source file."""
+def load_path(path: str | Path) -> Loaded:
+    """Read one source file. Never raises for bad input: the problems are in the diagnostics."""
     path = Path(path)
     try:
-        raw = read_input(path, MAX_FILE_BYTES)
+        raw = _read_file(path)
+        text = _text_of_bytes(raw)
+    except _Unreadable as exc:
+        return Loaded(None, exc.diagnostics(str(path)))
+    loaded = load_text(text, str(path))
+    if loaded.source is not None:
+        loaded.source.digest = hashlib.sha256(raw).hexdigest()  # of exactly what was parsed: a build records it
+    return loaded
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of a source file, refused when it is too big or unreadable."""
+    try:
+        return read_input(path, MAX_FILE_BYTES)
     except OSError as exc:  # InputRefused too: a link, a device, a FIFO, too large
         if isinstance(exc, InputRefused) and exc.too_large:
-            raise SourceSyntaxError(f"{exc.strerror}，不像是一个部门年度的数据", Location(1, 1), code="PD003") from None
-        raise SourceSyntaxError(f"无法读取文件：{exc.strerror or exc}", None, code="PD000") from None
-    text, notes = decode(raw, str(path))
+            raise _Unreadable(f"{exc.strerror}，不像是一个部门年度的数据", Location(1, 1), code="PD003") from None
+        raise _Unreadable(f"无法读取文件：{exc.strerror or exc}", None, code="PD000") from None
+
+
+def _text_of_bytes(raw: bytes) -> str:
+    """The text of a source file's bytes (as git keeps them); :class:`_Unreadable` when it is not UTF-8
+    or indented with tabs."""
+    text = _decode(raw)
     if "\t" in text:
         line = text[: text.index("\t")].count("\n") + 1
         col = len(text[: text.index("\t")].rsplit("\n", 1)[-1]) + 1
-        raise SourceSyntaxError("YAML 不允许用制表符（Tab）缩进，请改用空格", Location(line, col), code="PD001")
-    source = load_text(text, str(path))
-    source.load_diagnostics[:0] = notes
-    return source
+        raise _Unreadable("YAML 不允许用制表符（Tab）缩进，请改用空格", Location(line, col), code="PD001")
+    return text
+
+
+def load_bytes(raw: bytes, path: str) -> Loaded:
+    """:func:`load_path` for bytes read elsewhere (a file in a git revision)."""
+    try:
+        text = _text_of_bytes(raw)
+    except _Unreadable as exc:
+        return Loaded(None, exc.diagnostics(path))
+    return load_text(text, path)
 
 
 _TRANSLATIONS = [
@@ -610,7 +665,7 @@ _KEY_START = re.compile(r"[ ]*(?:-[ ]+)*")  # what may come before a key on its 
 _NO_SPACE_KEY = re.compile(r"([^\s:#'\"\[\]{}：,][^\s:#：,]{0,39}?):(?![/:\s])(\S.*?)\s*$")
 
 
-def _explain(text: str, exc: MarkedYAMLError) -> SourceSyntaxError | None:
+def _explain(text: str, exc: MarkedYAMLError) -> _Unreadable | None:
     """The likely cause of a syntax error pasted from Word or WPS, at its own position, or None.
 
     ruamel.yaml reports a full-width colon or a full-width or no-break space used as indentation
@@ -642,7 +697,7 @@ def _explain(text: str, exc: MarkedYAMLError) -> SourceSyntaxError | None:
             joined = _NO_SPACE_KEY.match(lines[line], column)
             if joined and not joined.group(1).isdigit():
                 colon = joined.end(1)
-                return SourceSyntaxError(
+                return _Unreadable(
                     f"YAML 语法错误：第 {line + 1} 行的键“{joined.group(1)}”后面的冒号“:”缺少空格，"
                     f"请改为“{joined.group(1)}: {joined.group(2)}”",
                     Location(line + 1, colon + 1, line + 1, colon + 2),
@@ -651,7 +706,7 @@ def _explain(text: str, exc: MarkedYAMLError) -> SourceSyntaxError | None:
             match = _FULLWIDTH_KEY.match(lines[line], column)
             if match:
                 colon = match.end() - 1
-                return SourceSyntaxError(
+                return _Unreadable(
                     f"YAML 语法错误：第 {line + 1} 行的键“{match.group(1)}”后面用了全角冒号“：”，"
                     f"YAML 需要半角冒号“:”加空格，请改为“{match.group(1)}: ”",
                     Location(line + 1, colon + 1, line + 1, colon + 2),
@@ -689,12 +744,12 @@ def _scan(text: str, index: int) -> tuple[tuple[int, int] | None, tuple[int, int
     return last, odd_key
 
 
-def _odd_indentation(line_text: str, line: int, column: int) -> SourceSyntaxError:
+def _odd_indentation(line_text: str, line: int, column: int) -> _Unreadable:
     """Line ``line`` (0-based) is indented with a full-width or no-break space at ``column``."""
     end = column
     while end < len(line_text) and line_text[end] in " \u3000\xa0":
         end += 1
-    return SourceSyntaxError(
+    return _Unreadable(
         f"YAML 语法错误：第 {line + 1} 行的缩进用了{_ODD_SPACES[line_text[column]]}，YAML 只认普通空格，请改为普通空格",
         Location(line + 1, column + 1, line + 1, end + 1),
         code="PD001",

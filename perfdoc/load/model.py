@@ -7,7 +7,7 @@ narratives reach a figure as ``预算.年初预算``.
 
 from __future__ import annotations
 
-from .schema import SOURCE_SCHEMA, Field
+from .schema import walk
 from .values import ValueProblem, parse_value
 
 SCALAR_KINDS = {"text", "markdown", "int", "amount", "percent", "score", "date", "phone", "year", "bool", "choice"}
@@ -26,35 +26,26 @@ def build_model(data, problems: list | None = None) -> dict:
     """
     if not isinstance(data, dict):
         return {}
-    return _convert(data, SOURCE_SCHEMA, default_unit(data), (), problems if problems is not None else []) or {}
-
-
-def _convert(value, schema: Field, unit: str, path: tuple, problems: list):
-    if schema.kind == "map":
-        if not isinstance(value, dict):
-            return None
-        out = {}
-        for key, item in value.items():
-            child = schema.item if schema.open else schema.fields.get(key)
-            if child is None:
-                continue  # unknown key: reported by the schema rules
-            converted = _convert(item, child, unit, path + (key,), problems)
-            if converted is not None:
-                out[key] = converted
-        return out
-    if schema.kind == "list":
-        if not isinstance(value, list):
-            return None
-        # Failed items keep their place so that indices still match the file.
-        empty = {} if schema.item.kind == "map" else None
-        items = [_convert(item, schema.item, unit, path + (index,), problems) for index, item in enumerate(value)]
-        return [empty if item is None else item for item in items]
-    if schema.kind in SCALAR_KINDS:
-        if isinstance(value, (dict, list)):
-            return None  # a container where a value belongs: PD103 reports it
-        try:
-            return parse_value(schema.kind, value, default_unit=unit, signed=schema.signed, choices=schema.choices)
-        except ValueProblem as exc:
-            problems.append((path, schema, str(exc)))
-            return None
-    return None
+    problems = problems if problems is not None else []
+    unit = default_unit(data)
+    model: dict = {}
+    containers = {(): model}  # path → the model's mapping or list there, as the walk reaches it
+    for path, field, value in walk(data):
+        if not path:
+            continue
+        parent = containers.get(path[:-1])
+        if parent is None:
+            continue  # inside a value of the wrong shape
+        if field.kind == "map":
+            if isinstance(value, dict):
+                parent[path[-1]] = containers[path] = {}
+        elif field.kind == "list":
+            if isinstance(value, list):
+                # Failed items keep their place so that indices still match the file.
+                parent[path[-1]] = containers[path] = [{} if field.item.kind == "map" else None for _ in value]
+        elif field.kind in SCALAR_KINDS and not isinstance(value, (dict, list)):  # a container: PD103 reports it
+            try:
+                parent[path[-1]] = parse_value(field.kind, value, default_unit=unit, signed=field.signed, choices=field.choices)
+            except ValueProblem as exc:
+                problems.append((path, field, str(exc)))
+    return model

@@ -1,14 +1,19 @@
 """The shape of a source file: every key, its kind, and a Chinese description.
 
-This one declaration drives the schema rules, the ``perfdoc new`` scaffold and
-the schema reference in ``docs/``. Keys marked ``derived`` are computed by
-perfdoc; a user may still state them (when transcribing an old document) and
-the arithmetic rules then check the stated value against the computed one.
+This one declaration drives the model, the schema rules, the render context,
+the ``perfdoc new`` scaffold, ``perfdoc next-year`` and the schema reference in
+``docs/``; :func:`walk` is the one walk over it. Keys marked ``derived`` are
+computed by perfdoc; a user may still state them (when transcribing an old
+document) and the arithmetic rules then check the stated value against the
+computed one. ``next_year`` says what next year's file does with a value.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+KEEP, CLEAR, EMPTY = "keep", "clear", "empty"  # Field.next_year
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,30 @@ class Field:
     signed: bool = False  # amounts that may be negative (调整数)
     choices: tuple = ()
     example: object = None
+    # Next year's file: KEEP the value, CLEAR it (a figure of this year only: removed, or
+    # prefilled from this year's closing figures) or EMPTY it (a result: the key stays, blank).
+    # Unset: amounts and derived figures are cleared, everything else kept.
+    next_year: str = ""
+
+    def child(self, key) -> "Field | None":
+        """The field of ``key`` in this mapping: any key of an open one, the declared ones of another."""
+        return self.item if self.open else self.fields.get(key)
+
+    @cached_property
+    def computed(self) -> bool:
+        """A derived figure, or a block that holds nothing but derived figures (收支合计)."""
+        if self.derived:
+            return True
+        if self.kind == "map" and not self.open:
+            return bool(self.fields) and all(child.computed for child in self.fields.values())
+        return self.kind in ("map", "list") and self.item is not None and self.item.computed
+
+    @property
+    def next_year_action(self) -> str:
+        """:data:`KEEP`, :data:`CLEAR` or :data:`EMPTY` (see ``next_year``)."""
+        if self.next_year:
+            return self.next_year
+        return CLEAR if self.derived or self.kind == "amount" else KEEP
 
 
 def _map(doc, required=False, **fields):
@@ -61,12 +90,24 @@ def _derived_percent(doc):
     return Field("percent", doc, derived=True)
 
 
+def _this_year_only(field):
+    """A value that describes only the year it is written for: next year's file drops it."""
+    return replace(field, next_year=CLEAR)
+
+
+def _result(field):
+    """The year's result: next year's file keeps the key, blank, so the place to write it stays in view."""
+    return replace(field, next_year=EMPTY)
+
+
 LEVEL1 = ("产出", "效益", "满意度")
 LEVEL2 = ("数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度")
 
 INCOME_ITEMS = ("上年结转", "公共财政拨款", "政府基金拨款", "纳入专户管理的非税收入拨款", "其他收入")
 THREE_PUBLIC_ITEMS = ("公务接待费", "公务用车运维费", "公务用车购置费", "因公出国费")
 ASSET_ITEMS = ("在用固定资产", "出租固定资产", "其他")
+# The amounts of a project that 项目合计 adds up over all projects.
+PROJECT_SUMS = ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余")
 
 # Narrative sections, in the order a report usually has them.
 NARRATIVE_SECTIONS = {
@@ -111,17 +152,17 @@ _INDICATOR = _map(
     二级=Field("choice", "二级指标：数量／质量／时效／成本／经济效益／社会效益／生态效益／可持续影响／服务对象满意度", required=True, choices=LEVEL2),
     名称=_text("三级指标名称（表中显示的文字）", required=True, example="建立工会组织10家"),
     目标值=_text("目标值，如 ≥95%、=100%、≤10次、10家、≥1000人次", example="≥10家"),
-    实际值=_text("实际完成值", example="12家"),
+    实际值=_result(_text("实际完成值", example="12家")),
     权重=Field("score", "权重（分值）"),
-    得分=Field("score", "自评得分"),
-    已完成=Field("bool", "是否标记为已完成（标记后实际值须达到目标值）"),
+    得分=_this_year_only(Field("score", "自评得分")),
+    已完成=_this_year_only(Field("bool", "是否标记为已完成（标记后实际值须达到目标值）")),
 )
 
 _KEY_INDICATOR = _map(
     "一项关键指标",
     名称=_text("关键指标名称", required=True, example="困难职工在册人数"),
     目标值=_text("目标值", example="≥50户"),
-    完成情况=_text("指标完成情况", example="56户"),
+    完成情况=_result(_text("指标完成情况", example="56户")),
 )
 
 _INSTITUTION = _map(
@@ -179,7 +220,7 @@ _TASK = _map(
     "一项主要任务",
     名称=_text("任务名称", example="任务1"),
     预期目标=_text("预期目标", required=True),
-    完成情况=_text("目标完成情况"),
+    完成情况=_result(_text("目标完成情况")),
     资金=_amount("任务涉及资金（填写明细时由明细合计）"),
     资金明细=_open("任务资金明细：用途 → 金额", _amount("金额")),
     关键指标=_list("关键指标", _KEY_INDICATOR),
@@ -197,16 +238,18 @@ SOURCE_SCHEMA = _map(
         "部门（单位）基本情况",
         required=True,
         名称=_text("部门（单位）名称", required=True, example="广州市天河区总工会"),
+        # Units report through their 主管部门 (the seed form's note); perfdoc summary subtotals by it.
+        主管部门=_text("预算主管部门（所属单位经它汇总报送；perfdoc summary 按年度和它小计，未填的部门合为一组）"),
         联系人=_text("联系人", example="李芷怡"),
         联系电话=Field("phone", "联系电话", example="18711238585"),
         人员编制=_int("人员编制数", example=24),
         实有人数=_int("实有人数", example=24),
-        上年实有人数=_int("上年末实有人数（用于核对人员变动）"),
+        上年实有人数=_this_year_only(_int("上年末实有人数（用于核对人员变动）")),  # next year: this year's 实有人数
         离退休人数=_int("离退休人数", example=13),
         职能职责=_list("职能职责，每条一项", _text("一条职责")),
         内设机构=_list("内设机构，每个一项", _text("机构名称")),
         下属单位=_list("所属事业单位，每个一项", _text("单位名称")),
-        人员变动=_map(
+        人员变动=_this_year_only(_map(
             "当年人员变动（人数）",
             调入=_int("调入人数"),
             录用=_int("新录用人数"),
@@ -214,13 +257,13 @@ SOURCE_SCHEMA = _map(
             退休=_int("退休人数"),
             辞职=_int("辞职人数"),
             其他减少=_int("其他减少人数"),
-        ),
+        )),
     ),
     报告=_map(
         "报告信息",
         评价方式=_text("评价方式", example="部门（单位）绩效自评"),
         评价机构=_text("评价机构", example="部门（单位）评价组"),
-        报告日期=Field("date", "报告日期，写作 2023-03-27", example="2023-03-27"),
+        报告日期=_this_year_only(Field("date", "报告日期，写作 2023-03-27", example="2023-03-27")),
         填报人=_text("填报人", example="李芷怡"),
         填报人电话=Field("phone", "填报人联系电话", example="3723153"),
         评价组组长=_text("评价组组长"),
@@ -268,20 +311,20 @@ SOURCE_SCHEMA = _map(
     项目=_list("项目（专项资金），每个一项", _PROJECT),
     项目合计=_map(
         "各项目合计（自动计算；照抄旧文档时可填写，将与计算结果核对）",
-        **{key: _derived_amount(f"各项目{key}之和") for key in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余", "评价项目资金")},
+        **{key: _derived_amount(f"各项目{key}之和") for key in (*PROJECT_SUMS, "评价项目资金")},
         执行率=_derived_percent("项目执行率 = 实际支出合计 / 调整后预算合计"),
     ),
     年度目标=_list(
         "年度目标",
-        _map("一项年度目标", 目标=_text("预期目标", required=True), 完成情况=_text("目标完成情况")),
+        _map("一项年度目标", 目标=_text("预期目标", required=True), 完成情况=_result(_text("目标完成情况"))),
     ),
     任务=_list("主要任务", _TASK),
     任务资金合计=_derived_amount("各任务涉及资金之和"),
     指标=_list("三级绩效指标", _INDICATOR),
     评分=_map(
         "评分与等次",
-        综合得分=Field("score", "绩效自评综合得分（各指标有得分时自动计算）"),
-        评价等次=_text("评价等次（按格式的等次划分自动确定）"),
+        综合得分=_this_year_only(Field("score", "绩效自评综合得分（各指标有得分时自动计算）")),
+        评价等次=_this_year_only(_text("评价等次（按格式的等次划分自动确定）")),
     ),
     评价人员=_list("评价人员", _PERSON),
     叙述=Field(
@@ -300,35 +343,69 @@ def field_at(path: tuple) -> Field | None:
             return None
         if current.kind == "list":
             current = current.item
-            continue
-        if current.kind != "map":
-            return None
-        if current.open:
-            current = current.item
+        elif current.kind == "map":
+            current = current.child(step)
         else:
-            current = current.fields.get(step)
+            return None
     return current
 
 
-def iter_fields(data, schema: Field = SOURCE_SCHEMA, path: tuple = ()):
-    """Yield ``(path, field, value)`` for every value present in ``data``, in the file's order.
+class _Missing:
+    """The value of a declared key the data does not have."""
 
-    Values whose shape does not match the schema (a list where a map belongs)
-    are yielded once and not descended into; unknown keys are skipped.
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+EACH_ITEM = -1  # the path step of "every item of this list", in a walk of the declaration alone
+EACH_KEY = "<名称>"  # the path step of "every key of this open mapping", likewise
+
+
+def walk(data, schema: Field = SOURCE_SCHEMA, path: tuple = (), *, missing: bool = False, unknown: bool = False):
+    """The one walk over the schema: ``(path, field, value)`` for every value of ``data``, in the file's order.
+
+    Each value comes before what it holds. A value whose shape does not match its
+    field (a list where a mapping belongs) comes once and is not gone into.
+
+    ``unknown``: also each key that a mapping does not declare, with ``field`` None
+    (not gone into). ``missing``: also each declared key a mapping lacks, with the
+    value :data:`MISSING` (not gone into).
+
+    ``walk(MISSING)`` is the declaration alone: every declared key, down to every
+    item of a list (path step :data:`EACH_ITEM`) and every key of an open mapping
+    (:data:`EACH_KEY`), each with the value :data:`MISSING`.
     """
+    declaration = data is MISSING
     stack = [(path, schema, data)]  # a stack, not recursion: nested generators cost per level
     while stack:
         path, schema, data = stack.pop()
         yield path, schema, data
-        if schema.kind == "map" and isinstance(data, dict):
-            children = []
+        children = []
+        if schema is None:
+            pass
+        elif data is MISSING:
+            if not declaration:
+                pass
+            elif schema.kind == "map" and not schema.open:
+                children = [(path + (key,), child, MISSING) for key, child in schema.fields.items()]
+            elif schema.item is not None and schema.kind in ("map", "list"):
+                children = [(path + (EACH_KEY if schema.kind == "map" else EACH_ITEM,), schema.item, MISSING)]
+        elif schema.kind == "map" and isinstance(data, dict):
             for key, value in data.items():
-                child = schema.item if schema.open else schema.fields.get(key)
-                if child is not None:
+                child = schema.child(key)
+                if child is not None or unknown:
                     children.append((path + (key,), child, value))
-            stack.extend(reversed(children))
+            if missing and not schema.open:
+                children.extend((path + (key,), child, MISSING) for key, child in schema.fields.items() if key not in data)
         elif schema.kind == "list" and isinstance(data, list) and schema.item is not None:
-            stack.extend((path + (index,), schema.item, data[index]) for index in range(len(data) - 1, -1, -1))
+            children = [(path + (index,), schema.item, item) for index, item in enumerate(data)]
+        stack.extend(reversed(children))
+
+
+def iter_fields(data, schema: Field = SOURCE_SCHEMA, path: tuple = ()):
+    """``(path, field, value)`` for every value present in ``data`` that the schema declares (see :func:`walk`)."""
+    return walk(data, schema, path)
 
 
 def dotted(path: tuple, first_index: int = 1) -> str:

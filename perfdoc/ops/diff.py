@@ -17,17 +17,18 @@ import csv
 import difflib
 import io
 import json
-import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-
-import click
+from typing import TYPE_CHECKING
 
 from ..compute.figures import iter_leaves
-from ..errors import SourceSyntaxError, UserError
+from ..errors import UserError
 from ..numbers import HUNDRED, Amount, Percent, format_amount, plain, round_half_up
 from ..load.schema import SOURCE_SCHEMA, dotted, iter_fields
+
+if TYPE_CHECKING:
+    from ..pipeline import Analysis
 
 GRADE_PATH = ("评分", "评价等次")
 # 年度 differs by design between two years; the title says which years they are.
@@ -47,18 +48,18 @@ COMPARISON = "比较"
 
 @dataclass(frozen=True)
 class Side:
-    """One of the two sources: how the user named it, and its analysed context."""
+    """One of the two sources: how the user named it, and its analysed record."""
 
     label: str
-    ctx: object  # rules.Context
+    analysis: "Analysis"
 
     @property
     def department(self) -> str:
-        return str((self.ctx.model.get("部门") or {}).get("名称") or "")
+        return str((self.analysis.model.get("部门") or {}).get("名称") or "")
 
     @property
     def year(self):
-        return self.ctx.model.get("年度")
+        return self.analysis.model.get("年度")
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ class Comparison:
 
 def compare(old: Side, new: Side, correction: bool = False) -> Comparison:
     kind, title = describe(old, new, correction)
-    figures, texts = figure_changes(old.ctx, new.ctx), text_changes(old.ctx, new.ctx)
+    figures, texts = figure_changes(old.analysis, new.analysis), text_changes(old.analysis, new.analysis)
     return Comparison(kind, title, old, new, figures=figures, texts=texts)
 
 
@@ -299,32 +300,23 @@ def merged_order(old_paths: list, new_paths: list) -> list:
 def side_from_file(path: Path) -> Side:
     from ..load.loader import load_path
 
-    try:
-        source = load_path(path)
-    except SourceSyntaxError as exc:
-        raise UserError(f"{_where(path, exc)}: 无法读取，不能比较：{exc.message}") from None
-    return Side(str(path), _analyse(source))
+    return _side(str(path), load_path(path))
 
 
 def side_from_bytes(raw: bytes, label: str) -> Side:
-    from ..load.loader import decode, load_text
+    from ..load.loader import load_bytes
 
-    try:
-        text, _ = decode(raw, label)
-        source = load_text(text, label)
-    except SourceSyntaxError as exc:
-        raise UserError(f"{_where(label, exc)}: 无法读取，不能比较：{exc.message}") from None
-    return Side(label, _analyse(source))
+    return _side(label, load_bytes(raw, label))
 
 
-def _analyse(source):
+def _side(label: str, loaded) -> Side:
     from ..pipeline import analyse
 
-    return analyse(source)
-
-
-def _where(name, exc: SourceSyntaxError) -> str:
-    return f"{name}:{exc.location.line}:{exc.location.col}" if exc.location else str(name)
+    if loaded.source is None:
+        problem = loaded.diagnostics[-1]
+        where = f"{label}:{problem.location.line}:{problem.location.col}" if problem.location else label
+        raise UserError(f"{where}: 无法读取，不能比较：{problem.message}")
+    return Side(label, analyse(loaded.source))
 
 
 # ---------------------------------------------------------------- stale documents
@@ -339,22 +331,24 @@ def stale_documents(source: Path, out: Path) -> tuple[list[str] | None, str]:
     not the one the files on disk give now, i.e. exactly when ``perfdoc build``
     would re-render it.
     """
-    from ..build import batch as build
+    from ..build.digests import input_digest
+    from ..build.manifest import MANIFEST, load_manifest
+    from ..build.paths import output_path
     from ..pipeline import check_file
 
-    manifest_path = (out / build.MANIFEST).as_posix()
-    if not (out / build.MANIFEST).is_file():
+    manifest_path = (out / MANIFEST).as_posix()
+    if not (out / MANIFEST).is_file():
         return None, f"未找到 {manifest_path}，无法判断已生成的文档是否过期。"
     checked = check_file(source)
     current: dict[str, str] = {}
-    if checked.context is not None and checked.context.format is not None:
-        for document in checked.context.format.documents:
-            key = build.output_path(out, checked, document).relative_to(out).as_posix()
-            current[key] = build.input_digest(checked, document)
+    if checked.analysis is not None and checked.analysis.format is not None:
+        for document in checked.analysis.format.documents:
+            key = output_path(out, checked, document).relative_to(out).as_posix()
+            current[key] = input_digest(checked, document)
     here = source.resolve()
     mine = {
         key: entry
-        for key, entry in build.load_manifest(out).items()
+        for key, entry in load_manifest(out).items()
         if isinstance(entry, dict) and Path(str(entry.get("source", ""))).resolve() == here
     }
     stale = [(out / key).as_posix() for key, entry in sorted(mine.items()) if entry.get("inputs") != current.get(key)]
@@ -417,8 +411,12 @@ def render_json(comparison: Comparison, show_all: bool) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+UTF8_BOM = "\ufeff"  # without it, Excel on a Chinese Windows reads UTF-8 CSV as GBK mojibake
+
+
 def render_csv(comparison: Comparison, show_all: bool) -> str:
     out = io.StringIO()
+    out.write(UTF8_BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["数字", "类型", "旧", "新", "变动", "变动率(%)", "来源"])
     for row in comparison.rows(show_all):
@@ -451,15 +449,16 @@ def _md_row(cells) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
-def render_rich(comparison: Comparison, show_all: bool) -> None:
-    from rich.console import Console
+def rich_report(comparison: Comparison, show_all: bool) -> list:
+    """The report as rich renderables (a coloured table and diffs), for a terminal."""
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
-    console.print(Text(comparison.title, style="bold"))
-    console.print(f"旧：{comparison.old.label}\n新：{comparison.new.label}\n", markup=False, highlight=False)
-    console.print(comparison.summary(), markup=False, highlight=False)
+    parts: list = [
+        Text(comparison.title, style="bold"),
+        Text(f"旧：{comparison.old.label}\n新：{comparison.new.label}\n"),
+        Text(comparison.summary()),
+    ]
     rows = comparison.rows(show_all)
     if rows:
         table = Table(show_lines=False)
@@ -468,59 +467,19 @@ def render_rich(comparison: Comparison, show_all: bool) -> None:
         for row in rows:
             style = "dim" if not row.changed else ("cyan" if row.derived else "")  # derived rows stand out
             table.add_row(*row.cells(), style=style)
-        console.print(table)
+        parts.append(table)
     for change in comparison.texts:
-        console.print()
+        parts.append(Text())
         for line in change.unified():
             colour = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
             if line.startswith(("---", "+++")):
                 colour = "bold"
-            console.print(Text(line, style=colour))
-    for line in _stale_lines(comparison):
-        console.print(line, markup=False, highlight=False)
+            parts.append(Text(line, style=colour))
+    parts.extend(Text(line) for line in _stale_lines(comparison))
+    return parts
 
 
 RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "markdown": render_markdown}
-
-
-# ---------------------------------------------------------------- command
-
-
-@click.command("diff")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--rev", help="与该文件在 git 修订版本 REV 中的内容比较，如 HEAD、HEAD~1、提交号")
-@click.option("--all", "show_all", is_flag=True, help="列出全部数字（默认只列有变动的）")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(RENDERERS)),
-    help="输出格式（默认：在终端中为表格，否则为 text）",
-)
-@click.option(
-    "--build-dir",
-    type=click.Path(file_okay=False),
-    default="build",
-    show_default=True,
-    help="已生成文档所在的文件夹（--rev 时据其 manifest.json 列出需要重新生成的文档）",
-)
-def diff_command(files, rev, show_all, output_format, build_dir):
-    """比较两个数据文件的全部数字与文字。
-
-    同一部门的两个年度为同比比较；同一年度的两个版本为更正对比。
-    也可以用 perfdoc diff 文件 --rev HEAD 与 git 中的版本比较。
-    """
-    if rev is not None:
-        if len(files) != 1:
-            raise click.UsageError("使用 --rev 时只需给出一个数据文件")
-        comparison = compare_with_revision(Path(files[0]), rev, Path(build_dir))
-    else:
-        if len(files) != 2:
-            raise click.UsageError("请给出两个数据文件：perfdoc diff 旧.yaml 新.yaml（或一个文件加 --rev）")
-        comparison = compare(side_from_file(Path(files[0])), side_from_file(Path(files[1])))
-    if output_format is None and sys.stdout.isatty():
-        render_rich(comparison, show_all)
-        return
-    click.echo(RENDERERS[output_format or "text"](comparison, show_all), nl=False)
 
 
 def compare_with_revision(path: Path, rev: str, build_dir: Path) -> Comparison:

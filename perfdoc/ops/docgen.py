@@ -3,15 +3,16 @@
 * ``docs/rules.md`` — every rule, from its module docstring (summary,
   explanation, bad and good example) and its registration (code, severity).
 * ``docs/errors.md`` — every error code: the load-time codes PD000–PD005 (from
-  :data:`LOAD_ERRORS` below, whose example messages are produced by running
-  the loader on each entry's trigger) and every rule, whose example message is
+  :data:`perfdoc.errors.LOAD_ERRORS`, whose example messages are produced by
+  running the loader on each entry's trigger) and every rule, whose example message is
   what ``perfdoc validate`` reports for the rule's own bad example.
 * ``docs/schema.md`` — how to write a source file, one complete annotated
   example, and every key of :data:`perfdoc.load.schema.SOURCE_SCHEMA`.
 
-The output depends only on the code, the formats and the example source, so
-the test-suite regenerates the pages in memory and compares them with the
-files in ``docs/``.
+The prose is Markdown in ``perfdoc/docs_src/``, one file per page, with
+``@{name}`` where the generated parts go. The output depends only on the code,
+the prose, the formats and the example source, so the test-suite regenerates
+the pages in memory and compares them with the files in ``docs/``.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from __future__ import annotations
 import difflib
 import re
 import tempfile
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import INTERNAL_ERROR_CODE, Diagnostic, Severity, SourceSyntaxError
-from ..load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted, field_at, iter_fields
+from ..errors import LOAD_ERRORS, Diagnostic, LoadError, Severity
+from ..load.schema import EACH_ITEM, MISSING, NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted, field_at, iter_fields, walk
 
 RULES_FILE = "rules.md"
 ERRORS_FILE = "errors.md"
@@ -65,71 +65,8 @@ KIND_NAMES = {
 
 
 # ---------------------------------------------------------------------------
-# Load-time errors (perfdoc/loader.py)
+# Load-time errors (errors.LOAD_ERRORS)
 # ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LoadError:
-    """One load-time code. ``trigger`` is file content that produces it (None: a missing file)."""
-
-    code: str
-    title: str
-    causes: str
-    fix: str
-    trigger: bytes | None
-
-
-LOAD_ERRORS = (
-    LoadError(
-        "PD000",
-        "无法读取文件",
-        "文件不存在、没有读取权限，或给出的路径是文件夹；或者它是符号链接、位于符号链接的文件夹之下，"
-        "或是设备、管道等非普通文件（为安全起见不读取，也不显示其内容）。",
-        "检查命令中的路径（是否在仓库根目录下运行、文件名中的年度是否写对），以及文件的读取权限。",
-        None,
-    ),
-    LoadError(
-        "PD001",
-        "YAML 语法错误",
-        "文件不能按 YAML 读取：缩进不一致、缺少冒号、引号或括号未闭合、用制表符（Tab）缩进、"
-        "键不是简单文本，或文件为空。消息给出第一处问题的行列。",
-        "到消息所指的行列检查：同一级的键左端对齐，只用空格缩进；值中含有“: ”或“ #”时在值两侧加引号；"
-        "引号、括号成对。改好后再运行，后面的问题会接着报告。",
-        "部门:\n  名称: 临湘市总工会\n 联系人: 李芷怡\n".encode("utf-8"),
-    ),
-    LoadError(
-        "PD002",
-        "文件编码不对",
-        "文件不是 UTF-8 编码的文本：常见于 Windows 记事本或 Excel 另存的 GBK/GB18030、UTF-16 文件，"
-        "或选错了文件（如 .docx、.xlsx）。",
-        "在编辑器中“另存为”，编码选择 UTF-8（带不带 BOM 均可）；确认打开的是 .yaml 数据文件。",
-        "格式: guangzhou\n年度: 2022\n部门:\n  名称: 临湘市总工会\n".encode("gbk"),
-    ),
-    LoadError(
-        "PD003",
-        "文件过大或结构异常",
-        "文件超过 2 MB、条目超过 20 万个（锚点与别名展开）、嵌套超过 64 层，或使用了 YAML 合并键“<<”。"
-        "一个部门一个年度的数据不会如此，perfdoc 拒绝读取以免耗尽内存。",
-        "不使用锚点（&）、别名（*）和合并键（<<），把各项直接写出；确认没有把其他文件粘贴进来。",
-        "格式: guangzhou\n年度: 2022\n基本: &基本 {名称: 临湘市总工会}\n部门:\n  <<: *基本\n".encode("utf-8"),
-    ),
-    LoadError(
-        "PD004",
-        "键重复",
-        "同一层级中同一个键出现了两次。perfdoc 只采用第一次出现的值，并报告后一个。",
-        "删除其中一个，或把两处的内容合并到一处。",
-        "格式: guangzhou\n年度: 2022\n年度: 2023\n".encode("utf-8"),
-    ),
-    LoadError(
-        "PD005",
-        "文本中含有控制字符",
-        "文本中有 XML（Word 文档）无法容纳的控制字符，常见于从 Word 或网页粘贴的文字。"
-        "perfdoc 已自动删除这些字符，并给出警告。",
-        "打开消息所指的行，确认删除后的文字无误；重新输入该行可消除警告。",
-        "格式: guangzhou\n年度: 2022\n部门:\n  名称: 临湘市\x0b总工会\n".encode("utf-8"),
-    ),
-)
 
 
 def load_error_example(entry: LoadError) -> Diagnostic:
@@ -142,12 +79,7 @@ def load_error_example(entry: LoadError) -> Diagnostic:
             path.write_bytes(entry.trigger)
         else:
             path = Path(folder) / "不存在" / EXAMPLE_NAME
-        try:
-            source = load_path(path)
-        except SourceSyntaxError as exc:
-            found = [Diagnostic(code=exc.code, message=exc.message, file=EXAMPLE_NAME, location=exc.location)]
-        else:
-            found = [d.located(EXAMPLE_NAME, d.location) for d in source.load_diagnostics]
+        found = [d.located(EXAMPLE_NAME, d.location) for d in load_path(path).diagnostics]
     for diagnostic in found:
         if diagnostic.code == entry.code:
             return diagnostic
@@ -262,43 +194,31 @@ def rules_markdown() -> str:
 
     rules = all_rules()
     errors = sum(1 for r in rules if r.severity is Severity.ERROR)
-    out = [
-        GENERATED,
-        "",
-        "# 校验规则",
-        "",
-        "`perfdoc validate` 对每个数据文件运行下列全部规则，一次列出所有问题，"
-        "每条写作 `文件:行:列: 代码 消息`，并附上该行原文与标记。",
-        "",
-        f"共 {len(rules)} 条规则：默认级别为错误的 {errors} 条，为警告的 {len(rules) - errors} 条。"
-        "有错误时 `perfdoc validate` 以状态 1 退出、不能生成文档；只有警告时以状态 0 退出"
-        "（加 `--strict` 时警告也算不通过）。个别规则对较轻的情形只给出警告，消息中会标明“（警告）”。",
-        "",
-        "每条规则都附有错误示例和正确示例（只写出相关的键；`格式`、`年度`、`部门.名称` 等必填项从略）。"
-        "测试会逐条运行这些示例：错误示例必须被报告，正确示例必须通过。"
-        "各代码的示例消息与改法见 [errors.md](errors.md)，数据文件的写法见 [schema.md](schema.md)。",
-        "",
-        "## 目录",
-        "",
-    ]
+    contents, sections = [], []
     for family, members in _families(rules):
-        out.append(f"- {family}")
+        contents.append(f"- {family}")
         for rule in members:
-            out.append(f"  - [{rule.code}](#{_anchor(rule.code)}) {rule.summary}（{rule.severity.label}）")
-    out.append("")
+            contents.append(f"  - [{rule.code}](#{_anchor(rule.code)}) {rule.summary}（{rule.severity.label}）")
     for family, members in _families(rules):
-        out += [f"## {family}", ""]
+        sections += [f"## {family}", ""]
         for rule in members:
-            out += [f'<a id="{_anchor(rule.code)}"></a>', "", f"### {rule.code} {rule.summary}", ""]
-            out += [f"- 级别：{rule.severity.label}", f"- 名称：`{rule.name}`", ""]
+            sections += [f'<a id="{_anchor(rule.code)}"></a>', "", f"### {rule.code} {rule.summary}", ""]
+            sections += [f"- 级别：{rule.severity.label}", f"- 名称：`{rule.name}`", ""]
             explanation = _explanation_markdown(rule.explanation)
             if explanation:
-                out += explanation + [""]
+                sections += explanation + [""]
             for heading in ("错误示例", "正确示例"):
                 example = rule.example(heading)
                 if example.strip():
-                    out += [f"**{heading}**", ""] + _yaml_block(example) + [""]
-    return "\n".join(_squeeze(out)) + "\n"
+                    sections += [f"**{heading}**", ""] + _yaml_block(example) + [""]
+    return _page(
+        RULES_FILE,
+        rule_count=len(rules),
+        error_rules=errors,
+        warning_rules=len(rules) - errors,
+        contents=contents,
+        rules=sections,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -324,60 +244,39 @@ def errors_markdown() -> str:
     from ..rules import all_rules
 
     rules = all_rules()
-    out = [
-        GENERATED,
-        "",
-        "# 错误代码",
-        "",
-        "`perfdoc validate` 的每条消息写作 `文件:行:列: 代码 消息`，其后是该行原文和标记；"
-        "警告在消息前标“（警告）”，有“= 提示”一行时给出算法或线索。"
-        "`perfdoc validate --format json` 输出同样的内容供工具使用。",
-        "",
-        "- **PD000–PD005**：读取文件时的问题。出现 PD000–PD003 时文件无法读取，其他检查都不会进行，请先改正它。",
-        "- **PD101 起**：校验规则，详见 [rules.md](rules.md)。",
-        f"- **{INTERNAL_ERROR_CODE}**：perfdoc 自身在这个文件上出错（内部错误，是 perfdoc 的缺陷，请报告）。"
-        "只影响这一个文件，其他文件照常检查和生成。",
-        "",
-        "下面每个代码给出一条真实的示例消息（由 `perfdoc docs` 对示例输入运行 perfdoc 得到）和改法。",
-        "",
-        "## 目录",
-        "",
-        "| 代码 | 级别 | 含义 |",
-        "| --- | --- | --- |",
-    ]
+    contents, load_errors, sections = [], [], []
     load_examples = [(entry, load_error_example(entry)) for entry in LOAD_ERRORS]
     for entry, diagnostic in load_examples:
-        out.append(f"| [{entry.code}](#{_anchor(entry.code)}) | {diagnostic.severity.label} | {entry.title} |")
+        contents.append(f"| [{entry.code}](#{_anchor(entry.code)}) | {diagnostic.severity.label} | {entry.title} |")
     for rule in rules:
-        out.append(f"| [{rule.code}](#{_anchor(rule.code)}) | {rule.severity.label} | {rule.summary} |")
-    out += ["", "## 读取文件（PD000–PD005）", ""]
+        contents.append(f"| [{rule.code}](#{_anchor(rule.code)}) | {rule.severity.label} | {rule.summary} |")
     for entry, diagnostic in load_examples:
-        out += [f'<a id="{_anchor(entry.code)}"></a>', "", f"### {entry.code} {entry.title}", ""]
-        out += [f"- 级别：{diagnostic.severity.label}", f"- 原因：{entry.causes}", f"- 改法：{entry.fix}", ""]
+        load_errors += [f'<a id="{_anchor(entry.code)}"></a>', "", f"### {entry.code} {entry.title}", ""]
+        load_errors += [f"- 级别：{diagnostic.severity.label}", f"- 原因：{entry.causes}", f"- 改法：{entry.fix}", ""]
         text, note = _printable(entry.trigger)
         if entry.trigger is not None:
-            out += [f"示例输入{note}：", ""] + _yaml_block(text) + [""]
+            load_errors += [f"示例输入{note}：", ""] + _yaml_block(text) + [""]
         else:
-            out += [f"示例：对不存在的文件运行 `perfdoc validate {EXAMPLE_NAME}`。", ""]
+            load_errors += [f"示例：对不存在的文件运行 `perfdoc validate {EXAMPLE_NAME}`。", ""]
         excerpt = text if entry.trigger is not None and not note else None
-        out += ["示例消息：", ""] + _message_block(diagnostic, excerpt) + [""]
+        load_errors += ["示例消息：", ""] + _message_block(diagnostic, excerpt) + [""]
     for family, members in _families(rules):
-        out += [f"## {family}", ""]
+        sections += [f"## {family}", ""]
         fix = _FAMILY_FIX.get(family_digit(members[0].code), "")
         if fix:
-            out += [f"一般改法：{fix}", ""]
+            sections += [f"一般改法：{fix}", ""]
         for rule in members:
-            out += [f'<a id="{_anchor(rule.code)}"></a>', "", f"### {rule.code} {rule.summary}", ""]
-            out += [f"- 级别：{rule.severity.label}", f"- 说明与示例：[rules.md › {rule.code}](rules.md#{_anchor(rule.code)})", ""]
+            sections += [f'<a id="{_anchor(rule.code)}"></a>', "", f"### {rule.code} {rule.summary}", ""]
+            sections += [f"- 级别：{rule.severity.label}", f"- 说明与示例：[rules.md › {rule.code}](rules.md#{_anchor(rule.code)})", ""]
             diagnostics, text = rule_example_diagnostics(rule)
             if diagnostics:
-                out += ["示例消息（规则的错误示例）：", ""] + _message_block(diagnostics[0], text) + [""]
+                sections += ["示例消息（规则的错误示例）：", ""] + _message_block(diagnostics[0], text) + [""]
             else:
-                out += [f"示例消息：{rule.summary}", ""]
+                sections += [f"示例消息：{rule.summary}", ""]
             diff = _fix_diff(rule.example("错误示例"), rule.example("正确示例"))
             if diff:
-                out += ["改法（错误示例 → 正确示例）：", ""] + diff + [""]
-    return "\n".join(_squeeze(out)) + "\n"
+                sections += ["改法（错误示例 → 正确示例）：", ""] + diff + [""]
+    return _page(ERRORS_FILE, contents=contents, load_errors=load_errors, rules=sections)
 
 
 def family_digit(code: str) -> str:
@@ -405,12 +304,6 @@ def _printable(raw: bytes | None) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 
 
-def is_derived(field: Field) -> bool:
-    from .scaffold import is_derived as derived
-
-    return derived(field)
-
-
 def kind_name(field: Field) -> str:
     if field.kind == "map" and field.open:
         return "映射（键自定）"
@@ -422,20 +315,17 @@ def kind_name(field: Field) -> str:
 
 def schema_rows(schema: Field = SOURCE_SCHEMA, prefix: str = ""):
     """Yield ``(path, field)`` for every key: ``机构收支[].支出.人员支出明细.<名称>``."""
-    if schema.kind == "map" and schema.open and schema.item is not None:
-        path = f"{prefix}.<名称>" if prefix else "<名称>"
-        yield path, schema.item
-        yield from schema_rows(schema.item, path)
-    elif schema.kind == "map":
-        for key, child in schema.fields.items():
-            path = f"{prefix}.{key}" if prefix else key
-            yield path, child
-            yield from schema_rows(child, path)
-    elif schema.kind == "list" and schema.item is not None:
-        path = f"{prefix}[]"
-        if schema.item.kind not in ("map", "list"):
-            yield path, schema.item
-        yield from schema_rows(schema.item, path)
+    for path, field, _ in walk(MISSING, schema):
+        if path and not (path[-1] == EACH_ITEM and field.kind in ("map", "list")):  # a list of mappings: its keys
+            yield _declared_path(path, prefix), field
+
+
+def _declared_path(path: tuple, prefix: str = "") -> str:
+    """``('机构收支', EACH_ITEM, '支出')`` → ``机构收支[].支出`` (after ``prefix``)."""
+    out = prefix
+    for step in path:
+        out += "[]" if step == EACH_ITEM else (f".{step}" if out else str(step))
+    return out
 
 
 def _cell(text: str) -> str:
@@ -504,9 +394,8 @@ def annotate(text: str) -> str:
     from ..load.loader import load_text
     from .scaffold import DERIVED_NOTE
 
-    try:
-        source = load_text(text)
-    except SourceSyntaxError:
+    source = load_text(text).source
+    if source is None:
         return text
     lines = text.splitlines()
     keys_by_line: dict[int, list] = {}
@@ -539,12 +428,7 @@ def annotate(text: str) -> str:
             note = note.replace("（自动计算）", "") + DERIVED_NOTE
         lines[number - 1] = f"{line}  # {note}"
     annotated = "\n".join(lines) + ("\n" if text.endswith("\n") else "")
-    try:
-        if load_text(annotated).data != source.data:
-            return text
-    except SourceSyntaxError:
-        return text
-    return annotated
+    return annotated if load_text(annotated).data == source.data else text
 
 
 def _display_width(text: str) -> int:
@@ -607,9 +491,9 @@ def _reference_rows() -> list[tuple[str, str, str]]:
     from ..pipeline import check_text
 
     result = check_text(_REFERENCE_SOURCE, "2022.yaml")
-    if result.context is None:
+    if result.analysis is None:
         return []
-    values = result.context.figures.values
+    values = result.analysis.figures.values
     rows = []
     for reference, note in _REFERENCES:
         try:
@@ -638,22 +522,13 @@ def _filter_rows() -> list[tuple[str, str]]:
 
 def _derived_summary() -> list[str]:
     """The derived figures, one line each; blocks of nothing but derived figures as one line."""
-    out = []
-
-    def walk(field: Field, path: str):
-        if field.kind == "map" and not field.open:
-            for key, child in field.fields.items():
-                child_path = f"{path}.{key}" if path else key
-                if is_derived(child) and child.kind == "map":
-                    out.append(f"- `{child_path}`：{_md_inline(' '.join(child.doc.split()))}")
-                elif child.derived:
-                    out.append(f"- `{child_path}`：{_md_inline(' '.join(child.doc.split()))}")
-                else:
-                    walk(child, child_path)
-        elif field.kind == "list" and field.item is not None:
-            walk(field.item, f"{path}[]")
-
-    walk(SOURCE_SCHEMA, "")
+    out, summarised = [], []
+    for path, field, _ in walk(MISSING):
+        if not path or any(path[: len(done)] == done for done in summarised):
+            continue
+        if field.computed and (field.derived or field.kind == "map"):
+            out.append(f"- `{_declared_path(path)}`：{_md_inline(' '.join(field.doc.split()))}")
+            summarised.append(path)
     return out
 
 
@@ -669,51 +544,29 @@ def _stated_derived(data) -> list[str]:
 
 
 def schema_markdown() -> str:
-    """docs/schema.md: one annotated example, how to write a source, every key."""
-    out = [
-        GENERATED,
-        "",
-        "# 数据文件写法与全部键",
-        "",
-    ]
-    out += _intro_sections()
-    out += _example_section()
-    out += _units_section()
-    out += _derived_section()
-    out += _references_section()
-    out += _validation_section()
-    out += _keys_section()
-    return "\n".join(_squeeze(out)) + "\n"
-
-
-def _intro_sections() -> list[str]:
+    """docs/schema.md: how to write a source, one annotated example, every key."""
     from ..load.formats import available_formats, load_format
+    from ..numbers import AMOUNT_MIN_DECIMALS, MAX_DECIMALS
 
-    display = EXAMPLE_SOURCE.as_posix()
-    return [
-        "每个部门每个年度一个 YAML 文件：`sources/<格式>/<部门>/<年度>.yaml`，例如 "
-        f"`{display}`。perfdoc 校验它、计算全部派生数字，并按格式生成正式的 Word 文档。"
-        "本页先给出一份完整的带注释示例，再说明金额单位、填报数与计算数、叙述中的数字引用和校验，最后逐项列出全部键。",
-        "",
-        "相关文档：[rules.md](rules.md)（全部校验规则）、[errors.md](errors.md)（每个错误代码的示例消息与改法）。",
-        "",
-        "## 从零开始",
-        "",
-        "1. `perfdoc formats` 列出可用的文档格式："
-        + "、".join(f"`{name}`（{load_format(name).description}）" for name in available_formats())
-        + "。",
-        "2. `perfdoc new --format hunan-linxiang --department 某某单位 --year 2023` 生成骨架文件 "
-        "`sources/hunan-linxiang/某某单位/2023.yaml`：每个键后面都有中文注释，可选项和示例以 `# ` 开头注释掉。",
-        "3. 对照原始报表和下面的示例逐项填写。不需要的键整行删除；不要留下值为空的键。",
-        "4. `perfdoc validate sources/hunan-linxiang/某某单位/2023.yaml` 检查，一次列出全部问题，"
-        "每条写作 `文件:行:列: 代码 消息`。改到没有错误为止（警告说明尚未填写的内容或值得再核对的数字）。",
-        "5. `perfdoc show <文件>` 列出输入的和计算出的全部数字；`perfdoc build` 生成文档。",
-        "",
-        "YAML 的基本写法：`键: 值`，冒号后有一个空格；下一级内容比上一级多缩进两个空格（只用空格，不用 Tab）；"
-        "列表每项以 `- ` 开头；`#` 之后到行尾是注释；多行文字写成 `键: |`，内容另起一行并缩进。"
-        "电话号码等以数字开头、但不是数的值加引号：`联系电话: \"0730-3723153\"`。",
-        "",
-    ]
+    return _page(
+        SCHEMA_FILE,
+        example_path=EXAMPLE_SOURCE.as_posix(),
+        formats="、".join(f"`{name}`（{load_format(name).description}）" for name in available_formats()),
+        example=_example_section(),
+        wan_example=_wan("5600元"),
+        amount_min_decimals=AMOUNT_MIN_DECIMALS,
+        interval_short=_interval_text(Decimal("12.1"), AMOUNT_MIN_DECIMALS),
+        interval_long=_interval_text(Decimal("229.6431"), AMOUNT_MIN_DECIMALS),
+        interval_rate=_interval_text(Decimal("62.7"), 0, "%"),
+        max_decimals_wan=MAX_DECIMALS["万元"],
+        max_decimals_yuan=MAX_DECIMALS["元"],
+        derived_figures=_derived_summary(),
+        reference_source=_REFERENCE_SOURCE.rstrip("\n"),
+        reference_rows=[f"| `{_cell(ref)}` | {_cell(value)} | {_cell(note)} |" for ref, value, note in _reference_rows()],
+        filter_rows=[f"| {_cell(names)} | {_cell(note)} |" for names, note in _filter_rows()],
+        format_table=_format_table(),
+        key_tables=_key_tables(),
+    )
 
 
 def _example_section() -> list[str]:
@@ -722,7 +575,7 @@ def _example_section() -> list[str]:
     display, text, real = example_text()
     checked = check_text(text, display)
     errors, warnings = len(checked.errors), len(checked.warnings)
-    data = checked.context.data if checked.context is not None else {}
+    data = checked.analysis.data if checked.analysis is not None else {}
     stated = _stated_derived(data)
     out = ["## 完整示例", ""]
     if real:
@@ -744,112 +597,9 @@ def _example_section() -> list[str]:
     return out
 
 
-def _units_section() -> list[str]:
-    from ..numbers import AMOUNT_MIN_DECIMALS, MAX_DECIMALS
-
-    return [
-        "## 金额与单位",
-        "",
-        "- 金额默认以**万元**为单位：`年初预算: 643.45` 即 643.45 万元。"
-        "文件顶层写 `金额单位: 元` 时，不带单位的金额按元计。",
-        "- 单个金额也可以带单位写成文字：`公务接待费: \"5600元\"`（即 "
-        f"{_wan('5600元')} 万元）、`年初预算: \"1,234.50 万元\"`、`调整数: 180万`（“万”即“万元”），perfdoc 换算为万元。"
-        "全角的数字、小数点、逗号和百分号（`１２３．４５`、`63.9％`）按半角读取。"
-        "以元填写的金额在文档中与以万元填写的一样显示（`34822000元` 显示为 3482.20 万元）。",
-        "- **写几位小数就表示精确到几位**：perfdoc 按写出的数字计算，不做浮点近似。万元金额至少按 "
-        f"{AMOUNT_MIN_DECIMALS} 位小数（百元）看待——`12.1` 当作 12.10（代表 "
-        f"{_interval_text(Decimal('12.1'), AMOUNT_MIN_DECIMALS)}），写得更多如 `229.6431` 则按 "
-        f"{_interval_text(Decimal('229.6431'), AMOUNT_MIN_DECIMALS)} 核对。"
-        f"小数位数上限：万元 {MAX_DECIMALS['万元']} 位、元 {MAX_DECIMALS['元']} 位（都到分）。",
-        "- 合计与明细的核对按各数的精度进行（区间算术）：八项各四舍五入到 0.01 的明细，"
-        "其和与原表合计相差 0.01 属正常，不报错；相差更多才报告（PD201）。",
-        "- 比率写作带 % 的文字并加引号：`预算完成率: \"92.83%\"`；写成小于 1 的小数（`0.0661`）会被拒绝并提示改写为 `\"6.61%\"`；"
-        "按写出的位数核对，`\"62.7%\"` 表示 "
-        f"{_interval_text(Decimal('62.7'), 0, '%')} 之间。",
-        "- 金额不能为负数，只有调整数（调减）可以：`调整数: -12.10`。`-0.00` 就是 0，"
-        "文档和消息中写作 `0.00`（四舍五入为零的数都不带负号）。",
-        "- 人数、个数写整数；分数（权重、得分、综合得分）写数字。",
-        "",
-    ]
-
-
-def _derived_section() -> list[str]:
-    return [
-        "## 填报数与计算数",
-        "",
-        "下列数字由 perfdoc 从其他数字算出（在“全部键”中标为“计算”），**不必填写**，文档中使用计算结果。"
-        "照抄旧文档时也可以填上原表中的数字：perfdoc 按上面的精度核对它与计算结果是否一致"
-        "（合计不符报 PD201，比率不符报 PD202），一致时采用填写的数。",
-        "",
-        *_derived_summary(),
-        "",
-        "综合得分在每个指标都有得分时自动计算，评价等次按格式的等次划分确定；"
-        "填写的综合得分和等次同样会被核对（PD303、PD304）。",
-        "",
-    ]
-
-
-def _references_section() -> list[str]:
-    return [
-        "## 叙述中引用数字",
-        "",
-        "`叙述` 下的各章节用 Markdown 书写（`键: |` 后另起一行）。文中的数字不要手写，而是引用："
-        "`全年预算数{{ 预算.调整后预算 }}万元` 在文档中写成文件中填写的（或计算出的）数字。这样一个数只填一次，"
-        "数据改了，叙述跟着变；手写的数字与已知数字只差一位时，perfdoc 会提示疑似笔误（PD502）。",
-        "",
-        "- 引用的路径就是键的路径，用 `.` 连接；列表中的项用从 0 开始的序号：`机构收支[0].收入.收入合计` "
-        "是第一个机构的收入合计（校验消息中的位置则从 1 数起：`机构收支[1]`）。",
-        "- 计算数同样可以引用：`预算.调整后预算`、`预算.预算完成率`、`收支合计.支出.基本支出`（各机构之和）、"
-        "`项目合计.实际支出` 等。",
-        "- `|` 后写过滤器，控制数字的写法：`{{ 预算.预算完成率|百分比(1) }}`。金额不加过滤器时至少两位小数。",
-        "- 引用中可以做四则运算、加过滤器（如 `{{ 预算.调整后预算|万元 }}`）、写 `{% if %}…{% endif %}` 条件；"
-        "不能使用循环、赋值、宏和函数调用，也不能用 `%` 格式化文字，展开后的文字不超过 20 万字。",
-        "- 引用的名称不存在、括号不配对、用了上述不允许的写法时报 PD501，并给出叙述中的行。",
-        "",
-        "以下面的数据为例（表中“文档中显示”一栏由 perfdoc 实际计算得到）：",
-        "",
-        *_yaml_block(_REFERENCE_SOURCE),
-        "",
-        "| 叙述中写 | 文档中显示 | 说明 |",
-        "| --- | --- | --- |",
-        *[f"| `{_cell(ref)}` | {_cell(value)} | {_cell(note)} |" for ref, value, note in _reference_rows()],
-        "",
-        "全部过滤器：",
-        "",
-        "| 过滤器 | 作用 |",
-        "| --- | --- |",
-        *[f"| {_cell(names)} | {_cell(note)} |" for names, note in _filter_rows()],
-        "",
-    ]
-
-
-def _validation_section() -> list[str]:
-    return [
-        "## 校验",
-        "",
-        "`perfdoc validate`（不带参数时检查 `sources/` 下全部文件）运行 [rules.md](rules.md) 中的全部规则："
-        "结构（未知的键、缺少必填项、值的写法）、合计与比率、评分与等次、绩效指标、叙述中的数字，"
-        "以及与上一年度文件（同一文件夹中的 `<年度-1>.yaml`）的衔接。有错误时退出状态为 1，不能生成文档；"
-        "只有警告时为 0，加 `--strict` 时为 1。`--format json` 输出机器可读的结果。"
-        "每个错误代码的含义、示例消息和改法见 [errors.md](errors.md)。",
-        "",
-    ]
-
-
-def _keys_section() -> list[str]:
-    out = [
-        "## 全部键",
-        "",
-        "路径写法：`a.b` 是 `a` 下的 `b`；`a[]` 表示 `a` 是列表，`a[].b` 是列表每一项中的 `b`；"
-        "`<名称>` 是由你自己命名的键（如明细中的项目名）。“必填”指其上一级存在时必须写出；"
-        "“计算”指由 perfdoc 计算、可不填（填写则核对）。",
-        "",
-        "类型：文本、Markdown（多行文字，可引用数字）、整数、金额（万元，见上）、百分比（如 \"92.83%\"）、"
-        "分数、日期（2023-03-27）、电话（加引号）、年度（四位数）、是否（true/false 或 是/否）、"
-        "可选值（只能写列出的几种）、映射（下一级是若干 `键: 值`）、列表（下一级是若干 `- ` 项）。",
-        "",
-        *_format_table(),
-    ]
+def _key_tables() -> list[str]:
+    """The top-level values in one table, then one table of keys per block."""
+    out = []
     header = ["| 路径 | 类型 | 必填 | 计算 | 说明 |", "| --- | --- | --- | --- | --- |"]
     scalars = [(key, field) for key, field in SOURCE_SCHEMA.fields.items() if field.kind not in ("map", "list")]
     if scalars:
@@ -869,7 +619,7 @@ def _keys_section() -> list[str]:
 
 def _key_row(path: str, field: Field) -> str:
     required = "是" if field.required else ""
-    derived = "计算" if is_derived(field) else ""
+    derived = "计算" if field.computed else ""
     return f"| `{path}` | {kind_name(field)} | {required} | {derived} | {_description(field)} |"
 
 
@@ -928,6 +678,22 @@ def _interval_text(value: Decimal, min_decimals: int, unit: str = "") -> str:
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
+
+_SLOT = re.compile(r"@\{(\w+)\}")
+
+
+def _page(name: str, **parts) -> str:
+    """The page ``name``: its prose in ``docs_src/`` with each ``@{part}`` filled in (a list: one line each)."""
+    from importlib.resources import files
+
+    prose = files("perfdoc").joinpath("docs_src", name).read_text(encoding="utf-8")
+
+    def fill(match: re.Match) -> str:
+        value = parts[match.group(1)]
+        return "\n".join(value) if isinstance(value, list) else str(value)
+
+    return "\n".join(_squeeze([GENERATED, "", *_SLOT.sub(fill, prose).splitlines()])) + "\n"
+
 
 
 def generate() -> dict[str, str]:

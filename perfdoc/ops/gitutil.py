@@ -14,8 +14,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import click
-
 from ..errors import UserError
 
 DIFF_DRIVER = "perfdoc"
@@ -94,13 +92,6 @@ def _one_line(lines: list[str]) -> str:
     return " ".join(part.strip() for line in lines for part in line.splitlines() if part.strip())
 
 
-@click.command("textconv")
-@click.argument("docx_file", type=click.Path(dir_okay=False, exists=True))
-def textconv_command(docx_file):
-    """把 .docx 文档输出为文本（表格逐行，单元格以“ | ”分隔），供 git diff 使用。"""
-    click.echo(docx_text(Path(docx_file)), nl=False)
-
-
 # ---------------------------------------------------------------- git-setup
 
 
@@ -121,14 +112,13 @@ def add_attributes_line(path: Path) -> bool:
     return True
 
 
-@click.command("git-setup")
-def git_setup_command():
-    """在当前 git 仓库中设置：git diff 时把 .docx 文档转为文本再比较。"""
-    root = repository_root(Path.cwd())
+def git_setup(folder: Path) -> tuple[Path, bool]:
+    """Set up the git repository holding ``folder`` to diff .docx files as text: (its root, whether
+    .gitattributes got the line)."""
+    root = repository_root(folder)
     added = add_attributes_line(root / ".gitattributes")
-    result = run_git(["config", f"diff.{DIFF_DRIVER}.textconv", TEXTCONV], root)
-    if result.returncode != 0:
-        raise UserError(f"git config 失败：{os.fsdecode(result.stderr).strip()}")
-    click.echo(f"{'已在' if added else '已有'} {root / '.gitattributes'}：{ATTRIBUTES_LINE}")
-    click.echo(f"已设置 git config diff.{DIFF_DRIVER}.textconv \"{TEXTCONV}\"")
-    click.echo("现在 git diff 会以文本显示 .docx 文档的改动。")
+    for key, value in ((f"diff.{DIFF_DRIVER}.textconv", TEXTCONV), ("core.quotepath", "false")):
+        result = run_git(["config", key, value], root)
+        if result.returncode != 0:
+            raise UserError(f"git config 失败：{os.fsdecode(result.stderr).strip()}")
+    return root, added

@@ -1,7 +1,8 @@
 """``perfdoc next-year``: start next year's source from this year's.
 
 The file is round-tripped with ruamel.yaml, so comments, key order, quoting
-and flow style survive. What happens to each value follows the schema:
+and flow style survive. What happens to each value is the schema's
+(``Field.next_year``):
 
 * carried over: 格式, 金额单位, the 部门 facts with 职能职责, 内设机构 and
   下属单位, 报告 (except its date), 评价人员, goals, task and project names,
@@ -23,11 +24,11 @@ written ``{}`` with that note, or dropped when it held only derived figures.
 from __future__ import annotations
 
 import io
-import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import click
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
@@ -38,27 +39,12 @@ from ruamel.yaml.tokens import CommentToken
 from ..errors import UserError
 from ..load.model import default_unit
 from ..numbers import UNITS, round_half_up
-from ..load.schema import SOURCE_SCHEMA, Field
+from ..load.schema import CLEAR, EMPTY, SOURCE_SCHEMA, Field
+
+if TYPE_CHECKING:
+    from ..pipeline import Checked
 
 PENDING = "待填写"
-
-# Values that describe only the year they are written for (paths without list indices).
-YEAR_ONLY = {
-    ("部门", "上年实有人数"),  # replaced by this year's 实有人数 when there is one
-    ("部门", "人员变动"),
-    ("报告", "报告日期"),
-    ("指标", "得分"),
-    ("指标", "已完成"),
-    ("评分", "综合得分"),
-    ("评分", "评价等次"),
-}
-# The year's results: emptied rather than removed, so the place to write them stays in view.
-RESULTS = {
-    ("指标", "实际值"),
-    ("年度目标", "完成情况"),
-    ("任务", "完成情况"),
-    ("任务", "关键指标", "完成情况"),
-}
 
 # (indent of mappings, of sequences, offset of the dash): the seeds' style first.
 _INDENT_STYLES = ((2, 4, 2), (2, 2, 0), (4, 4, 0), (4, 6, 2))
@@ -95,7 +81,7 @@ def dump_text(yaml: YAML, document) -> str:
 
 
 def next_year_text(ctx) -> str:
-    """Next year's source text, from this year's validated :class:`~perfdoc.rules.Context`."""
+    """Next year's source text, from this year's validated :class:`~perfdoc.pipeline.Analysis`."""
     text = ctx.source.text
     try:
         yaml = round_trip_yaml(text)
@@ -133,11 +119,6 @@ def prefills(ctx) -> dict:
     return out
 
 
-def general(path: tuple) -> tuple:
-    """``('机构收支', 0, '收入')`` → ``('机构收支', '收入')``: the path as the schema sees it."""
-    return tuple(step for step in path if not isinstance(step, int))
-
-
 class _Clearer:
     """Clears one document in place, keeping comment and blank lines where they belong."""
 
@@ -153,17 +134,18 @@ class _Clearer:
         emptied: list[tuple[str, list[str]]] = []
         for key in list(node):
             here = path + (key,)
-            child = field.item if field.open else field.fields.get(key)
+            child = field.child(key)
             if child is None:
                 continue  # an unknown key is kept: PD101 reports it
             value = node[key]
+            action = child.next_year_action
             if here in self.prefill:
                 node[key] = self.prefill[here]
-            elif child.derived or child.kind == "amount" or general(here) in YEAR_ONLY:
+            elif action == CLEAR:
                 doomed.add(key)
                 if not child.derived:
                     pending.append(key)
-            elif general(here) in RESULTS:
+            elif action == EMPTY:
                 node[key] = DoubleQuotedScalarString("")
                 if not node.fa.flow_style():
                     set_note(node, key, PENDING)
@@ -398,42 +380,35 @@ def empty_block(container: CommentedMap, key) -> None:
     entry[3] = [f"{header}；{PENDING}" if header.lstrip().startswith("#") else f"  # {PENDING}"]
 
 
-# ---- command -----------------------------------------------------------------
+# ---- writing the file -----------------------------------------------------------
 
 
-@click.command("next-year")
-@click.argument("source", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的文件（默认在同一文件夹下的“<下一年度>.yaml”）")
-@click.option("--force", is_flag=True, help="覆盖已有文件")
-def next_year_command(source, output, force):
-    """由本年度数据文件生成下一年度的数据文件：保留结构与注释，清空当年数字与叙述。"""
-    from ..report import format_text
-    from ..pipeline import check_file, check_text
+@dataclass(frozen=True)
+class NextYear:
+    """What :func:`write_next_year` did: the file written, and what the command line tells the user."""
+
+    target: Path
+    year: int  # the new file's year
+    source_errors: int  # errors in this year's file: the prefilled figures may be wrong
+    checked: "Checked"  # the new file, validated against this year's
+
+
+def write_next_year(source: Path, output: Path | None = None, force: bool = False) -> NextYear:
+    """Write next year's source beside ``source`` (or to ``output``) and validate it."""
     from ..build.writes import atomic_write_text
+    from ..pipeline import check_file, check_text
 
-    source = Path(source)
     checked = check_file(source, with_previous=False)
-    if checked.context is None:
+    if checked.analysis is None:
         problem = checked.diagnostics[0].message if checked.diagnostics else "无法读取"
         raise UserError(f"{source} 无法读取，不能生成下一年度的文件：{problem}")
-    year = checked.context.model.get("年度")
+    year = checked.analysis.model.get("年度")
     if not isinstance(year, int):
         raise UserError(f"{source} 没有有效的“年度”，无法确定下一年度")
-    target = Path(output) if output else source.with_name(f"{year + 1}{source.suffix or '.yaml'}")
+    target = output if output is not None else source.with_name(f"{year + 1}{source.suffix or '.yaml'}")
     if target.exists() and not force:
         raise UserError(f"{target} 已存在；如需覆盖请加 --force")
-    if checked.errors:
-        click.echo(
-            f"注意：{source} 有 {len(checked.errors)} 个错误，预填的上年结转等数字可能不准确；"
-            f"请先运行 perfdoc validate {source}",
-            err=True,
-        )
-    text = next_year_text(checked.context)
+    text = next_year_text(checked.analysis)
     atomic_write_text(target, text)
-    result = check_text(text, str(target), previous_text=checked.context.source.text)
-    click.echo(f"已生成 {target}（{year + 1} 年度）")
-    if result.errors:
-        click.echo(format_text(result.errors, {str(target): text}), err=True)
-        sys.exit(1)
-    if result.warnings:
-        click.echo(f"尚待填写：{len(result.warnings)} 条提示，运行 perfdoc validate {target} 查看")
+    result = check_text(text, str(target), previous_text=checked.analysis.source.text)
+    return NextYear(target, year + 1, len(checked.errors), result)

@@ -31,7 +31,7 @@ def readiness(checked) -> list[Diagnostic]:
     promoted = [
         dataclasses.replace(d, severity=Severity.ERROR) if d.code in NOT_FINISHED else d for d in checked.diagnostics
     ]
-    ctx = checked.context
+    ctx = checked.analysis
     if ctx is None or ctx.format is None or checked.errors:
         return promoted  # documents are rendered only from a source without errors
     found = _placeholders(ctx) + _markers(checked)
@@ -50,15 +50,15 @@ def _placeholders(ctx) -> list[Diagnostic]:
 
 def _markers(checked) -> list[Diagnostic]:
     """One PD701 per source path a marker in any document asks for, naming the documents."""
-    from ..build.batch import render_checked, template_context
+    from ..build.rendering import render_checked, template_context
     from ..render.context import Missing
     from ..render.extract import document_text
     from ..compute.figures import iter_leaves
 
-    context = template_context(checked.context)
+    context = template_context(checked.analysis)
     markers = {str(value): value.paths for _, value in iter_leaves(context) if isinstance(value, Missing)}
     wanted: dict = {}  # source path → documents that show its marker
-    for document in checked.context.format.documents:
+    for document in checked.analysis.format.documents:
         text = document_text(render_checked(checked, document))
         for marker, paths in markers.items():
             if marker in text:

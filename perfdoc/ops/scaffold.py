@@ -152,7 +152,7 @@ class _Builder:
         """
         pad = " " * indent
         note = self.note(key, field, path)
-        if is_derived(field) and not in_derived:
+        if field.computed and not in_derived:
             block, _ = self.entry(key, field, path, indent, live=False, in_derived=True)
             return _comment(block, indent), False
         if in_derived and field.kind not in ("map", "list"):
@@ -229,7 +229,7 @@ class _Builder:
 
     def note(self, key: str, field: Field, path: tuple) -> str:
         doc = _one_line(field.doc)
-        if is_derived(field):
+        if field.computed:
             doc = doc.replace("（自动计算）", "")
             if field.kind not in ("map", "list") or "自动计算" not in doc:
                 doc += DERIVED_NOTE
@@ -242,19 +242,6 @@ class _Builder:
         if len(path) == 2 and path[0] == "叙述" and path[1] in self.fmt.generated_sections:
             doc += f"（不填写时模板{self.fmt.generated_sections[path[1]]}；填写后只用这里的文字）"
         return doc
-
-
-def is_derived(field: Field) -> bool:
-    """A derived figure, or a block that holds nothing but derived figures (收支合计)."""
-    if field.derived:
-        return True
-    if field.kind == "map" and field.open:
-        return field.item is not None and is_derived(field.item)
-    if field.kind == "map":
-        return bool(field.fields) and all(is_derived(child) for child in field.fields.values())
-    if field.kind == "list":
-        return field.item is not None and is_derived(field.item)
-    return False
 
 
 def _comment(lines: list[str], indent: int) -> list[str]:

@@ -19,27 +19,21 @@ class FigureRow:
     formula: str = ""
 
 
-def _walk(tree, prefix=()):
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from _walk(value, prefix + (key,))
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            yield from _walk(value, prefix + (index,))
-    elif isinstance(tree, Decimal):
-        yield prefix, tree
+def figure_rows(analysis) -> list[FigureRow]:
+    return [row for _path, _value, row in figure_entries(analysis)]
 
 
-def figure_rows(ctx) -> list[FigureRow]:
-    figures = ctx.figures
-    rows = []
+def figure_entries(analysis):
+    """``(path, value, row)`` for every figure :func:`figure_rows` lists: the path as a tuple and the
+    value as computed (Decimal, int or the grade's text), for outputs that need more than the text."""
+    figures = analysis.figures
     for path, value in iter_leaves(figures.values):
         if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
             continue
         derivation = figures.derivations.get(path)
         if derivation is None:
             origin = "计算" if path in figures.computed else "输入"
-            rows.append(FigureRow(dotted(path), str(value), origin))
+            yield path, value, FigureRow(dotted(path), str(value), origin)
             continue
         if derivation.stated is None:
             origin = "计算"
@@ -47,18 +41,20 @@ def figure_rows(ctx) -> list[FigureRow]:
             origin = "填报（已核对）"
         else:
             origin = f"填报 {plain(derivation.stated)}（应为 {derivation.computed}）"
-        rows.append(FigureRow(dotted(path), str(value), origin, derivation.formula))
+        yield path, value, FigureRow(dotted(path), str(value), origin, derivation.formula)
     if figures.grade:
-        rows.append(FigureRow("评分.评价等次（按得分）", figures.grade, "计算"))
-    return rows
+        yield GRADE_PATH, figures.grade, FigureRow("评分.评价等次（按得分）", figures.grade, "计算")
+
+
+GRADE_PATH = ("评分", "评价等次")
 
 
 def render_json(rows) -> str:
     return json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=2)
 
 
-def render_table(rows, title: str = "") -> None:
-    from rich.console import Console
+def figure_table(rows, title: str = ""):
+    """The rows as a rich table, for the command line to print."""
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
@@ -68,7 +64,7 @@ def render_table(rows, title: str = "") -> None:
     table.add_column("算法", overflow="fold")
     for row in rows:
         table.add_row(row.path, row.value, row.origin, row.formula)
-    Console().print(table)
+    return table
 
 
-__all__ = ["FigureRow", "figure_rows", "render_json", "render_table", "Percent"]
+__all__ = ["FigureRow", "figure_entries", "figure_rows", "figure_table", "render_json", "Percent"]

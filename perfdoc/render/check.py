@@ -27,6 +27,7 @@ from ..errors import Diagnostic, RenderError, Severity, UserError
 from ..load.inputs import read_input
 from ..load.format_schema import did_you_mean
 from . import diagnose, safezip
+from .problems import describe
 from .extract import _w
 from .markdown import BODY_STYLE, DEEPEST_HEADING_STYLE, HEADING_STYLES
 
@@ -95,10 +96,10 @@ def _tag_problems(template: Path, data: bytes) -> list[Diagnostic]:
                                                       f"标签应写作“{fixed}”（半角）"))
     out = []
     for problem in diagnose.tag_problems(data):
-        if (problem.place.part, problem.place.phrase) in typed_wide:
+        if (problem.part, problem.place) in typed_wide:
             continue  # the unclosed or stray tag is the full-width brace's doing, said once by PD904
         code = "PD904" if problem.reason.startswith("标签中有全角符号") else "PD902"
-        out.append(_problem(code, template, problem.describe()))
+        out.append(_problem(code, template, describe(problem)))
     return out + ime
 
 
@@ -167,14 +168,13 @@ def sample_context(fmt) -> dict:
     from ..compute.figures import compute
     from ..load.loader import load_text
     from ..load.model import build_model
-    from ..rules import Context
+    from ..pipeline import Analysis
     from .context import build_context
 
     place = "" if fmt.options.get("地区") or not fmt.place_from_source else "地区: 示例县\n"
-    source = load_text(f"格式: {fmt.folder.name}\n年度: 2022\n{place}部门:\n  名称: 示例单位\n", "<示例>")
+    source = load_text(f"格式: {fmt.folder.name}\n年度: 2022\n{place}部门:\n  名称: 示例单位\n", "<示例>").source
     model = build_model(source.data, [])
-    ctx = Context(source=source, data=source.data, model=model, figures=compute(model, fmt), format=fmt)
-    return build_context(ctx)
+    return build_context(Analysis(source=source, model=model, figures=compute(model, fmt), format=fmt))
 
 
 def _name_problems(template: Path, fmt) -> list[Diagnostic]:
@@ -254,7 +254,7 @@ def _template_source(template: Path) -> str | None:
 
 
 def _render_problems(template: Path, fmt) -> list[Diagnostic]:
-    from .engine import render_document
+    from .templates import render_document
 
     try:
         render_document(template, sample_context(fmt))

@@ -55,12 +55,13 @@ class Missing(str):
 
 MISSING = None  # a figure with no source path (a format option): printed blank
 
+# The keys of 项目合计: the schema's, and 评价项目数, which is counted, never stated.
+PROJECT_TOTAL_KEYS = (*SOURCE_SCHEMA.fields["项目合计"].fields, "评价项目数")
+
 # Item numbering patterns for the 段落 filter's 编号 keyword. They live in the
 # context because a pattern's braces cannot be written inside a {{p … }} tag.
 LIST_NUMBERING = {"顿号": "{n}、", "括号": "（{n}）", "点": "{n}. "}
 
-# Keys of the derived totals maps, which the schema declares without fields.
-PROJECT_TOTAL_KEYS = ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出", "年终结余", "执行率", "评价项目数", "评价项目资金")
 
 
 def build_context(ctx) -> dict:

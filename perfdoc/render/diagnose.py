@@ -16,30 +16,28 @@ A paragraph's text is its runs joined, so a tag that Word split across runs
 * :func:`locate` / :func:`where` – the places of a tag text or a variable name;
 * :func:`tag_problems`          – checks every tag on its own (syntax, unclosed or stray
   ``{% for %}``/``{% if %}``, full-width punctuation, ``段落`` outside ``{{p …}}``),
-  for when Jinja's own line number points at the wrong tag;
-* :func:`explain`               – a RenderError message with the places added;
-* :func:`located`               – a context manager that re-raises a RenderError with
-  :func:`explain`'s message: ``with located(template): render_document(template, …)``,
-  and :func:`locating`, the same as a decorator (``@locating`` above ``def render_document``);
-* :func:`names_with_places`     – ``["预箅（第 3 段）"]`` for warnings about unknown names.
+  for when Jinja's own line number points at the wrong tag; each a
+  :class:`~.problems.TemplateProblem` (code ``broken-tag``);
+* :func:`located`               – a renderer's :class:`~.problems.TemplateProblem` with where it is added;
+* :func:`names_with_places`     – a ``unknown-name`` problem for each name, with where the template uses it.
 
 Nothing here raises: it runs while another error is being reported, and an
-unreadable template simply has no places.
+unreadable template simply has no places. Problems are records; they are
+worded by :func:`.problems.describe`.
 """
 
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import lru_cache, wraps
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from lxml import etree
 
-from ..errors import RenderError
 from ..load.inputs import read_input
-from . import safezip
+from . import problems, safezip
 from .extract import TAG_BREAKS, _main_part_name, _w, paragraphs
+from .problems import TemplateProblem
 
 # Parts docxtpl renders besides the main document.
 _EXTRA_PART_RE = re.compile(r"^word/(header|footer)(\d*)\.xml$")
@@ -58,7 +56,7 @@ _FULL_WIDTH = {
 _BLOCKS = {"for", "if", "with", "filter", "macro", "call", "block", "raw", "autoescape", "trans"}
 _MIDDLES = {"else": ("if", "for"), "elif": ("if",)}
 _DOCXTPL_SPECIALS = {"vm", "hm", "colspan", "cellbg"}
-_MAX_PLACES = 3
+_MAX_PLACES = problems.MAX_PLACES
 
 
 @dataclass(frozen=True)
@@ -70,16 +68,9 @@ class Place:
     text: str  # the paragraph's text, runs joined
 
 
-@dataclass(frozen=True)
-class Problem:
+def _broken_tag(place: Place, tag: str, reason: str) -> TemplateProblem:
     """A tag that cannot work, where it is and why."""
-
-    place: Place
-    tag: str
-    reason: str
-
-    def describe(self) -> str:
-        return f"{self.place.phrase}“{_short(self.tag)}”：{self.reason}"
+    return TemplateProblem(problems.BROKEN_TAG, part=place.part, place=place.phrase, tag=tag, reason=reason)
 
 
 # ------------------------------------------------------------------ places
@@ -189,13 +180,11 @@ def where(template, needle: str, part: str | None = None) -> str:
     return _join_phrases(locate(template, needle, part))
 
 
-def names_with_places(template, names) -> list[str]:
-    """Each name with where the template uses it: ``预箅（第 3 段）`` (the bare name when not found)."""
-    out = []
-    for name in names:
-        phrase = where(template, name)
-        out.append(f"{name}（{phrase}）" if phrase else str(name))
-    return out
+def names_with_places(template, names) -> list[TemplateProblem]:
+    """For each name, an ``unknown-name`` problem saying where the template uses it (``预箅（第 3 段）``)."""
+    return [
+        TemplateProblem(problems.UNKNOWN_NAME, names=(str(name),), place=where(template, name)) for name in names
+    ]
 
 
 def _is_name(needle: str) -> bool:
@@ -272,34 +261,34 @@ def _parseable(tag: str) -> str | None:
 # ------------------------------------------------------------------ checking every tag
 
 
-def tag_problems(template, part: str | None = None) -> list[Problem]:
+def tag_problems(template, part: str | None = None) -> list[TemplateProblem]:
     """Every tag that cannot work, in document order, with the reason in Chinese.
 
     Each tag is parsed on its own with the templates' filters, so a broken tag
     is found where it is even when Jinja reports the end of the part; block
     tags are matched across paragraphs (``{%p for %}`` … ``{%p endfor %}``).
     """
-    problems: list[Problem] = []
+    found: list[TemplateProblem] = []
     by_part: dict[str, list[Place]] = {}
     for place in places(template):
         if part is None or place.part == part:
             by_part.setdefault(place.part, []).append(place)
     for part_places in by_part.values():
-        problems.extend(_part_problems(part_places))
-    return problems
+        found.extend(_part_problems(part_places))
+    return found
 
 
-def _part_problems(part_places: list[Place]) -> list[Problem]:
-    problems: list[Problem] = []
+def _part_problems(part_places: list[Place]) -> list[TemplateProblem]:
+    found: list[TemplateProblem] = []
     stack: list[tuple[str, Place, str]] = []  # (keyword, place, tag)
     for place in part_places:
         text = place.text.translate(_QUOTES)
-        problems.extend(_unclosed_in_paragraph(place, text))
+        found.extend(_unclosed_in_paragraph(place, text))
         for match in _TAG_RE.finditer(text):
             tag = match.group(0)
             problem = _check_tag(place, tag, match.group(1), match.group(2))
             if problem:
-                problems.append(problem)
+                found.append(problem)
                 continue
             if match.group(1) != "%":
                 continue
@@ -315,16 +304,16 @@ def _part_problems(part_places: list[Place]) -> list[Problem]:
                 elif any(k == opened for k, _, _ in stack):
                     while stack and stack[-1][0] != opened:
                         keyword_open, where_open, tag_open = stack.pop()
-                        problems.append(Problem(where_open, tag_open, f"缺少对应的 {{% end{keyword_open} %}}"))
+                        found.append(_broken_tag(where_open, tag_open, f"缺少对应的 {{% end{keyword_open} %}}"))
                     stack.pop()
                 else:
-                    problems.append(Problem(place, tag, f"多出的 {{% {keyword} %}}：前面没有与之对应的 {{% {opened} … %}}"))
+                    found.append(_broken_tag(place, tag, f"多出的 {{% {keyword} %}}：前面没有与之对应的 {{% {opened} … %}}"))
             elif keyword in _MIDDLES and not (stack and stack[-1][0] in _MIDDLES[keyword]):
                 allowed = "／".join(f"{{% {k} %}}" for k in _MIDDLES[keyword])
-                problems.append(Problem(place, tag, f"{{% {keyword} %}} 不在 {allowed} 之内"))
+                found.append(_broken_tag(place, tag, f"{{% {keyword} %}} 不在 {allowed} 之内"))
     for keyword, place, tag in stack:
-        problems.append(Problem(place, tag, f"缺少对应的 {{% end{keyword} %}}"))
-    return problems
+        found.append(_broken_tag(place, tag, f"缺少对应的 {{% end{keyword} %}}"))
+    return found
 
 
 _CLOSERS = {"{": "}}", "%": "%}", "#": "#}"}
@@ -335,9 +324,9 @@ def _next_opener(text: str, position: int) -> int:
     return min(found) if found else -1
 
 
-def _unclosed_in_paragraph(place: Place, text: str) -> list[Problem]:
+def _unclosed_in_paragraph(place: Place, text: str) -> list[TemplateProblem]:
     """Tags opened in this paragraph and not closed before the next tag opens or the paragraph ends."""
-    problems = []
+    found = []
     start = _next_opener(text, 0)
     while start != -1:
         kind = text[start + 1]
@@ -349,12 +338,12 @@ def _unclosed_in_paragraph(place: Place, text: str) -> list[Problem]:
         fragment = text[start : following if following != -1 else len(text)].strip()
         other = {"{": "%}", "%": "}}", "#": "}}"}[kind]
         hint = f"结尾写成了 {other}" if other in fragment else "花括号不配对"
-        problems.append(Problem(place, fragment, f"标签没有闭合（应以 {_CLOSERS[kind]} 结尾，{hint}）"))
+        found.append(_broken_tag(place, fragment, f"标签没有闭合（应以 {_CLOSERS[kind]} 结尾，{hint}）"))
         start = following
-    return problems
+    return found
 
 
-def _check_tag(place: Place, tag: str, opening: str, body: str) -> Problem | None:
+def _check_tag(place: Place, tag: str, opening: str, body: str) -> TemplateProblem | None:
     wide = sorted({ch for ch in body if ch in _FULL_WIDTH})
     marker = _MARKER_RE.match(body.strip())
     clean = _MARKER_RE.sub("", body.strip())
@@ -362,9 +351,9 @@ def _check_tag(place: Place, tag: str, opening: str, body: str) -> Problem | Non
         uses_paragraphs = re.search(r"\|\s*(段落|paragraphs)\b", clean)
         uses_inline = re.search(r"\|\s*(行内|inline)\b", clean)
         if uses_paragraphs and not (marker and marker.group(1) == "p"):
-            return Problem(place, tag, "“段落”过滤器生成整段内容，这个标签应写作 {{p …}} 并独占一段")
+            return _broken_tag(place, tag, "“段落”过滤器生成整段内容，这个标签应写作 {{p …}} 并独占一段")
         if uses_inline and not (marker and marker.group(1) == "r"):
-            return Problem(place, tag, "“行内”过滤器生成整段文字格式，这个标签应写作 {{r …}}")
+            return _broken_tag(place, tag, "“行内”过滤器生成整段文字格式，这个标签应写作 {{r …}}")
     source = _parseable(tag)
     if source is None:
         return None
@@ -374,8 +363,8 @@ def _check_tag(place: Place, tag: str, opening: str, body: str) -> Problem | Non
         message = getattr(exc, "message", None) or str(exc)
         if wide:
             fixes = "、".join(f"“{ch}”改为“{_FULL_WIDTH[ch]}”" for ch in wide)
-            return Problem(place, tag, f"标签中有全角符号，请{fixes}（{message}）")
-        return Problem(place, tag, _translate(message))
+            return _broken_tag(place, tag, f"标签中有全角符号，请{fixes}（{message}）")
+        return _broken_tag(place, tag, _translate(message))
     return None
 
 
@@ -389,117 +378,50 @@ def _translate(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=1)
 def _environment():
     """The environment templates render in: for its filters and tests."""
-    try:
-        from .engine import environment
+    from .sandbox import template_environment
 
-        return environment()
-    except Exception:  # noqa: BLE001 - fall back to an equivalent environment
-        from jinja2.sandbox import SandboxedEnvironment
-
-        from .present import FILTERS as PRESENT_FILTERS
-        from .markdown import FILTERS as MARKDOWN_FILTERS
-
-        env = SandboxedEnvironment(autoescape=True)
-        env.filters.update(PRESENT_FILTERS)
-        env.filters.update(MARKDOWN_FILTERS)
-        return env
+    return template_environment()
 
 
-# ------------------------------------------------------------------ messages
+# ------------------------------------------------------------------ locating a renderer's problem
 
 
-_PART_IN_MESSAGE = re.compile(r"模板 .+?（(word/[^）]+\.xml)）")
-_TAG_IN_MESSAGE = re.compile(r"；出错的标签：(.+?)(?=；|$)", re.S)
-_NAMES_IN_MESSAGE = re.compile(r"引用了不存在的名称：(.+?)(?=；|$)", re.S)
-_NEAR_TEXT = "附近文字："
-LOCATION_MARK = "；位置："
+def located(problem: TemplateProblem, template) -> TemplateProblem:
+    """``problem`` with where in ``template`` it is, as far as reading the template finds it.
 
-
-def explain(message: str, template) -> str:
-    """``message`` (a RenderError's) with where in ``template`` the fault is.
-
-    Adds ``；位置：第 3 个表格第 2 行第 1 列“{{ … }}”：reason`` for syntax
-    errors and misplaced filters, ``；位置：第 12 段`` for a failing tag, and
-    names each unknown name's paragraph. Unchanged when it already says where,
-    or when nothing can be found.
+    Unknown names get the place of each; a syntax error or a paragraph put
+    inside a line of text gets the broken tags of its part (Jinja's line
+    often points past the real fault); any other failing tag gets its
+    place. Unchanged when it is located already or nothing is found.
     """
     try:
-        return _explain(message, template)
-    except Exception:  # noqa: BLE001 - never hide the error being reported
-        return message
+        return _located(problem, template)
+    except Exception:  # noqa: BLE001 - never hide the problem being reported
+        return problem
 
 
-def _explain(message: str, template) -> str:
-    if LOCATION_MARK in message or "（位于" in message:
-        return message
-    part_match = _PART_IN_MESSAGE.search(message)
-    part = part_match.group(1) if part_match else None
-    names = _NAMES_IN_MESSAGE.search(message)
-    if names:
-        listed = [name.strip() for name in names.group(1).split("、") if name.strip()]
-        located_names = "、".join(names_with_places(template, listed))
-        return message[: names.start(1)] + located_names + message[names.end(1) :]
-    tag_match = _TAG_IN_MESSAGE.search(message)
-    tag = tag_match.group(1).strip() if tag_match else ""
-    if "语法错误" in message or _NEAR_TEXT in message:
-        problems = tag_problems(template, part)
-        if _NEAR_TEXT in message:
-            problems = [p for p in problems if "过滤器" in p.reason] or problems
-        if problems:
-            return message + LOCATION_MARK + "；".join(p.describe() for p in problems[:_MAX_PLACES]) + _more(problems)
-    if tag:
-        phrase = where(template, tag, part)
+def _located(problem: TemplateProblem, template) -> TemplateProblem:
+    if problem.place or problem.places or problem.found:
+        return problem
+    part = problem.part or None
+    if problem.code == problems.UNKNOWN_NAMES:
+        return replace(problem, places=tuple(where(template, name) for name in problem.names))
+    if problem.code in (problems.SYNTAX, problems.PARAGRAPH_IN_RUN):
+        found = tag_problems(template, part)
+        if problem.code == problems.PARAGRAPH_IN_RUN:
+            found = [p for p in found if "过滤器" in p.reason] or found
+        if found:
+            return replace(problem, found=tuple(found))
+    if problem.tag:
+        phrase = where(template, problem.tag, part)
         if phrase:
-            return message + LOCATION_MARK + phrase
-    return message
-
-
-def _more(items: list) -> str:
-    return f"；另有 {len(items) - _MAX_PLACES} 处" if len(items) > _MAX_PLACES else ""
+            return replace(problem, place=phrase)
+    return problem
 
 
 def _join_phrases(found: list[Place]) -> str:
     phrases = list(dict.fromkeys(place.phrase for place in found))
     text = "、".join(phrases[:_MAX_PLACES])
     return text + (f" 等 {len(phrases)} 处" if len(phrases) > _MAX_PLACES else "")
-
-
-def _short(tag: str) -> str:
-    tag = " ".join(tag.split())
-    return tag if len(tag) <= 80 else tag[:77] + "…"
-
-
-def locating(function):
-    """Decorator for a function whose first argument is a template: its RenderErrors say where.
-
-    ``@diagnose.locating`` above ``def render_document(template, …)`` is all the engine needs.
-    The template is read only when an error is raised.
-    """
-
-    @wraps(function)
-    def wrapper(template, *args, **kwargs):
-        try:
-            return function(template, *args, **kwargs)
-        except RenderError as exc:
-            _raise_located(exc, template)
-
-    return wrapper
-
-
-@contextmanager
-def located(template):
-    """Re-raise a :class:`RenderError` from the block with :func:`explain`'s message."""
-    try:
-        yield
-    except RenderError as exc:
-        _raise_located(exc, template)
-
-
-def _raise_located(exc: RenderError, template):
-    explained = explain(str(exc), template)
-    if explained == str(exc):
-        raise exc
-    raise RenderError(explained) from None

@@ -193,3 +193,79 @@ def document_rows(docx: bytes | str | Path) -> list:
             cells = [cell for cell in _within(row, TC) if not _continues_vertical_merge(cell)]
             rows.append([[text for text, _steps in paragraphs(cell, continued_cells=False)] for cell in cells])
     return rows
+
+
+# ------------------------------------------------------------------ blocks with their place
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A table cell with its place on the table's grid: ``column`` (from 0) and ``span`` columns wide.
+
+    ``continued``: the cell continues a vertical merge from the row above (its text is empty).
+    """
+
+    column: int
+    span: int
+    lines: tuple
+    continued: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A body paragraph (``cells`` empty) or a table row, numbered as Word shows them (from 1)."""
+
+    paragraph: int = 0  # the paragraph's number among the body's paragraphs
+    table: int = 0  # the table's number among the body's tables
+    row: int = 0  # the row's number in its table
+    text: str = ""
+    cells: tuple = ()
+
+    @property
+    def place(self) -> str:
+        return f"第 {self.table} 个表格第 {self.row} 行" if self.table else f"第 {self.paragraph} 段"
+
+
+def document_blocks(docx: bytes | str | Path) -> list[Block]:
+    """The body's paragraphs and table rows in reading order, each with its place and, for a row,
+    its cells on the table grid (merged cells once, their continuations marked)."""
+    body = _main_part(docx).find(_w("body"))
+    blocks: list[Block] = []
+    paragraph_number = table_number = 0
+    for block in [] if body is None else _blocks(body):
+        if block.tag == P:
+            paragraph_number += 1
+            for text, _steps in _paragraph(block, (), READER_BREAKS, False):
+                blocks.append(Block(paragraph=paragraph_number, text=text))
+            continue
+        table_number += 1
+        for row_number, row in enumerate(_within(block, TR), 1):
+            cells, column = [], _grid_before(row)
+            for cell in _within(row, TC):
+                span = _grid_span(cell)
+                lines = tuple(text for text, _steps in paragraphs(cell, continued_cells=False))
+                cells.append(GridCell(column, span, lines, _continues_vertical_merge(cell)))
+                column += span
+            blocks.append(Block(table=table_number, row=row_number, cells=tuple(cells)))
+    return blocks
+
+
+def _grid_span(cell) -> int:
+    span = cell.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+    try:
+        return max(1, int(span.get(_w("val"), "1"))) if span is not None else 1
+    except ValueError:
+        return 1
+
+
+def _grid_before(row) -> int:
+    """Grid columns skipped before the row's first cell (w:gridBefore, which WPS writes)."""
+    before = row.find(f"{_w('trPr')}/{_w('gridBefore')}")
+    try:
+        return max(0, int(before.get(_w("val"), "0"))) if before is not None else 0
+    except ValueError:
+        return 0

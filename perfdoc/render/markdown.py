@@ -15,7 +15,8 @@ Conventions, relied on by every template's styles.xml:
 
 * body paragraphs take the style given as argument (default ``PDBody``);
 * ``#`` → ``PDHeading1``, ``##`` → ``PDHeading2``, ``###`` → ``PDHeading3``,
-  deeper → ``PDHeading4``;
+  deeper → ``PDHeading4``; in any other style than ``PDBody`` (a table cell's)
+  a heading is a bold paragraph of that style: a cell keeps its size;
 * an ordered list item is a body paragraph whose text starts with its number,
   written by the pattern ``编号`` (default ``"{n}. "``; ``{n}`` is the number,
   ``{cn}`` the number in Chinese, 一、二…); the list's start number is kept.
@@ -130,6 +131,7 @@ def paragraphs(value, 样式: str = BODY_STYLE, 编号: str = NUMBER_PATTERN) ->
     lists: list[_ListState] = []
     prefix = ""  # the number or bullet waiting for the first paragraph of a list item
     style = 样式
+    bold_heading = False
     for token in _parser().parse(text):
         kind = token.type
         if kind == "ordered_list_open":
@@ -145,11 +147,14 @@ def paragraphs(value, 样式: str = BODY_STYLE, 编号: str = NUMBER_PATTERN) ->
             prefix = ""
         elif kind == "heading_open":
             level = int(token.tag[1:])
-            style = HEADING_STYLES.get(level, DEEPEST_HEADING_STYLE)
+            in_body = 样式 == BODY_STYLE
+            style = HEADING_STYLES.get(level, DEEPEST_HEADING_STYLE) if in_body else 样式
+            bold_heading = not in_body
         elif kind == "heading_close":
             style = 样式
+            bold_heading = False
         elif kind == "inline":
-            out.append(_paragraph(style, _runs(token.children or [], prefix)))
+            out.append(_paragraph(style, _runs(token.children or [], prefix, bold=bold_heading)))
             prefix = ""
         elif kind == "fence":
             lines = token.content.rstrip("\n").split("\n")
@@ -217,11 +222,11 @@ def _literal_lines(prefix: str, lines: list[str]) -> str:
     return "".join(runs)
 
 
-def _runs(children, prefix: str, character_style: str | None = None) -> str:
-    """Inline tokens → runs. Text is gathered per formatting so runs stay few."""
+def _runs(children, prefix: str, character_style: str | None = None, bold: bool = False) -> str:
+    """Inline tokens → runs (all bold if ``bold``). Text is gathered per formatting so runs stay few."""
     out: list[str] = []
     pending: list[str] = [prefix]
-    bold = italic = 0
+    bold, italic = int(bold), 0
 
     def flush():
         out.append(_run("".join(pending), bold > 0, italic > 0, character_style))

@@ -12,23 +12,24 @@ exist, to an item past the end, or to a group of figures printed as it is
 
 A reference cannot make the document grow without bound or run for ever:
 a narrative may use names, filters of :data:`ALLOWED_FILTERS`, arithmetic
-and ``{% if %}``, but no loops, assignments, macros or calls; ``*`` and
-``**`` are checked before they run, ``%`` does not format text, and what a
-narrative expands to is at most :data:`MAX_EXPANSION` characters.
+and ``{% if %}``, but no loops, assignments, macros or calls; it runs in the
+bounded sandbox of :mod:`.sandbox` (every intermediate value at most
+:data:`MAX_EXPANSION` characters or elements, a bounded amount of work), and
+what a narrative expands to is at most :data:`MAX_EXPANSION` characters.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from decimal import Decimal
-
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .bounds import NARRATIVE_JINJA_FILTERS, NARRATIVE_LIMITS
 from .present import FILTERS
+from .sandbox import TooLarge
 
 _REF_RE = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 
@@ -45,57 +46,17 @@ class NarrativeError(Exception):
         return self.message
 
 
-# Far more than any narrative section: the whole of a seed report's text is 20,000 characters.
-MAX_EXPANSION = 200_000
-# Jinja's filters a reference may use besides perfdoc's own: none of them can make much from little.
-ALLOWED_FILTERS = ("abs", "round", "int", "float", "default", "d", "length", "count", "upper", "lower", "trim",
-                   "first", "last", "sum", "min", "max", "join", "string")
-# What a narrative may contain: output, names and constants, filters and tests, arithmetic,
-# comparisons and {% if %}. Not loops, assignments, macros, blocks, imports or calls.
-_ALLOWED_NODES = (
-    nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Const, nodes.Getattr,
-    nodes.Getitem, nodes.Slice, nodes.Filter, nodes.Test, nodes.Keyword, nodes.CondExpr, nodes.Compare,
-    nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.BinExpr, nodes.Concat,
-    nodes.Tuple, nodes.List,
-)
+# What a narrative may expand to at most (the sandbox's value bound for narratives).
+MAX_EXPANSION = NARRATIVE_LIMITS.value
+ALLOWED_FILTERS = NARRATIVE_JINJA_FILTERS
 
 
-class _TooLarge(SecurityError):
-    """An operation whose result would be far larger than any narrative."""
+@lru_cache(maxsize=1)
+def environment():
+    """The sandbox references render in (:func:`.sandbox.narrative_environment`), made the first time one needs Jinja."""
+    from .sandbox import narrative_environment
 
-
-class _NarrativeSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, with ``*``, ``**`` and ``%`` checked before they run (and never folded while compiling)."""
-
-    intercepted_binops = frozenset({"*", "**", "%"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "*":
-            for sequence, count in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and len(sequence) * count > MAX_EXPANSION:
-                    raise _TooLarge(_TOO_LARGE)
-        elif operator == "**":
-            if isinstance(right, (int, float, Decimal)) and abs(right) > 64:
-                raise _TooLarge("乘方的指数过大（最多 64）")
-        elif operator == "%" and isinstance(left, str):
-            # printf widths ('%999999999d') allocate at will
-            raise _TooLarge("不能用 % 格式化文字，数字的写法请用过滤器（如 |万元、|百分比）")
-        return super().call_binop(context, operator, left, right)
-
-
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = _NarrativeSandbox(
-        undefined=StrictUndefined,
-        autoescape=False,  # the .docx writer escapes all text itself
-        keep_trailing_newline=True,
-    )
-    env.filters = {name: env.filters[name] for name in ALLOWED_FILTERS}
-    env.filters.update(FILTERS)
-    env.globals.clear()  # only the figures: no range(), lipsum(), dict(), cycler()
-    return env
-
-
-ENV = _environment()
+    return narrative_environment()
 
 
 def has_references(text: str) -> bool:
@@ -115,11 +76,12 @@ def render_references(text: str, context: dict) -> str:
 
 def _render_with_jinja(text: str, context: dict) -> str:
     """``text`` rendered by the sandbox, list indices counted from 1."""
+    env = environment()
     try:
-        parsed = ENV.parse(text)
+        parsed = env.parse(text)
         _refuse_statements(parsed)
         _count_from_one(parsed)
-        template = ENV.from_string(parsed)
+        template = env.from_string(parsed)
     except TemplateSyntaxError as exc:
         raise NarrativeError(f"引用语法错误：{_syntax_message(exc)}", exc.lineno or 1) from None
     except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
@@ -129,7 +91,7 @@ def _render_with_jinja(text: str, context: dict) -> str:
         rendered = template.render(context)
     except UndefinedError as exc:
         raise NarrativeError(f"引用了不存在的数字或名称：{_undefined_name(exc)}", _error_line(exc)) from None
-    except _TooLarge as exc:
+    except TooLarge as exc:
         raise NarrativeError(f"引用无法计算：{exc}", _error_line(None)) from None
     except SecurityError:
         raise NarrativeError("引用中含有不允许的写法（只能引用数字和名称，不能访问内部属性）", _error_line(None)) from None
@@ -147,10 +109,18 @@ _STATEMENTS = {"For": "循环 {% for %}", "Assign": "赋值 {% set %}", "AssignB
                "Import": "{% import %}", "FromImport": "{% import %}", "Extends": "{% extends %}"}
 
 
-def _refuse_statements(parsed: nodes.Template) -> None:
+def _refuse_statements(parsed) -> None:
     """NarrativeError at the first loop, assignment, macro, block, import or call."""
+    # What a narrative may contain: output, names and constants, filters and tests, arithmetic,
+    # comparisons and {% if %}. Not loops, assignments, macros, blocks, imports or calls.
+    allowed = (
+        nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Const, nodes.Getattr,
+        nodes.Getitem, nodes.Slice, nodes.Filter, nodes.Test, nodes.Keyword, nodes.CondExpr, nodes.Compare,
+        nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.BinExpr, nodes.Concat,
+        nodes.Tuple, nodes.List,
+    )
     for node in parsed.find_all(nodes.Node):
-        if not isinstance(node, _ALLOWED_NODES):
+        if not isinstance(node, allowed):
             used = _STATEMENTS.get(type(node).__name__, type(node).__name__)
             raise NarrativeError(
                 f"叙述中只能引用数字和名称（{{{{ … }}}}，可加过滤器）和 {{% if %}} 条件，不能使用{used}",
@@ -175,7 +145,7 @@ def _check_references(text: str, context: dict) -> None:
     nothing, an item past the end, or a group printed as it is; with the valid names."""
     for match in _TAG.finditer(text):
         try:
-            output = ENV.parse(match.group(0)).body[0]
+            output = environment().parse(match.group(0)).body[0]
         except (TemplateSyntaxError, IndexError):
             continue  # explained when the whole text is compiled
         if not isinstance(output, nodes.Output):
@@ -277,9 +247,9 @@ _PLAIN_REFERENCE = re.compile(
     r"{{\s*((?:[^\W\d]\w*)(?:\.[^\W\d]\w*|\[(?:0|[1-9]\d*)\])*)((?:\s*\|\s*[^\W\d]\w*)*)\s*}}"
 )
 _STEP = re.compile(r"\.?([^\W\d]\w*)|\[(\d+)\]")
-# perfdoc's filters as the sandbox has them (one marked to receive Jinja's context or
+# perfdoc's filters, as the sandbox has them (one marked to receive Jinja's context or
 # environment is called differently)
-_PLAIN_FILTERS = {name: ENV.filters[name] for name in FILTERS if getattr(ENV.filters[name], "jinja_pass_arg", None) is None}
+_PLAIN_FILTERS = {name: f for name, f in FILTERS.items() if getattr(f, "jinja_pass_arg", None) is None}
 
 
 def _look_up_plain_references(text: str, context: dict) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ..numbers import Percent, format_amount, format_amount_as_written, format_percent
+from ..numbers import format_amount, format_amount_as_written, format_percent
 
 _DIGITS = "零一二三四五六七八九"
 _PLACES = ("", "十", "百", "千")
@@ -124,7 +124,3 @@ FILTERS = {
     "姓名": padded_name,
     "分数": score,
 }
-
-
-def is_percent(value) -> bool:
-    return isinstance(value, Percent)

@@ -1,11 +1,12 @@
 """Validation rules: one rule per module, each with a stable code.
 
-A rule is a function ``check(ctx) -> Iterable[Finding]`` registered with
+A rule is a function ``check(analysis) -> Iterable[Finding]`` registered with
 :func:`rule`. Its docstring holds a one-line summary, a paragraph of
 explanation, and a bad and a good YAML example under the headings
 ``错误示例`` and ``正确示例``; the rule reference in ``docs/`` is generated
 from them and the test-suite runs both examples. Rules never print and never
-read files: everything they need is in :class:`Context`.
+read files: everything they need is in the source's
+:class:`~perfdoc.pipeline.Analysis`, which they never change.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..errors import Severity
+
+if TYPE_CHECKING:  # the pipeline runs the rules, so it imports this package
+    from ..pipeline import Analysis
 
 
 @dataclass(frozen=True)
@@ -31,33 +35,13 @@ class Finding:
     location: object | None = None  # a precise errors.Location inside the value
 
 
-@dataclass
-class Context:
-    """Everything a rule may look at. Built once per source by the validator."""
-
-    source: object  # loader.Source
-    data: object  # raw loaded data
-    model: dict
-    figures: object  # compute.Figures
-    format: object | None  # formats.Format, None when unknown
-    previous: object | None = None  # previous year's Context, when its file exists
-    value_problems: list = field(default_factory=list)  # (path, field, message) of values that do not parse
-    memo: dict = field(default_factory=dict, repr=False)
-
-    def once(self, key: str, make: Callable[[], object]):
-        """``make()``, worked out once per source however many rules ask for it."""
-        if key not in self.memo:
-            self.memo[key] = make()
-        return self.memo[key]
-
-
 @dataclass(frozen=True)
 class Rule:
     code: str
     name: str
     family: str
     severity: Severity
-    check: Callable[[Context], Iterable[Finding]]
+    check: Callable[["Analysis"], Iterable[Finding]]
     doc: str
 
     @property

@@ -19,33 +19,18 @@ from __future__ import annotations
 
 import difflib
 
-from ..load.schema import SOURCE_SCHEMA
+from ..load.schema import field_at, walk
 from . import Finding, rule
 from ._text import fullwidth_colon_hint
 
 
 @rule("PD101", "unknown-key")
-def check(ctx):
-    yield from _walk(ctx.data, SOURCE_SCHEMA, ())
-
-
-def _walk(value, field, path):
-    if field.kind == "map" and isinstance(value, dict):
-        if field.open:
-            for key, item in value.items():
-                yield from _walk(item, field.item, path + (key,))
-            return
-        if not field.fields:
-            return  # derived containers (收支合计) are not read
-        for key, item in value.items():
-            child = field.fields.get(key)
-            if child is None:
-                yield Finding(path + (key,), _message(key, field, path), at_key=True, hint=fullwidth_colon_hint(key, field))
-            else:
-                yield from _walk(item, child, path + (key,))
-    elif field.kind == "list" and isinstance(value, list) and field.item is not None:
-        for index, item in enumerate(value):
-            yield from _walk(item, field.item, path + (index,))
+def check(analysis):
+    for path, field, _value in walk(analysis.data, unknown=True):
+        if field is None:
+            parent = field_at(path[:-1])
+            key = path[-1]
+            yield Finding(path, _message(key, parent, path[:-1]), at_key=True, hint=fullwidth_colon_hint(key, parent))
 
 
 def _message(key, field, path) -> str:

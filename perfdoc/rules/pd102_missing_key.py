@@ -16,24 +16,15 @@
 
 from __future__ import annotations
 
-from ..load.schema import SOURCE_SCHEMA
+from ..load.schema import MISSING, walk
 from . import Finding, rule
 
 
 @rule("PD102", "missing-key")
-def check(ctx):
-    if not isinstance(ctx.data, dict):
+def check(analysis):
+    if not isinstance(analysis.data, dict):
         return
-    yield from _walk(ctx.data, SOURCE_SCHEMA, ())
-
-
-def _walk(value, field, path):
-    if field.kind == "map" and isinstance(value, dict) and not field.open:
-        for key, child in field.fields.items():
-            if child.required and key not in value:
-                yield Finding(path, f"缺少必填项“{key}”（{child.doc}）", at_key=bool(path))
-            elif key in value:
-                yield from _walk(value[key], child, path + (key,))
-    elif field.kind == "list" and isinstance(value, list) and field.item is not None:
-        for index, item in enumerate(value):
-            yield from _walk(item, field.item, path + (index,))
+    for path, field, value in walk(analysis.data, missing=True):
+        if value is MISSING and field.required:
+            parent = path[:-1]
+            yield Finding(parent, f"缺少必填项“{path[-1]}”（{field.doc}）", at_key=bool(parent))

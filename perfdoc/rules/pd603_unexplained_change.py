@@ -24,16 +24,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..compute.figures import YEAR_OVER_YEAR
 from ..errors import Severity
 from ..numbers import HUNDRED, format_amount, format_percent
 from . import Finding, rule
-
-HEADLINE = (
-    (("预算", "调整后预算"), "调整后预算"),
-    (("预算", "实际支出合计"), "实际支出"),
-    (("收支合计", "支出", "支出合计"), "支出合计"),
-    (("收支合计", "三公经费", "合计"), "三公经费"),
-)
 
 
 @rule("PD603", "unexplained-change", severity=Severity.WARNING)
@@ -44,7 +38,7 @@ def check(ctx):
     if threshold is None:
         return
     narrative = "".join(str(v) for v in (ctx.model.get("叙述") or {}).values())
-    for path, label in HEADLINE:
+    for label, path in YEAR_OVER_YEAR.items():
         now, before = ctx.figures.get(path), ctx.previous.figures.get(path)
         if not isinstance(now, Decimal) or not isinstance(before, Decimal) or before == 0:
             continue

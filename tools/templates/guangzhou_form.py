@@ -41,7 +41,7 @@ def add_form(doc) -> None:
     kit.add(
         doc,
         Para("附件2:", style="PDAttachment"),
-        Para("{{ 年度 }}年度{{ 部门.名称 }}部门整体支出绩效自评表", style="PDFormTitle"),
+        Para("{{r (年度 ~ '年度' ~ 部门.名称 ~ '部门整体支出绩效自评表')|标题分行(40) }}", style="PDFormTitle"),  # 小二 on a landscape line
         Para("单位: 万元", style="PDUnit"),
     )
     form_table().add_to(doc)
@@ -51,12 +51,14 @@ def add_form(doc) -> None:
 def form_table() -> Form:
     c1, c2, c3, c4, c5, c6 = COLUMNS
     form = Form(sum(COLUMNS))
+    # The form's first row names the department: it repeats at the top of every page.
     form.row(
         label("部门名称(汇总)", c1 + c2),
         label("{{ 部门.名称 }}", c3 + c4),
         label("被评价年度", c5),
         label("{{ 年度 }}年", c6),
         height=9,
+        header=True,
     )
     _funds_block(form)
     _targets_block(form)
@@ -66,8 +68,7 @@ def form_table() -> Form:
             label(row_label, c1),
             Cell([narrative(section, "PDTableText", numbering)], c2 + c3 + c4 + c5 + c6, valign="top"),
             height=20,
-            can_split=True,
-        )
+        )  # not split: its label would print on the first page only (a row taller than a page still breaks)
     return form
 
 
@@ -75,7 +76,7 @@ def _funds_block(form: Form) -> None:
     """部门资金情况: budget, spending by source, completion and adjustment rates."""
     c1, c2, c3, c4, c5, c6 = COLUMNS
 
-    def pair_row(first_label, first_value, second_label, second_value, merge):
+    def pair_row(first_label, first_value, second_label, second_value, merge, last=False):
         form.row(
             label("部门资金情况", c1, merge="restart") if merge == "restart" else continued(c1),
             label(first_label, c2),
@@ -83,6 +84,7 @@ def _funds_block(form: Form) -> None:
             label(second_label, c4),
             label(second_value, c5 + c6),
             height=8,
+            keep_with_next=not last,  # the merged label stays whole
         )
 
     pair_row("部门调整预算收入", "{{ 预算.调整后预算|万元 }}", "部门年初预算收入", "{{ 预算.年初预算|万元 }}", "restart")
@@ -94,9 +96,10 @@ def _funds_block(form: Form) -> None:
         label("{{ 来源.金额|万元 }}", c3),
         label("", c4 + c5 + c6),
         height=8,
+        keep_with_next=True,
     )
     form.tag("{%tr endfor %}")
-    pair_row("预算完成率", "{{ 预算.预算完成率|百分比 }}", "预算调整率", "{{ 预算.预算调整率|百分比 }}", "continue")
+    pair_row("预算完成率", "{{ 预算.预算完成率|百分比 }}", "预算调整率", "{{ 预算.预算调整率|百分比 }}", "continue", last=True)
 
 
 def _targets_block(form: Form) -> None:
@@ -113,7 +116,6 @@ def _targets_block(form: Form) -> None:
         Cell(each("目标 in 年度目标", Para("目标{{ loop.index }}: {{ 目标.目标 }}")), c2 + c3, valign="top"),
         Cell(each("目标 in 年度目标", Para("{{ loop.index }}. {{ 目标.完成情况 }}")), c4 + c5 + c6, valign="top"),
         height=18,
-        can_split=True,
     )
 
 
@@ -128,18 +130,24 @@ def _tasks_block(form: Form) -> None:
         label("指标完成情况", c5),
         label("任务涉及资金", c6),
         height=8,
+        keep_with_next=True,
     )
     form.tag("{%tr for 任务 in 任务表 %}")
     form.tag("{%tr for 指标 in 任务.关键指标 %}")
-    form.row(
-        label("{% vm %}{{ 任务.名称 }}", c1),
-        Cell("{% vm %}{{ 任务.预期目标 }}", c2),
-        Cell("{% vm %}{{ 任务.完成情况 }}", c3),
-        label("{{ 指标.名称 }}", c4),
-        label("{{ 指标.完成情况 }}", c5),
-        label("{% vm %}{{ 任务.资金文字 }}", c6),
-        height=8,
-    )
+    # A task's rows keep together (its merged cells stay whole); the last one lets the page break.
+    for keep in (True, False):
+        form.tag("{%tr if not loop.last %}" if keep else "{%tr else %}")
+        form.row(
+            label("{% vm %}{{ 任务.名称 }}", c1),
+            Cell("{% vm %}{{ 任务.预期目标 }}", c2),
+            Cell("{% vm %}{{ 任务.完成情况 }}", c3),
+            label("{{ 指标.名称 }}", c4),
+            label("{{ 指标.完成情况 }}", c5),
+            label("{% vm %}{{ 任务.资金文字 }}", c6),
+            height=8,
+            keep_with_next=keep,
+        )
+    form.tag("{%tr endif %}")
     form.tag("{%tr endfor %}")
     form.tag("{%tr endfor %}")
 

@@ -68,7 +68,7 @@ CONCLUSION = (
 
 def body() -> list:
     return [
-        Para("{{ 部门.名称 }}{{ 年度 }}年部门整体支出绩效自评报告", style="PDTitle"),
+        Para("{{r (部门.名称 ~ 年度 ~ '年部门整体支出绩效自评报告')|标题分行 }}", style="PDTitle"),
         heading(1, "一、基本情况"),
         heading(2, "（一）部门概况"),
         heading(3, "1、部门主要职责"),

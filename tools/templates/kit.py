@@ -373,10 +373,12 @@ class Para:
     bold: bool = False
 
 
-def paragraph_element(para: Para, default_style: str):
+def paragraph_element(para: Para, default_style: str, keep_with_next: bool = False):
     p = OxmlElement("w:p")
     p_pr = OxmlElement("w:pPr")
     p_pr.append(_val("w:pStyle", para.style or default_style))
+    if keep_with_next:
+        p_pr.append(OxmlElement("w:keepNext"))
     if para.align:
         p_pr.append(_val("w:jc", para.align))
     p.append(p_pr)
@@ -559,6 +561,7 @@ class _Row:
     height: float | None = None
     header: bool = False
     can_split: bool = False
+    keep_with_next: bool = False
 
 
 @dataclass
@@ -573,17 +576,32 @@ class Form:
     rows: list = field(default_factory=list)
     indent: float = 0
 
-    def row(self, *cells: Cell, height: float | None = None, header: bool = False, can_split: bool = False) -> "Form":
-        """Add a row; only rows of long text should ``can_split`` across pages."""
+    def row(
+        self,
+        *cells: Cell,
+        height: float | None = None,
+        header: bool = False,
+        can_split: bool = False,
+        keep_with_next: bool = False,
+    ) -> "Form":
+        """Add a row; only rows of long text should ``can_split`` across pages.
+
+        A row that opens a vertical merge is kept on the page of the row below it
+        (its paragraphs ``keepNext``), so a merged label never starts alone at the
+        foot of a page; ``keep_with_next`` asks the same of any row (the rows of a
+        merge, a signature block). ``header`` rows repeat on every page; they must
+        be the table's first rows.
+        """
         total = sum(cell.width for cell in cells)
         if abs(total - self.width) > 0.05:
             raise ValueError(f"row width {total} mm ≠ form width {self.width} mm: {[c.content for c in cells]}")
-        self.rows.append(_Row(list(cells), height, header, can_split))
+        opens_merge = any(cell.merge == "restart" for cell in cells)
+        self.rows.append(_Row(list(cells), height, header, can_split, keep_with_next or opens_merge))
         return self
 
-    def full(self, content, style: str = "PDTableText", height: float | None = None, **kw) -> "Form":
+    def full(self, content, style: str = "PDTableText", height: float | None = None, keep_with_next: bool = False, **kw) -> "Form":
         """A row of one cell across the whole form."""
-        return self.row(Cell(content, self.width, style=style, **kw), height=height)
+        return self.row(Cell(content, self.width, style=style, **kw), height=height, keep_with_next=keep_with_next)
 
     def tag(self, text: str) -> "Form":
         """A docxtpl row tag (``{%tr for … %}``); the row itself disappears."""
@@ -659,11 +677,11 @@ def _row_element(row: _Row, bounds: list):
     tr.append(tr_pr)
     edges = _edges(row.cells)
     for cell, start, end in zip(row.cells, edges, edges[1:]):
-        tr.append(_cell_element(cell, bounds.index(end) - bounds.index(start), end - start))
+        tr.append(_cell_element(cell, bounds.index(end) - bounds.index(start), end - start, row.keep_with_next))
     return tr
 
 
-def _cell_element(cell: Cell, span: int, width: int):
+def _cell_element(cell: Cell, span: int, width: int, keep_with_next: bool = False):
     tc = OxmlElement("w:tc")
     tc_pr = OxmlElement("w:tcPr")
     tc_width = OxmlElement("w:tcW")
@@ -679,5 +697,5 @@ def _cell_element(cell: Cell, span: int, width: int):
     tc_pr.append(_val("w:vAlign", cell.valign))
     tc.append(tc_pr)
     for para in cell.paragraphs():
-        tc.append(paragraph_element(para, cell.style))
+        tc.append(paragraph_element(para, cell.style, keep_with_next))
     return tc

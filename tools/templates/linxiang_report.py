@@ -54,7 +54,7 @@ def cover() -> list:
 
 
 def section_row(form: Form, text: str) -> None:
-    form.full(text, style="PDTableSection", height=8)
+    form.full(text, style="PDTableSection", height=8, keep_with_next=True)
 
 
 def figure_cells(row: str, keys, widths) -> list:
@@ -89,7 +89,7 @@ def income_table(form: Form) -> None:
     widths = (24, 20, 20, 22, 22, 26, 22)
     items = ("上年结转", "公共财政拨款", "政府基金拨款", "纳入专户管理的非税收入拨款", "其他收入")
     section_row(form, "二、部门（单位）收支情况")
-    form.full("年度收入情况（万元）", style="PDTableHead")
+    form.full("年度收入情况（万元）", style="PDTableHead", keep_with_next=True)
     form.row(label("机构名称", widths[0], merge="restart"), label("收入合计", widths[1], merge="restart"), label("其中：", sum(widths[2:])))
     form.row(continued(widths[0]), continued(widths[1]), *(label(item, w) for item, w in zip(items, widths[2:])))
     form.tag("{%tr for 机构 in 收支表 %}")
@@ -100,7 +100,7 @@ def income_table(form: Form) -> None:
 def spending_table(form: Form) -> None:
     """部门（单位）年度支出和结余情况（万元）."""
     w = (24, 19, 19, 19, 19, 19, 18.5, 18.5)
-    form.full("部门（单位）年度支出和结余情况（万元）", style="PDTableHead")
+    form.full("部门（单位）年度支出和结余情况（万元）", style="PDTableHead", keep_with_next=True)
     form.row(
         label("机构名称", w[0], merge="restart"),
         label("支出合计", w[1], merge="restart"),
@@ -177,9 +177,10 @@ def quantitative_indicators(form: Form) -> None:
     form.tag("{%tr for 组 in 指标分组 %}")
     form.tag("{%tr for 行 in 组.行 %}")
     form.tag("{%tr if 行.二级首行 %}")
+    # Every row keeps with the next: the merged labels beside them cannot be cut off their rows.
     form.row(continued(a), label("{% vm %}{{ 组.标签 }}", level1), label("{{ 行.二级标签 }}", level2, merge="restart"), targets, label("{{ 行.完成情况 }}", done))
     form.tag("{%tr else %}")
-    form.row(continued(a), label("{% vm %}{{ 组.标签 }}", level1), continued(level2), targets, label("{{ 行.完成情况 }}", done))
+    form.row(continued(a), label("{% vm %}{{ 组.标签 }}", level1), continued(level2), targets, label("{{ 行.完成情况 }}", done), keep_with_next=True)
     form.tag("{%tr endif %}")
     form.tag("{%tr endfor %}")
     form.tag("{%tr endfor %}")
@@ -189,20 +190,22 @@ def evaluators(form: Form) -> None:
     """四、评价人员, at least four rows, then the three signature blocks."""
     widths = (30, 56, 40, 30)
     section_row(form, "四、评价人员")
-    form.row(*(label(text, w) for text, w in zip(("姓  名", "职务/职称", "单  位", "签  字"), widths)), height=8)
+    form.row(*(label(text, w) for text, w in zip(("姓  名", "职务/职称", "单  位", "签  字"), widths)), height=8, keep_with_next=True)
     form.tag("{%tr for 人员 in 评价人员表 %}")
     form.row(label("{{ 人员.姓名|姓名 }}", widths[0]), label("{{ 人员.职务 }}", widths[1]), label("{{ 人员.单位 }}", widths[2]), label("", widths[3]), height=8)
     form.tag("{%tr endfor %}")
-    for opinion, signer in (
+    # The three signature blocks stay together on one page.
+    signatures = (
         ("评价组组长（签字）：", None),
         ("部门（单位）意见：", "部门（单位）负责人（签章）："),
         ("财政部门归口业务科室意见：", "财政部门归口业务科室负责人（签章）："),
-    ):
+    )
+    for index, (opinion, signer) in enumerate(signatures):
         lines = [Para(opinion), Para(""), Para("")]
         if signer:
             lines.append(Para(signer, align="center"))
         lines.append(Para(SIGNATURE_DATE, align="right"))
-        form.row(Cell(lines, WIDTH, valign="top"), height=32)
+        form.row(Cell(lines, WIDTH, valign="top"), height=32, keep_with_next=index < len(signatures) - 1)
 
 
 def evaluation_form() -> Form:

@@ -1,0 +1,150 @@
+"""The work on one source, done in this process or in a worker: validate once, render what is not current.
+
+A source is spread over ``--jobs`` worker processes (:mod:`perfdoc.build.parallel`);
+what comes back (:class:`SourceResult`) is written by the main process.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UserError, failure_message
+from . import parallel
+from .digests import FileDigests, combined_digest, input_parts
+from .cache import file_stat
+from .manifest import is_current
+from .paths import output_path
+from .rendering import refusal, render_checked, template_context
+
+
+@dataclass
+class DocumentResult:
+    """One document of a processed source."""
+
+    key: str
+    template: str  # the template file
+    label: str  # the template as messages and the manifest show it
+    inputs: str
+    parts: dict  # the digests the inputs digest is made of (see digests.input_parts)
+    data: bytes | None = None  # rendered; None when the file is current or rendering failed
+    error: str | None = None
+    unknown: list | None = None  # names the template uses that the context lacks
+
+
+@dataclass
+class SourceResult:
+    """A processed source: refused, or its documents."""
+
+    path: str
+    refused: str | None = None
+    failed: int = 0
+    warnings: int = 0
+    documents: list = field(default_factory=list)
+    entry: tuple | None = None  # what the cache remembers of the source: (stat, digest, format, folder, previous path)
+
+
+class SourceProcessor:
+    """Validates a department's sources once each, oldest first, and renders the documents that are not current.
+
+    Last year's source, validated just before, is reused rather than read
+    and analysed again.
+    """
+
+    def __init__(self, out: str, force: bool):
+        self.out = Path(out)
+        self.force = force
+        self.digests = FileDigests()
+        self.templates_checked: set = set()  # templates whose unknown names were looked for
+
+    def folder(self, work: list) -> list[SourceResult]:
+        """``work``: (path, recorded manifest entries by key) of sources in one folder; results in that order."""
+        from ..pipeline import _year_order
+
+        analysed: dict = {}
+        done = {path: self(path, recorded, analysed) for path, recorded in sorted(work, key=lambda w: _year_order(Path(w[0])))}
+        return [done[path] for path, _recorded in work]
+
+    def __call__(self, path: str, recorded: dict, analysed: dict | None = None) -> SourceResult:
+        try:
+            return self._processed(path, recorded, analysed)
+        except Exception as exc:  # noqa: BLE001 - perfdoc failing on one source must not stop the others
+            return failed_source(path, exc)
+
+    def _processed(self, path: str, recorded: dict, analysed: dict | None = None) -> SourceResult:
+        from ..pipeline import check_file, last_year_path
+        from ..render import templates
+
+        before = file_stat(path)  # taken before reading: a later change shows in the next build's stat
+        checked = check_file(path, analysed=analysed)
+        refused = refusal(checked)
+        if refused:
+            fmt = checked.analysis.format if checked.analysis else None
+            return SourceResult(path, refused=refused, failed=len(fmt.documents) if fmt else 1)
+        ctx = checked.analysis
+        result = SourceResult(path, warnings=len(checked.warnings))
+        pristine: list[dict] = []  # a context no template has changed, for the next document
+        for document in ctx.format.documents:
+            try:
+                target = output_path(self.out, checked, document)
+            except UserError as exc:
+                return SourceResult(path, refused=f"{path}：{exc}", failed=len(ctx.format.documents))
+            key = target.relative_to(self.out).as_posix()
+            parts = input_parts(checked, document, self.digests)
+            done = DocumentResult(key, str(document.template), templates.display_path(document.template),
+                                  combined_digest(**parts), parts)
+            result.documents.append(done)
+            if not self.force and is_current(recorded.get(key), done.inputs, target):
+                continue
+            context = pristine.pop() if pristine else template_context(ctx)
+            try:
+                done.data = render_checked(checked, document, context)
+            except Exception as exc:  # noqa: BLE001 - a template perfdoc fails on fails this document alone
+                done.error = failure_message(exc)
+                continue
+            finally:
+                if templates.shares_context(document.template):
+                    pristine.append(context)
+            if done.template in self.templates_checked:
+                continue  # a template's unknown names are reported once, from its first document
+            self.templates_checked.add(done.template)
+            try:
+                done.unknown = templates.undefined_names(document.template, context)
+            except UserError:
+                done.unknown = []
+        previous = last_year_path(Path(path), ctx.data)
+        if before is not None and ctx.source.digest:
+            result.entry = (before, ctx.source.digest, str(ctx.model.get("格式")), str(ctx.format.folder),
+                            os.path.abspath(previous) if previous else None)
+        return result
+
+
+def failed_source(path: str, exc: BaseException) -> SourceResult:
+    """A source perfdoc failed on: reported, its previous documents left as they were."""
+    return SourceResult(path, refused=f"{path}：{failure_message(exc)}，未生成文档（原有文档保持不变）", failed=1)
+
+
+def _folder_failed(work: list, exc: BaseException) -> list[SourceResult]:
+    """A folder whose worker died twice: each of its sources failed."""
+    return [failed_source(path, exc) for path, _recorded in work]
+
+
+_PROCESSOR: SourceProcessor | None = None
+
+
+def _start_worker(out: str, force: bool) -> None:
+    global _PROCESSOR
+    _PROCESSOR = SourceProcessor(out, force)
+
+
+def _process_in_worker(work: list) -> list[SourceResult]:
+    return _PROCESSOR.folder(work)
+
+
+def processed(folders: list[list], out: Path, force: bool, jobs: int):
+    """The :class:`SourceResult` list of each folder's work, in order: in this process, or in up to ``jobs`` workers.
+
+    A department's years go to one process together, so that last year's source is analysed once.
+    """
+    yield from parallel.in_order(_process_in_worker, folders, jobs, _start_worker, (str(out), force), failed=_folder_failed)

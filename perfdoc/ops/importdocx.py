@@ -1,0 +1,899 @@
+"""``perfdoc import FILE.docx --format F``: last year's Word document into a commented source.
+
+What is where in a format's documents is data, in ``templates/<format>/导入.yaml``:
+
+* ``标签``: a label and the source path of its value, found either in a table cell
+  (the value is the next cell of the row) or at the start of a paragraph
+  (``报告日期：2024年03月26日``);
+* ``表格``: tables recognised by their header labels: each data cell is read
+  under the header label that covers its column on the table's grid, wherever
+  that column is; merged cells carry their value down;
+* ``章节``: headings, whatever their numbering (一、 （一） 1． (1) …), and the
+  narrative section the paragraphs under them belong to (or none: the text there
+  is made from figures read elsewhere);
+* ``列表``: headings whose paragraphs are the items of a list (职能职责, the projects evaluated);
+* ``句式``: sentences that state figures found nowhere else, with ``{路径}`` slots (and
+  sentences made from figures read elsewhere, which are then no narrative).
+
+docs/templates.md describes the file.
+
+Figures are written as the document states them (stated totals and rates
+included), so that ``perfdoc validate`` catches the document's own mistakes.
+Nothing is dropped silently: the source is rendered again and every line of
+the document that the rendering does not reproduce is listed with its place
+(第 N 段, 第 N 个表格第 R 行) and kept in the source as a comment.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..errors import FormatError, UserError
+from ..load.schema import SOURCE_SCHEMA, field_at
+from ..render.extract import Block, GridCell, document_blocks
+from .officefile import read_package
+
+MAPPING_FILE = "导入.yaml"
+
+
+# ------------------------------------------------------------------ text
+
+
+_NUMBERING = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百\d]+(?:部分|章|节|条)|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d]+[)）]|"
+    r"\d+(?:[.．]\d+)*[、.．)）]?|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
+)
+
+
+def normal(text: str) -> str:
+    """A label as compared: full-width forms folded (NFKC), no spaces, no unit in brackets, no trailing colon or full stop."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    folded = re.sub(r"\s+", "", folded)
+    folded = re.sub(r"\((?:万元|元|%|人|个)\)", "", folded)  # a unit added to a header: 收入合计（万元）
+    return folded.rstrip(":：。.")
+
+
+def heading_key(text: str) -> str:
+    """A heading without its numbering, whatever the style: ``（二）专项支出`` → ``专项支出``."""
+    stripped = text.strip()
+    for _ in range(2):  # "1．（1）…" has two numberings
+        stripped = _NUMBERING.sub("", stripped, count=1)
+    return normal(stripped)
+
+
+def value_text(text: str) -> str:
+    """A cell's text as a value: joined lines, surrounding spaces gone."""
+    return (text or "").strip()
+
+
+# ------------------------------------------------------------------ mapping
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    list_path: tuple  # ("机构收支",)
+    columns: dict  # normal(label) → tuple of item paths (several for a label spanning several columns)
+    total_label: str | None = None  # a row whose key cell says this is the total row …
+    total_path: tuple = ()  # … read into this map (收支合计)
+    key_label: str | None = None  # the column whose cell starts a new item
+    numbered: frozenset = frozenset()  # columns whose "指标1：" or "任务1：" numbering is removed
+    split_lines: bool = False  # one row holds the whole list: line N of each cell is item N
+    choices: dict = field(default_factory=dict)  # item path → {normal(displayed label): value}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    pattern: re.Pattern
+    slots: dict  # group name → path (with "[]" for the current item)
+    items: re.Pattern | None = None  # each item after the sentence's start, …
+    item_slots: dict = field(default_factory=dict)
+    separator: str = "；"  # … the items parted by this (a regular expression)
+    sets: dict = field(default_factory=dict)  # values every item listed gets (参与评价: true)
+    ending: str = ""  # what closes the sentence after its last item
+    following: "Sentence | None" = None  # the paragraphs after the sentence are items of this form
+
+
+@dataclass(frozen=True)
+class Mapping:
+    labels: dict  # normal(label) → path
+    tables: list
+    headings: dict  # heading_key → narrative section or None
+    sentences: list
+    lists: dict  # heading_key → Sentence: the paragraphs under the heading are the items of a list
+
+
+def parse_path(text: str) -> tuple:
+    """``机构收支[].收入.收入合计`` → ``('机构收支', '[]', '收入', '收入合计')``; ``-调整数`` → ``('-', '调整数')``."""
+    text = str(text).strip()
+    out: list = []
+    if text.startswith("-"):
+        out.append("-")
+        text = text[1:]
+    for part in str(text).split("."):
+        if part.endswith("[]"):
+            out += [part[:-2], "[]"]
+        elif part.endswith("[、]"):  # a list written in one run of text: 办公室、组织部
+            out += [part[:-3], "[、]"]
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+def schema_path(path: tuple) -> tuple:
+    """A mapping path as the schema walks it: ``[]`` stands for any item, ``-`` is dropped."""
+    return tuple(0 if step in ("[]", "[、]") else step for step in path if step != "-")
+
+
+def load_mapping(fmt) -> Mapping:
+    """The format's ``导入.yaml``, checked; a missing or broken one is a format error."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    # looked up as templates are: the format's own folder, then each format it is based on
+    folders = [config.parent for config in fmt.chain] or [fmt.folder]
+    path = next((folder / MAPPING_FILE for folder in folders if (folder / MAPPING_FILE).is_file()), None)
+    if path is None:
+        raise FormatError(f"格式 {fmt.name}（及其所基于的格式）没有 {MAPPING_FILE}，不知道它的 Word 文档中什么在哪里，无法导入")
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    except (YAMLError, OSError, UnicodeDecodeError) as exc:
+        raise FormatError(f"{path}: 无法读取：{exc}") from None
+    try:
+        labels = {normal(label): parse_path(target) for label, target in (data.get("标签") or {}).items()}
+        tables = [_table_spec(item, fmt) for item in data.get("表格") or []]
+        headings = {heading_key(title): section for title, section in (data.get("章节") or {}).items()}
+        sentences = [_sentence(item) for item in data.get("句式") or []]
+        lists = {heading_key(title): _list_item(spec) for title, spec in (data.get("列表") or {}).items()}
+    except (AttributeError, KeyError, TypeError, re.error) as exc:
+        raise FormatError(f"{path}: 写法有误：{type(exc).__name__}: {exc}") from None
+    every = sentences + list(lists.values()) + [sentence.following for sentence in sentences if sentence.following]
+    slots = [path for sentence in every for path in (*sentence.slots.values(), *sentence.item_slots.values())]
+    for target in list(labels.values()) + [t.list_path for t in tables] + slots:
+        if field_at(schema_path(target)) is None:
+            raise FormatError(f"{path}: “{'.'.join(target)}”不是数据文件中的位置")
+    for section in headings.values():
+        if section is not None and section not in SOURCE_SCHEMA.fields["叙述"].fields:
+            raise FormatError(f"{path}: “{section}”不是叙述部分的章节")
+    return Mapping(labels, tables, headings, sentences, lists)
+
+
+def _table_spec(item: dict, fmt) -> TableSpec:
+    columns = {}
+    for label, target in item["表头"].items():
+        targets = target if isinstance(target, list) else [target]
+        columns[normal(label)] = tuple(parse_path(t) for t in targets)
+    choices = {}
+    for level, shown in (fmt.labels or {}).items():  # 指标名称: the displayed label of each 一级/二级 value
+        choices[(level,)] = {normal(text): value for value, text in shown.items()}
+    return TableSpec(
+        list_path=parse_path(item["列表"]),
+        columns=columns,
+        total_label=normal(item["合计行"]) if item.get("合计行") else None,
+        total_path=parse_path(item["合计"]) if item.get("合计") else (),
+        key_label=normal(item["键列"]) if item.get("键列") else None,
+        numbered=frozenset(normal(label) for label in item.get("去编号") or ()),
+        split_lines=bool(item.get("逐行")),
+        choices=choices,
+    )
+
+
+def _compile(pattern: str) -> tuple[re.Pattern, dict]:
+    """``共计{项目合计.年初预算}万元[[，其中…]]`` → a regex with a group per slot (``[[…]]`` may be absent),
+    and the slots' paths."""
+    slots: dict = {}
+    regex = ""
+    for token in re.split(r"(\[\[|\]\]|\{[^{}]+\})", pattern):
+        if token == "[[":
+            regex += "(?:"
+        elif token == "]]":
+            regex += ")?"
+        elif token == "{编号}":
+            regex += ITEM_NUMBER
+        elif token == "{*}":  # text the source does not hold (a count perfdoc computes)
+            regex += ".*?"
+        elif token.startswith("{") and token.endswith("}"):
+            name = f"s{len(slots)}"
+            slots[name] = parse_path(token[1:-1])
+            regex += f"(?P<{name}>{_slot_pattern(slots[name])})"
+        else:
+            regex += re.escape(token)
+    return re.compile(regex), slots
+
+
+ITEM_NUMBER = r"(?:[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|\d+[、.．]|[（(]\d+[)）])"
+
+
+def _slot_pattern(path: tuple) -> str:
+    """What a slot may hold: a number for figures, so that text and figure side by side part right."""
+    spec = field_at(schema_path(path))
+    kind = spec.kind if spec is not None else "text"
+    if kind in ("amount", "score"):  # a blank is allowed: documents print an unknown figure as nothing
+        return r"(?:-?[\d,，]*\.?\d+)?"
+    if kind == "percent":
+        return r"(?:-?[\d.]+%)?"
+    if kind in ("int", "year"):
+        return r"\d*"
+    return ".*?"
+
+
+def _list_item(spec: dict) -> Sentence:
+    items, item_slots = _compile(spec["每项"])
+    return Sentence(re.compile(""), {}, items, item_slots, sets=dict(spec.get("设定") or {}))
+
+
+def _sentence(item) -> Sentence:
+    if isinstance(item, str):
+        item = {"模式": item}
+    pattern, slots = _compile(item["模式"])
+    items, item_slots = _compile(item["分项"]) if item.get("分项") else (None, {})
+    following = _list_item(item["之后每段"]) if item.get("之后每段") else None
+    return Sentence(
+        re.compile(pattern.pattern + "$" if not items else pattern.pattern),
+        slots, items, item_slots, item.get("分隔", "；"), dict(item.get("设定") or {}), item.get("结尾", ""), following,
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    place: str
+    text: str
+    kind: str = "未能对应"  # or 前后不一: a figure the document states twice, differently
+
+    def describe(self) -> str:
+        shown = self.text if len(self.text) <= 60 else self.text[:57] + "…"
+        return f"{self.place}：{self.kind}：{shown}"
+
+
+@dataclass
+class Imported:
+    text: str  # the source
+    mapped: int  # values read
+    unmapped: list  # Unmapped, in document order
+
+
+class _Collector:
+    """The values read, by path; lists grow as items are found."""
+
+    def __init__(self):
+        self.data: dict = {}
+        self.count = 0
+        self.consumed: set[str] = set()  # the texts read as values, as compared (see _comparable)
+        self.place = ""  # where the block being read is
+        self.first_place: dict = {}  # path → where its value was first read
+        self.conflicts: list = []  # Unmapped: a figure stated twice, differently
+
+    def put(self, path: tuple, raw: str, current: dict | None = None) -> bool:
+        if path[-1:] == ("[、]",):
+            items = [item for item in re.split(r"[、，,]", raw or "") if item.strip()]
+            return any([self.put(path[:-1] + ("[]",), item) for item in items])
+        negate = path[:1] == ("-",)  # a slot written {-路径}: the sentence says 调减 where the figure is negative
+        path = path[1:] if negate else path
+        value = typed_value(path, raw)
+        self.consumed.add(_comparable(raw))
+        if negate and isinstance(value, _Number):
+            value = _Number(value[1:] if value.startswith("-") else f"-{value}")
+        if value is None:
+            return False
+        node = self.data
+        for index, step in enumerate(path):
+            last = index == len(path) - 1
+            if step == "[]" and last:
+                node.append(value)
+                break
+            if step == "[]":
+                items = node
+                if current is not None and id(items) in current:
+                    node = current[id(items)]
+                else:
+                    node = {}
+                    items.append(node)
+                    if current is not None:
+                        current[id(items)] = node
+                continue
+            following = path[index + 1] if not last else None
+            if last:
+                if isinstance(node, dict):
+                    if step in node and node[step] != value and "[]" not in path:
+                        self.conflicts.append(
+                            Unmapped(self.place, f"{'.'.join(map(str, path))} 在此写作 {value}，{self.first_place.get(path, '前文')}写作 {node[step]}（保留前者）", "前后不一")
+                        )
+                        return True
+                    node[step] = value
+                    self.first_place.setdefault(path, self.place)
+                break
+            default = [] if following == "[]" else {}
+            node = node.setdefault(step, default)
+        self.count += 1
+        return True
+
+    def list_at(self, path: tuple) -> list:
+        node = self.data
+        for step in path[:-1]:
+            node = node.setdefault(step, {})
+        return node.setdefault(path[-1], [])
+
+    def put_in(self, item: dict, target: tuple, raw: str, base: tuple, row: dict | None = None) -> bool:
+        """``item``'s value at ``target`` (inside the list at ``base``); a ``[]`` in it is a sub-list,
+        whose item is new for each table row (``row`` keeps the sub-items this row started)."""
+        value = typed_value(base + ("[]",) + target, raw)
+        if value is None:
+            return False
+        self.consumed.add(_comparable(raw))
+        node = item
+        row = {} if row is None else row
+        for index, step in enumerate(target[:-1]):
+            following = target[index + 1]
+            if step == "[]":
+                continue
+            if following == "[]":
+                sub = node.setdefault(step, [])
+                if id(sub) not in row:
+                    sub.append({})
+                    row[id(sub)] = sub[-1]
+                node = row[id(sub)]
+            else:
+                node = node.setdefault(step, {})
+        node[target[-1]] = value
+        self.count += 1
+        return True
+
+
+def typed_value(path: tuple, raw: str):
+    """The document's text as the source writes it, by the schema's kind for ``path``; None when empty."""
+    text = value_text(raw)
+    if not text:
+        return None
+    spec = field_at(schema_path(path))
+    kind = spec.kind if spec is not None else "text"
+    folded = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+    if kind == "amount":
+        number = folded.removesuffix("万元").removesuffix("元")
+        try:
+            Decimal(number)
+        except InvalidOperation:
+            return text  # as written: validate says what is wrong with it
+        return _Number(number)
+    if kind == "percent":
+        return folded if folded.endswith("%") else f"{folded}%"
+    if kind in ("int", "year"):
+        digits = re.sub(r"[人名个年度]+$", "", folded)
+        return int(digits) if digits.lstrip("-").isdigit() else text
+    if kind == "score":
+        number = folded.removesuffix("分")
+        try:
+            Decimal(number)
+            return _Number(number)
+        except InvalidOperation:
+            return text
+    if kind == "date":
+        match = re.fullmatch(r"(\d{4})[年\-/.](\d{1,2})[月\-/.](\d{1,2})日?", folded)
+        return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else text
+    if kind == "bool":
+        return folded in ("是", "已完成", "√", "true")
+    if path and path[-1] == "姓名":
+        return re.sub(r"\s+", "", text)  # 汪  郁: names of two characters are padded in the table
+    return text
+
+
+class _Number(str):
+    """A figure's text exactly as the document writes it, written into YAML as a plain number."""
+
+
+def read_blocks(path: Path) -> list[Block]:
+    """The document's blocks; a .doc is converted by LibreOffice first."""
+    if path.suffix.lower() == ".doc":
+        return document_blocks(_converted(path))
+    return document_blocks(read_package(path, "docx"))
+
+
+def _converted(path: Path) -> bytes:
+    """A .doc as .docx bytes, converted by the LibreOffice that makes PDFs, then checked like any .docx."""
+    from ..build.pdf import converted_copy
+
+    try:
+        data = converted_copy(path, "docx")
+    except OSError as exc:
+        raise UserError(f"无法读取 {path}：{exc.strerror or exc}") from None
+    if data is None:
+        raise UserError(f"LibreOffice 无法把 {path} 转换为 .docx（文件损坏或设有打开密码？）")
+    with tempfile.TemporaryDirectory(prefix="perfdoc-doc-") as folder:
+        converted = Path(folder) / f"{path.stem}.docx"
+        converted.write_bytes(data)
+        return read_package(converted, "docx")
+
+
+# ------------------------------------------------------------------ recognising
+
+
+class _Reader:
+    def __init__(self, mapping: Mapping, blocks: list[Block]):
+        self.mapping = mapping
+        self.blocks = blocks
+        self.values = _Collector()
+        self.narratives: dict[str, list[str]] = {}
+        self.cell_narratives: dict[str, list[str]] = {}  # the same sections as a form's cells: used when the text has none
+        self.used: set[int] = set()  # blocks read (by index)
+        self.matched: Sentence | None = None  # the sentence the last paragraph matched
+
+    def read(self) -> None:
+        self.tables()
+        self.labelled_cells()
+        self.paragraphs()
+        for section, lines in self.cell_narratives.items():
+            if not any(line.strip() for line in self.narratives.get(section, [])):
+                self.narratives[section] = lines
+
+    # -- tables by their header labels
+
+    def tables(self) -> None:
+        index = 0
+        while index < len(self.blocks):
+            block = self.blocks[index]
+            spec, header_end = self.header_at(index) if block.cells else (None, index)
+            if spec is None:
+                index += 1
+                continue
+            index = self.table_rows(spec, index, header_end)
+
+    def header_at(self, index: int):
+        """The table spec whose header starts at ``index``, and where its header rows end."""
+        first = {normal(cell.text) for cell in self.blocks[index].cells if cell.text.strip()}
+        for spec in self.mapping.tables:
+            if spec.key_label and spec.key_label not in first:
+                continue
+            if len(first & set(spec.columns)) < min(2, len(spec.columns)):
+                continue
+            end = index + 1
+            while end < len(self.blocks) and self.blocks[end].cells and self.blocks[end].table == self.blocks[index].table:
+                labels = {normal(cell.text) for cell in self.blocks[end].cells if cell.text.strip() and not cell.continued}
+                if labels and labels <= set(spec.columns) | {"其中"}:
+                    end += 1
+                    continue
+                break
+            return spec, end
+        return None, index
+
+    def table_rows(self, spec: TableSpec, start: int, header_end: int) -> int:
+        table = self.blocks[start].table
+        header_cells = [cell for block in self.blocks[start:header_end] for cell in block.cells if normal(cell.text) in spec.columns]
+        self.used.update(range(start, header_end))
+
+        def label_for(cell: GridCell) -> str | None:
+            covering = [h for h in header_cells if h.column <= cell.column < h.column + h.span]
+            return normal(covering[-1].text) if covering else None
+
+        index = header_end
+        item: dict = {}
+        carried: dict[int, str] = {}  # grid column → text of a vertically merged cell
+        while index < len(self.blocks):
+            block = self.blocks[index]
+            if not block.cells or block.table != table or self.header_at(index)[0] is not None:
+                break
+            self.values.place = block.place
+            own = [cell for cell in block.cells if not cell.continued]
+            if len(own) == 1 and len(spec.columns) > 1 and own[0].span > 1 and not any(cell.continued for cell in block.cells):
+                break  # a row across the table: a title or a signature box, not data
+            if self.is_label_row(block):
+                break
+            cells = []
+            for cell in block.cells:
+                text = carried.get(cell.column, "") if cell.continued else cell.text
+                if not cell.continued:
+                    carried[cell.column] = cell.text
+                cells.append((label_for(cell), cell, text))
+            if not any(label for label, _c, _t in cells):
+                break
+            self.used.add(index)
+            index += 1
+            if not any(text.strip() for label, cell, text in cells if label and not cell.continued):
+                continue  # a blank row
+            key_cell = next(((cell, text) for label, cell, text in cells if spec.key_label and label == spec.key_label), None)
+            if key_cell is not None and spec.total_label and normal(key_cell[1]) == spec.total_label:
+                self.read_cells(cells, spec, spec.total_path, None, total=True)
+                continue
+            new_item = key_cell is None or not key_cell[0].continued
+            for row_cells in numbered_lines_apart(cells, spec):
+                if new_item:
+                    item = self.item_named(spec, key_cell[1] if key_cell else None)
+                self.read_cells(row_cells, spec, spec.list_path, item, new_item=new_item)
+        return index
+
+    def item_named(self, spec: TableSpec, name: str | None) -> dict:
+        """The list item a row belongs to: the one already read under the same name (the same
+        institution in the income, spending and assets tables), else a new one."""
+        items = self.values.list_at(spec.list_path)
+        key_path = spec.columns.get(spec.key_label, ((),))[0] if spec.key_label else ()
+        if name and key_path:
+            wanted = typed_value(spec.list_path + ("[]",) + key_path, name)
+            for existing in items:
+                if existing.get(key_path[-1]) == wanted:
+                    return existing
+        items.append({})
+        return items[-1]
+
+    def is_label_row(self, block: Block) -> bool:
+        return any(normal(cell.text) in self.mapping.labels for cell in block.cells if not cell.continued)
+
+    def read_cells(self, cells, spec: TableSpec, base: tuple, item: dict | None, total: bool = False, new_item: bool = True) -> None:
+        """One row's cells into ``item``. A merged cell carries its value down into each new item
+        (the 一级 of every indicator under it); in a row that continues an item it was read already."""
+        seen: dict[str, int] = {}
+        row_items: dict = {}
+        for label, cell, text in cells:
+            if label is None:
+                continue
+            position = seen.get(label, 0)
+            seen[label] = position + 1
+            targets = spec.columns[label]
+            if position >= len(targets):
+                continue
+            target = targets[position]
+            if cell.continued and not new_item:
+                continue
+            if total and target[:1] == ("名称",):
+                continue
+            if label in spec.numbered:
+                text = "\n".join(_NUMBERED_ITEM.sub("", line) for line in text.split("\n"))
+            choices = spec.choices.get(target[-1:])
+            if choices is not None:
+                text = choices.get(normal(text), text)
+            if total:
+                self.values.put(base + target, text)
+            elif spec.split_lines:
+                lines = [line for line in text.split("\n") if line.strip()]
+                items = self.values.list_at(base)
+                while len(items) < len(lines):
+                    items.append({})
+                for number, line in enumerate(lines):
+                    self.values.put_in(items[number], target, line, base)
+            else:
+                self.values.put_in(item, target, text, base, row_items)
+
+    # -- label cells: the value is the next cell
+
+    def labelled_cells(self) -> None:
+        for index, block in enumerate(self.blocks):
+            if not block.cells or index in self.used:
+                continue
+            self.values.place = block.place
+            cells = [cell for cell in block.cells if not cell.continued]
+            read = False
+            for position, cell in enumerate(cells):
+                label = normal(cell.text)
+                if label.startswith("其中"):  # 其中: 一般公共预算 — the first of the parts under a total
+                    label = label.removeprefix("其中").lstrip(":：")
+                target = self.mapping.labels.get(label)
+                if target is None or position + 1 >= len(cells):
+                    continue
+                value = cells[position + 1].text
+                if target[0] == "叙述":
+                    self.cell_narratives.setdefault(target[1], []).extend(line for line in value.split("\n"))
+                    read = True
+                elif "[]" in target:  # a cell listing items, one a line
+                    for line in [line for line in value.split("\n") if line.strip()]:
+                        self.values.put(target, _NUMBERED_ITEM.sub("", line))
+                    read = True
+                else:
+                    read = self.values.put(target, value) or read
+            if read:
+                self.used.add(index)
+
+    # -- paragraphs: labels, sentences, headings and what follows them
+
+    def paragraphs(self) -> None:
+        section = None  # the narrative the paragraphs under the current heading belong to
+        numbered_list = None
+        for index, block in enumerate(self.blocks):
+            if block.cells:
+                continue
+            self.values.place = block.place
+            text = block.text
+            if not text.strip():
+                if section:
+                    self.narratives.setdefault(section, []).append("")
+                continue
+            key = heading_key(text)
+            if key in self.mapping.headings:
+                section = self.mapping.headings[key]
+                numbered_list = self.mapping.lists.get(key)
+                self.used.add(index)
+                continue
+            if key in self.mapping.lists:
+                section, numbered_list = None, self.mapping.lists[key]
+                self.used.add(index)
+                continue
+            if self.label_paragraph(text):
+                self.used.add(index)
+                continue
+            outcome = self.sentence(text)
+            if outcome == "read":
+                self.used.add(index)
+            if outcome:  # a sentence made from figures read elsewhere is not narrative: the rendering checks it
+                numbered_list = self.matched.following or numbered_list
+                continue
+            if numbered_list is not None:
+                match = numbered_list.items.fullmatch(text.strip())
+                if match:
+                    self.put_items(numbered_list, [match])
+                    self.used.add(index)
+                    continue
+            if section:
+                self.narratives.setdefault(section, []).append(text)
+                self.used.add(index)
+
+    def label_paragraph(self, text: str) -> bool:
+        match = re.match(r"^\s*([^：:]{1,20})[：:](.*)$", text)
+        if not match:
+            return False
+        read = False
+        # a line may hold two labels: 填报人（签名）：李芷怡      联系电话：3723153
+        pieces = re.split(r"\s{2,}(?=[^\s：:]{1,12}[：:])", text.strip())
+        for piece in pieces:
+            label, _, value = re.split(r"([：:])", piece, maxsplit=1) if re.search(r"[：:]", piece) else (piece, "", "")
+            target = self.mapping.labels.get(normal(label)) or self.mapping.labels.get(normal(re.sub(r"[（(].*?[)）]", "", label)))
+            if target is not None and value.strip():
+                read = self.values.put(target, value) or read
+        return read
+
+    def sentence(self, text: str) -> str | None:
+        """"read" when a sentence of the mapping stated figures, "known" when it has none to state."""
+        for sentence in self.mapping.sentences:
+            match = sentence.pattern.match(text.strip())
+            if not match:
+                continue
+            self.matched = sentence
+            if sentence.items is not None:
+                found = self.sentence_items(sentence, text.strip()[match.end():])
+                if found is None:
+                    return None  # the sentence lists something else: leave it for the listing
+                self.put_items(sentence, found)
+            for name, path in sentence.slots.items():
+                self.values.put(path, match.group(name))
+            return "read" if sentence.slots or sentence.items is not None else "known"
+        return None
+
+    @staticmethod
+    def sentence_items(sentence: Sentence, rest: str):
+        """The items listed after a sentence's start (and before its ending), or None when they are not all of its form."""
+        if sentence.ending:
+            if not rest.endswith(sentence.ending):
+                return None
+            rest = rest[: -len(sentence.ending)]
+        pieces = [piece for piece in re.split(sentence.separator, rest) if piece]
+        found = [sentence.items.fullmatch(piece) for piece in pieces]
+        return found if pieces and all(found) else None
+
+    def put_items(self, sentence: Sentence, found: list) -> None:
+        """Each item into the list item of the same name when there is one (the same project named
+        in two sentences; a longer name there is its 资金名称), else a new one; in the sentence's order."""
+        list_path = next(path[: path.index("[]")] for path in sentence.item_slots.values() if "[]" in path)
+        if all(path[-1] == "[]" for path in sentence.item_slots.values()):  # a list of texts (职能职责)
+            for match in found:
+                for name, path in sentence.item_slots.items():
+                    self.values.put(path, match.group(name))
+            return
+        items = self.values.list_at(list_path)
+        ordered = []
+        for match in found:
+            captured = {path[path.index("[]") + 1 :]: match.group(name) for name, path in sentence.item_slots.items()}
+            name = (captured.get(("名称",)) or "").strip()
+            item = next((it for it in items if name and _same_item(it.get("名称"), name)), None)
+            if item is None:
+                item = {}
+                items.append(item)
+            elif item.get("名称") != name and name.startswith(str(item.get("名称"))):
+                item["资金名称"] = name
+                captured.pop(("名称",))
+            for target, raw in captured.items():
+                self.values.put_in(item, target, raw, list_path)
+            for key, value in sentence.sets.items():
+                item[key] = value
+            ordered.append(item)
+        rest = [item for item in items if all(item is not other for other in ordered)]
+        items[:] = ordered + rest
+
+
+def _same_item(existing, name: str) -> bool:
+    existing = str(existing or "")
+    return bool(existing) and (existing == name or name.startswith(existing) or existing.startswith(name))
+
+
+_NUMBERED_ITEM = re.compile(r"^\s*(?:(?:指标|任务|目标)\s*\d+\s*[：:]\s*|\d+\s*[、.．]\s*|[（(]\d+[)）]\s*)")
+
+
+def numbered_lines_apart(cells: list, spec: TableSpec) -> list:
+    """A row whose numbered cell lists several items (指标1：… 指标2：… sharing one 完成情况) as one row per item."""
+    for position, (label, cell, text) in enumerate(cells):
+        lines = [line for line in text.split("\n") if line.strip()]
+        if label in spec.numbered and not spec.split_lines and len(lines) > 1 and all(_NUMBERED_ITEM.match(line) for line in lines):
+            return [cells[:position] + [(label, cell, line)] + cells[position + 1 :] for line in lines]
+    return [cells]
+
+
+# ------------------------------------------------------------------ writing the source
+
+
+def source_text(fmt_name: str, values: dict, narratives: dict, origin: str, unmapped: list) -> str:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    from .docgen import annotate
+    from .nextyear import dump_text, round_trip_yaml
+
+    data = {"格式": fmt_name, **values}
+    texts = {}
+    for section, lines in narratives.items():
+        paragraphs = _paragraphs(lines)
+        if paragraphs:
+            texts[section] = LiteralScalarString("\n\n".join(paragraphs) + "\n")
+    if texts:
+        data["叙述"] = {key: texts[key] for key in SOURCE_SCHEMA.fields["叙述"].fields if key in texts}
+
+    def convert(node, path=()):
+        if isinstance(node, dict):
+            spec = field_at(path)
+            order = list(spec.fields) if spec is not None and spec.kind == "map" and not spec.open else []
+            keys = sorted(node, key=lambda key: order.index(key) if key in order else len(order))
+            return {key: convert(node[key], path + (key,)) for key in keys}
+        if isinstance(node, list):
+            return [convert(item, path + (0,)) for item in node]
+        if isinstance(node, _Number):
+            return Decimal(node) if "." in node else int(node)
+        spec = field_at(path)
+        if isinstance(node, str) and spec is not None and spec.kind in ("percent", "phone", "date"):
+            return DoubleQuotedScalarString(node)
+        if isinstance(node, str) and not isinstance(node, LiteralScalarString) and spec is not None and spec.kind == "markdown":
+            return LiteralScalarString(_escape_markdown(node) + "\n")
+        if isinstance(node, str) and spec is not None and spec.kind == "text" and re.fullmatch(r"[\d.]+%?|是|否|null|true|false|~", node):
+            return DoubleQuotedScalarString(node)
+        return node
+
+    tree = convert(data)
+    yaml = round_trip_yaml("a: 1\n")
+    body = dump_text(yaml, tree)
+    body = annotate(body)
+    head = [
+        f"# 由 perfdoc import 从 {origin} 导入。数字按原文照录（含合计与比率），请运行 perfdoc validate 核对。",
+    ]
+    tail = []
+    if unmapped:
+        tail = ["", "# 以下内容未能对应到数据文件中的位置（或前后不一），按原文保留，请逐条处理后删除："]
+        tail += [f"#   {item.place}：{item.kind}：{' '.join(item.text.split())}" for item in unmapped]
+    return "\n".join(head) + "\n" + body + ("\n".join(tail) + "\n" if tail else "")
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    out = [line.strip() for line in lines if line.strip()]
+    return [_escape_markdown(line) for line in out]
+
+
+def _escape_markdown(text: str) -> str:
+    """Text that Jinja or Markdown would otherwise read as markup, kept literal."""
+    text = text.replace("{{", "{{ '{{' }}").replace("{%", "{{ '{%' }}")
+    return re.sub(r"^([#>*+-])(\s)", r"\\\1\2", text)
+
+
+# ------------------------------------------------------------------ the whole import
+
+
+def import_document(path: Path, format_name: str, beside: Path | None = None) -> Imported:
+    """Read ``path`` as a document of ``format_name``; what could not be mapped is listed and kept.
+
+    ``beside``: the folder the source will be written to; last year's source there (what the
+    sentences comparing with last year are made from) is used when the source is rendered again.
+    """
+    from ..load.formats import load_format
+
+    fmt = load_format(format_name)
+    mapping = load_mapping(fmt)
+    blocks = read_blocks(Path(path))
+    reader = _Reader(mapping, blocks)
+    reader.read()
+    if reader.values.count == 0 and not reader.narratives:
+        raise UserError(expected_forms_message(path, fmt, blocks))
+    values = reader.values.data
+    first = source_text(fmt.name, values, reader.narratives, Path(path).name, [])
+    previous = _last_year(beside, values.get("年度"))
+    unmapped = not_reproduced(first, fmt, blocks, reader.values.consumed, reader.used, previous)
+    lines = sum(1 for block in blocks for line in (block.text, *(l for c in block.cells for l in c.lines)) if line.strip())
+    if len(unmapped) > lines * MOSTLY_UNREAD:
+        raise UserError(expected_forms_message(path, fmt, blocks))
+    unmapped = sorted(unmapped + reader.values.conflicts, key=lambda item: _document_order(blocks, item.place))
+    text = source_text(fmt.name, values, reader.narratives, Path(path).name, unmapped)
+    return Imported(text, reader.values.count + sum(1 for lines in reader.narratives.values() if lines), unmapped)
+
+
+def _last_year(folder: Path | None, year) -> str | None:
+    if folder is None or not isinstance(year, int):
+        return None
+    path = Path(folder) / f"{year - 1}.yaml"
+    try:
+        return path.read_text(encoding="utf-8-sig") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+MOSTLY_UNREAD = 0.6  # a document of the format has most of its lines read or made again
+
+
+def expected_forms_message(path, fmt, blocks: list[Block]) -> str:
+    """Which documents were expected, what the file holds instead, and the format it resembles, if any."""
+    titles = "、".join(f"“{doc.title}”" for doc in fmt.documents)
+    seen = [block.text.strip() for block in blocks if not block.cells and block.text.strip()][:2]
+    seen += [block.cells[0].text.strip() for block in blocks if block.cells and block.cells[0].text.strip()][:2]
+    found = "；".join(text[:30] for text in seen) if seen else "没有文字"
+    message = f"{path} 不是 {fmt.name} 格式的文档：应为 {titles} 之一，但其中大部分内容对应不上这些文档的标签、表格与章节（开头是：{found}）"
+    likely = resembling_format(blocks, exclude=fmt.name)
+    return message + (f"；它更像 {likely} 格式，可试 --format {likely}" if likely else "")
+
+
+def resembling_format(blocks: list[Block], exclude: str) -> str | None:
+    """The other format whose mapping reads the most values from ``blocks`` (reading only, no
+    rendering); among formats that read as many, the one whose 地区 the document names."""
+    from ..load.formats import available_formats, load_format
+
+    opening = "".join(block.text or "".join(cell.text for cell in block.cells) for block in blocks[:30])
+    best, best_key = None, (0, False)
+    for name in available_formats():
+        if name == exclude:
+            continue
+        try:
+            fmt = load_format(name)
+            reader = _Reader(load_mapping(fmt), blocks)
+        except FormatError:
+            continue
+        reader.read()
+        region = str(fmt.options.get("地区") or "")
+        key = (reader.values.count, bool(region) and region in opening)
+        if key > best_key:
+            best, best_key = name, key
+    return best if best_key[0] else None
+
+
+def _document_order(blocks: list[Block], place: str) -> int:
+    return next((index for index, block in enumerate(blocks) if block.place == place), len(blocks))
+
+
+def not_reproduced(
+    text: str, fmt, blocks: list[Block], consumed: set = frozenset(), read: set = frozenset(), previous: str | None = None
+) -> list[Unmapped]:
+    """The document's lines that the imported source, rendered again, does not reproduce, except
+    cells read as values (a figure written 655.55 万元, or a rate the document got wrong, which
+    validate reports), and paragraphs read (a heading numbered in another style)."""
+    from ..build.rendering import render_checked
+    from ..pipeline import check_text
+    from ..render.extract import document_lines
+
+    rendered: set[str] = set()
+    checked = check_text(text, "<导入>", previous_text=previous)
+    if checked.analysis is not None and checked.analysis.format is not None:  # the document's own mistakes render too
+        for document in fmt.documents:
+            if not document.template.is_file():
+                continue
+            try:
+                data = render_checked(checked, document)
+            except (UserError, FormatError):
+                continue
+            rendered.update(_comparable(line) for line in document_lines(data, blank=False))
+    out = []
+    for index, block in enumerate(blocks):
+        if block.cells:
+            for cell in block.cells:
+                for line in cell.lines:
+                    seen = _comparable(line)
+                    if line.strip() and seen not in rendered and seen not in consumed and not cell.continued:
+                        out.append(Unmapped(block.place, line.strip()))
+        elif block.text.strip() and _comparable(block.text) not in rendered and index not in read:
+            out.append(Unmapped(block.place, block.text.strip()))
+    return out
+
+
+def _comparable(line: str) -> str:
+    return normal(line)

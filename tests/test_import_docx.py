@@ -1,0 +1,344 @@
+"""``perfdoc import FILE.docx --format F``: documents perfdoc made, the same documents as Word and WPS
+leave them after a hand edit, a .doc, and files that are not documents at all."""
+
+from __future__ import annotations
+
+import copy
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.text.run import Run
+import pytest
+from click.testing import CliRunner
+
+from perfdoc.build.rendering import render_checked, render_output
+from perfdoc.cli import main
+from perfdoc.ops.importdocx import heading_key, import_document
+from perfdoc.pipeline import check_file, check_text
+from perfdoc.render.extract import document_text
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((REPO / "sources").rglob("*.yaml"))
+TIANHE_2022 = REPO / "sources/guangzhou/广州市天河区总工会/2022.yaml"
+LINXIANG_2023 = REPO / "sources/hunan-linxiang/临湘市总工会/2023.yaml"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def the_document(source: Path) -> str:
+    """The document that holds everything of its format: guangzhou's 自评报告 has the 自评表 appended."""
+    fmt = check_file(source).analysis.format
+    return fmt.documents[-1].name if fmt.name == "guangzhou" else fmt.documents[0].name
+
+
+DEPARTMENTS = sorted({path.parent for path in EXAMPLES})
+
+
+@pytest.mark.parametrize("department", DEPARTMENTS, ids=lambda p: p.name)
+def test_round_trip_gives_the_same_document_text(tmp_path, department):
+    """build → import → validate → build, for every example: each department's years imported
+    oldest first into one folder (the later year's comparison with last year is made from the
+    earlier), and every document of the format reads the same."""
+    folder = tmp_path / department.name
+    folder.mkdir()
+    for source in sorted(department.glob("*.yaml")):
+        checked = check_file(source)
+        fmt = checked.analysis.format
+        document = tmp_path / f"{source.stem}.docx"
+        document.write_bytes(render_checked(checked, fmt.document(the_document(source))))
+        imported = import_document(document, fmt.name, beside=folder)
+        assert imported.unmapped == [], [item.describe() for item in imported.unmapped]
+        target = folder / source.name
+        target.write_text(imported.text, encoding="utf-8")
+        again = check_file(target)
+        assert not again.errors, [d.message for d in again.errors]
+        for doc in fmt.documents:
+            original = document_text(render_checked(checked, doc))
+            assert document_text(render_checked(again, doc)) == original, f"{source.name} {doc.name}"
+
+
+def test_headings_are_known_whatever_their_numbering():
+    from perfdoc.ops.importdocx import normal
+
+    assert normal("收入合计（万元）") == normal("收入 合计") == "收入合计"
+    assert normal("部门(单位)名称：") == "部门(单位)名称"
+    for heading in ("（二）专项支出", "二、专项支出", "2. 专项支出", "2．专项支出", "(2)专项支出", "第二部分 专项支出", "1.2 专项支出", "专项支出："):
+        assert heading_key(heading) == "专项支出", heading
+
+
+# ---------------------------------------------------------------- documents edited by hand
+
+
+def set_text(paragraph, text: str, pieces: int = 1) -> None:
+    """Replace a paragraph's text, split over ``pieces`` runs, as Word leaves it after an edit."""
+    runs = paragraph.runs
+    if not runs:
+        paragraph.add_run(text)
+        return
+    for extra in runs[1:]:
+        extra._r.getparent().remove(extra._r)
+    size = max(1, -(-len(text) // pieces))
+    parts = [text[i : i + size] for i in range(0, len(text), size)] or [""]
+    runs[0].text = parts[0]
+    previous = runs[0]._r
+    for part in parts[1:]:
+        new = copy.deepcopy(runs[0]._r)
+        previous.addnext(new)
+        previous = new
+        Run(new, paragraph).text = part
+
+
+def paragraph_with(document, start: str):
+    for paragraph in document.paragraphs:
+        if paragraph.text.startswith(start):
+            return paragraph
+    raise AssertionError(f"no paragraph starts with {start}")
+
+
+def cell_with(document, text: str):
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if cell.text == text:
+                    return table, row, cell
+    raise AssertionError(f"no cell reads {text}")
+
+
+@pytest.fixture
+def edited(tmp_path):
+    """天河区 2022 自评报告, changed the way a clerk changes last year's file in Word or WPS."""
+    data = render_output(TIANHE_2022, "自评报告")
+    document = docx.Document(io.BytesIO(data))
+    # headings renumbered in another style
+    set_text(paragraph_with(document, "（三）部门整体收支情况"), "3. 部门整体收支情况")
+    set_text(paragraph_with(document, "三、存在的主要问题"), "第三部分　存在的主要问题")
+    # a narrative paragraph retyped: its text in several runs
+    narrative = paragraph_with(document, "通过开展职工帮扶项目")
+    set_text(narrative, narrative.text, pieces=7)
+    # figures with full-width digits, 万元 and a thousands separator written into the cells
+    _table, _row, cell = cell_with(document, "643.45")
+    set_text(cell.paragraphs[0], "６４３．４５万元")
+    _table, _row, cell = cell_with(document, "655.55")
+    set_text(cell.paragraphs[0], "655.55 万元")
+    # a mistake of the document's own: the rate does not follow from its figures
+    _table, _row, cell = cell_with(document, "92.83%")
+    set_text(cell.paragraphs[0], "93.83%")
+    # a blank row in the task table
+    table, row, _cell = cell_with(document, "任务2")
+    blank = copy.deepcopy(row._tr)
+    row._tr.addprevious(blank)
+    for cell in docx.table._Row(blank, table).cells:
+        for paragraph in cell.paragraphs:
+            set_text(paragraph, "")
+    # a paragraph added by hand, under a heading that is no narrative
+    paragraph_with(document, "部门整体支出绩效自评表。").insert_paragraph_before("另附：工会经费收支情况说明一份。")
+    path = tmp_path / "改过的自评报告.docx"
+    document.save(path)
+    return path
+
+
+def test_a_hand_edited_document_imports_and_lists_what_it_could_not_map(edited, tmp_path):
+    target = tmp_path / "2022.yaml"
+    result = run("import", edited, "--format", "guangzhou", "-o", target)
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    # read despite the edits
+    assert "年初预算: 643.45" in text
+    assert "调整后预算: 655.55" in text
+    assert "部门整体绩效: |" in text and "通过开展职工帮扶项目" in text
+    assert "存在问题: |" in text and "1. 对劳模欠缺一定精神关怀" in text
+    assert text.count("- 名称: 任务") == 2  # the blank row is no task
+    # the hand-added paragraph is listed with its place and kept as a comment
+    assert "段：未能对应：另附：工会经费收支情况说明一份。" in result.output
+    assert "#   第" in text and "另附：工会经费收支情况说明一份。" in text
+    # the document's own mistake is kept as written, for validate to catch; where the text
+    # states the rate again, differently, that is listed too
+    assert '预算完成率: "93.83%"' in text
+    assert f"校验：1 个错误，1 个警告；运行 perfdoc validate {target} 查看" in result.output
+    assert "预算.预算完成率 在此写作 92.83%，第 1 个表格第 5 行写作 93.83%（保留前者）" in result.output
+    check = run("validate", target)
+    assert check.exit_code == 1 and "PD202" in check.output
+
+
+def test_a_reordered_table_is_read_by_its_header_labels(tmp_path):
+    """Columns swapped in Word (header and data alike): each value still lands under its label."""
+    data = render_output(LINXIANG_2023, "自评报告")
+    document = docx.Document(io.BytesIO(data))
+    table, header, _cell = cell_with(document, "姓  名")
+    rows = [r for r in table.rows if r._tr is header._tr or r.cells[0].text in ("汪  郁", "胡  萍", "李芷怡")]
+    for row in rows:  # swap the texts of the 职务/职称 and 单位 columns
+        cells = list(dict.fromkeys(row.cells))
+        duty, unit = cells[1], cells[2]
+        duty_text, unit_text = duty.text, unit.text
+        set_text(duty.paragraphs[0], unit_text)
+        set_text(unit.paragraphs[0], duty_text)
+    path = tmp_path / "列调换.docx"
+    document.save(path)
+    imported = import_document(path, "hunan-linxiang")
+    assert "  - 姓名: 胡萍\n    职务: 女工委主任、财务资产管理部部长" in imported.text.replace("  # 职务/职称", "")
+
+
+# ---------------------------------------------------------------- .doc through LibreOffice
+
+
+def libreoffice_convert(path: Path, target: str, tmp_path: Path) -> Path:
+    """``path`` saved again by LibreOffice as ``target`` (doc, or docx rewritten as another word processor writes it)."""
+    if shutil.which("soffice") is None:
+        pytest.fail("LibreOffice (soffice) is needed: install it with tools/install.sh")
+    out = tmp_path / "converted"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", target, "--outdir", str(out), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    (converted,) = out.iterdir()
+    return converted
+
+
+@pytest.mark.libreoffice
+def test_a_document_saved_again_by_another_word_processor_imports_the_same(tmp_path):
+    """LibreOffice rewrites every run, table grid and style: what it saves reads as the original does."""
+    original = tmp_path / "自评报告.docx"
+    original.write_bytes(render_output(LINXIANG_2023, "自评报告"))
+    resaved = libreoffice_convert(original, "docx:MS Word 2007 XML", tmp_path)
+    first, second = import_document(original, "hunan-linxiang"), import_document(resaved, "hunan-linxiang")
+    def data(imported):  # without the header naming the file and the listing's paragraph numbers
+        return imported.text.split("\n", 1)[1].split("# 以下内容")[0]
+
+    assert data(second) == data(first)
+    assert [item.text for item in second.unmapped] == [item.text for item in first.unmapped]
+
+
+@pytest.mark.libreoffice
+def test_a_doc_file_is_converted_by_libreoffice(tmp_path):
+    docx_path = tmp_path / "自评报告.docx"
+    docx_path.write_bytes(render_output(TIANHE_2022, "自评报告"))
+    doc_path = libreoffice_convert(docx_path, "doc", tmp_path)
+    assert doc_path.suffix == ".doc"
+    from_doc = import_document(doc_path, "guangzhou")
+    assert "年初预算: 643.45" in from_doc.text
+    assert "预算完成率: \"92.83%\"" in from_doc.text
+    assert "部门整体绩效: |" in from_doc.text
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def docx_with_document_xml(xml: bytes) -> bytes:
+    """A copy of a real document with its main part replaced."""
+    source = io.BytesIO(render_output(TIANHE_2022, "自评表"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item, xml if item.filename == "word/document.xml" else old.read(item))
+    return out.getvalue()
+
+
+def zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", b"<" + b" " * (20 * 1024 * 1024) + b"/>")  # inflates 1000:1
+    return out.getvalue()
+
+
+XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+@pytest.mark.parametrize(
+    "name, make, message",
+    [
+        ("损坏.docx", lambda: b"PK\x03\x04\x14\x00 broken", "不是有效的 Word 文档（.docx）"),
+        ("加密.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024, "加密（设有打开密码）"),
+        ("炸弹.docx", zip_bomb, "疑为压缩炸弹"),
+        ("外部实体.docx", lambda: docx_with_document_xml(XXE), "含文档类型或实体声明"),
+    ],
+)
+def test_files_that_are_not_documents_get_a_chinese_message_and_nothing_is_written(tmp_path, name, make, message):
+    path = tmp_path / name
+    path.write_bytes(make())
+    target = tmp_path / "2022.yaml"
+    result = run("import", path, "--format", "guangzhou", "-o", target)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not target.exists()
+
+
+def test_a_document_of_no_known_form_names_the_forms_expected(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("关于召开2024年春季运动会的通知")
+    document.add_paragraph("各部门：定于四月举行春季运动会，请做好准备。")
+    path = tmp_path / "通知.docx"
+    document.save(path)
+    target = tmp_path / "2024.yaml"
+    result = run("import", path, "--format", "hunan-linxiang", "-o", target)
+    assert result.exit_code == 1
+    assert "不是 hunan-linxiang 格式的文档" in result.output
+    assert "“部门（单位）整体支出绩效评价自评报告”" in result.output
+    assert "关于召开2024年春季运动会的通知" in result.output
+    assert not target.exists()
+
+
+def test_import_needs_a_format_and_a_known_file_type(tmp_path):
+    path = tmp_path / "a.docx"
+    path.write_bytes(b"")
+    assert run("import", path).exit_code == 2
+    other = tmp_path / "a.pdf"
+    other.write_bytes(b"%PDF")
+    result = run("import", other, "--format", "guangzhou")
+    assert result.exit_code == 2 and "不认识的文件类型" in result.output
+
+
+def test_a_format_without_or_with_a_wrong_import_mapping_is_a_clear_error(tmp_path, monkeypatch):
+    document = tmp_path / "自评表.docx"
+    document.write_bytes(render_output(TIANHE_2022, "自评表"))
+    root = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", root)
+    monkeypatch.setenv("PERFDOC_TEMPLATES", str(root))
+    (root / "guangzhou" / "导入.yaml").write_text("标签:\n  联系人: 部门.联络人\n", encoding="utf-8")
+    wrong = run("import", document, "--format", "guangzhou")
+    assert wrong.exit_code == 1 and "“部门.联络人”不是数据文件中的位置" in wrong.output
+    (root / "guangzhou" / "导入.yaml").unlink()
+    missing = run("import", document, "--format", "guangzhou")
+    assert missing.exit_code == 1 and "没有 导入.yaml" in missing.output
+    assert "Traceback" not in wrong.output + missing.output
+
+
+def test_a_document_of_another_format_is_refused_and_its_format_named(tmp_path):
+    document = tmp_path / "自评报告.docx"
+    document.write_bytes(render_output(LINXIANG_2023, "自评报告"))
+    target = tmp_path / "2023.yaml"
+    result = run("import", document, "--format", "guangzhou", "-o", target)
+    assert result.exit_code == 1
+    assert "不是 guangzhou 格式的文档" in result.output
+    assert "“部门整体支出绩效自评表”、“部门整体支出绩效自评报告（附自评表）”" in result.output
+    assert "它更像 hunan-linxiang 格式，可试 --format hunan-linxiang" in result.output
+    assert not target.exists()
+
+
+def test_lists_written_in_a_sentence_come_back_as_lists(tmp_path):
+    """guangzhou writes 内设机构 and 下属单位 into one sentence: the import gives next year the lists, not prose."""
+    text = TIANHE_2022.read_text(encoding="utf-8").replace(
+        "  名称: 广州市天河区总工会\n", "  名称: 广州市天河区总工会\n  内设机构: [办公室, 组织部]\n  下属单位: [职工服务中心]\n", 1
+    )
+    checked = check_text(text, "2022.yaml")
+    document = checked.analysis.format.document("自评报告")
+    path = tmp_path / "自评报告.docx"
+    path.write_bytes(render_checked(checked, document))
+    imported = import_document(path, "guangzhou")
+    assert "  内设机构:  # 内设机构，每个一项\n    - 办公室\n    - 组织部\n" in imported.text
+    assert "  下属单位:  # 所属事业单位，每个一项\n    - 职工服务中心\n" in imported.text
+    assert "机构设置:" not in imported.text
+    assert document_text(render_checked(check_text(imported.text), document)) == document_text(render_checked(checked, document))

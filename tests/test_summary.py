@@ -1,0 +1,149 @@
+"""``perfdoc summary``: a row per department-year with show's figures, subtotals by 主管部门, a total."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from perfdoc.cli import main
+from perfdoc.ops.show import figure_rows
+from perfdoc.ops.summary import HEADERS, summarise
+from perfdoc.pipeline import check_file
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = REPO / "sources"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def units(tmp_path):
+    """The examples, with the two guangzhou districts reporting through one 主管部门 and an error in one file."""
+    shutil.copytree(SOURCES, tmp_path / "sources")
+    for path in (tmp_path / "sources/guangzhou").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("部门:\n", "部门:\n  主管部门: 广州市总工会\n", 1), encoding="utf-8")
+    broken = tmp_path / "sources/guangzhou/广州市天河区总工会/2023.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("年初预算: 668.20", "年初预算: 668.20\n  调整后预算: 700"), encoding="utf-8")
+    return tmp_path / "sources"
+
+
+def by_department(table):
+    return {(row.department, row.year): row for row in table.departments}
+
+
+def test_each_row_has_the_figures_show_lists(units):
+    table = summarise([units])
+    rows = by_department(table)
+    assert len(rows) == 6
+    tianhe = rows[("广州市天河区总工会", 2022)]
+    shown = {row.path: row.value for row in figure_rows(check_file(units / "guangzhou/广州市天河区总工会/2022.yaml").analysis)}
+    assert str(tianhe.figures["调整后预算"]) == shown["预算.调整后预算"] == "655.55"
+    assert str(tianhe.figures["执行率"]) == shown["预算.预算完成率"] == "92.83%"
+    assert tianhe.basis == "部门预算"
+    assert tianhe.ready is False  # validate --ready: its 自评报告 still shows 【待填写】 (人员编制 …)
+    linxiang = rows[("临湘市总工会", 2023)]
+    assert linxiang.basis == "项目合计" and linxiang.score == Decimal(96) and linxiang.grade == "优秀"
+    wrong = rows[("广州市天河区总工会", 2023)]
+    stated_wrong = len(check_file(units / "guangzhou/广州市天河区总工会/2023.yaml").errors)
+    assert wrong.errors == stated_wrong > 0 and wrong.ready is False
+
+
+def test_subtotals_by_authority_and_a_total_per_year(units):
+    table = summarise([units])
+    labels = [(row.kind, row.authority, row.department) for row in table.rows]
+    assert labels == [
+        ("部门", "广州市总工会", "广州市从化区总工会"),
+        ("合计", "2021年 合计", ""),  # one group that year: no subtotal repeating the total
+        ("部门", "广州市总工会", "广州市天河区总工会"),
+        ("小计", "广州市总工会 2022年 小计", ""),
+        ("部门", "", "临湘市总工会"),
+        ("小计", "（未填主管部门） 2022年 小计", ""),
+        ("合计", "2022年 合计", ""),
+        ("部门", "广州市总工会", "广州市天河区总工会"),
+        ("小计", "广州市总工会 2023年 小计", ""),
+        ("部门", "", "临湘市总工会"),
+        ("部门", "", "益阳市总工会"),
+        ("小计", "（未填主管部门） 2023年 小计", ""),
+        ("合计", "2023年 合计", ""),
+    ]
+    total_2022 = table.rows[6]
+    assert total_2022.figures["调整后预算"] == Decimal("767.91")  # 655.55 + 112.36
+    assert total_2022.figures["实际支出"] == Decimal("720.93")  # 608.57 + 112.36
+    assert str(total_2022.figures["执行率"].quantize(Decimal("0.01"))) == "93.88"  # 720.93 / 767.91
+    subtotal_2023 = table.rows[8]
+    assert subtotal_2023.ready == "0/1" and subtotal_2023.errors == table.rows[7].errors > 0
+    total_2023 = table.rows[-1]
+    assert total_2023.figures["实际支出"] is None  # 益阳 states no spending: not given is not zero
+    assert total_2023.figures["年初预算"] == Decimal("1376.13")  # 668.20 + 0.00 + 707.93
+
+
+def test_xlsx_has_formats_and_a_chart(units, tmp_path):
+    target = tmp_path / "汇总表.xlsx"
+    result = run("summary", units, "-o", target)
+    assert result.exit_code == 1, result.output  # one department-year has an error: made all the same, and said
+    assert "3 个部门年度尚不能报送（perfdoc validate --ready 查看）" in result.output  # 天河 2022 and 2023 show 【待填写】, and the one with an error
+    book = openpyxl.load_workbook(target)
+    sheet = book["汇总表"]
+    assert tuple(cell.value for cell in sheet[1]) == HEADERS
+    assert sheet.freeze_panes == "A2"
+    rate = sheet.cell(2, HEADERS.index("执行率") + 1)
+    assert rate.number_format == "0.00%" and rate.value == pytest.approx(1.0)
+    assert sheet.cell(2, HEADERS.index("年初预算") + 1).number_format == "0.00"
+    assert len(sheet._charts) == 1
+
+
+def test_docx_is_a_landscape_table(units, tmp_path):
+    target = tmp_path / "汇总表.docx"
+    result = run("summary", units, "-o", target)
+    assert result.exit_code == 1, result.output
+    document = docx.Document(target)
+    section = document.sections[-1]
+    assert section.page_width > section.page_height
+    grid = document.tables[0]
+    assert [cell.text for cell in grid.rows[0].cells] == list(HEADERS)
+    assert [row.cells[0].text for row in grid.rows][-1] == "2023年 合计"
+    assert "{{" not in "".join(p.text for p in document.paragraphs)
+
+
+def test_terminal_table_and_a_bad_output_name(units, tmp_path):
+    shown = CliRunner().invoke(main, ["summary", str(units)], env={"COLUMNS": "250"})
+    assert shown.exit_code == 1 and "广州市总工会 2022年 小计" in shown.output
+    assert run("summary", SOURCES / "hunan-linxiang").exit_code == 0  # ready to submit
+    assert run("summary", units, "-o", tmp_path / "汇总.pdf").exit_code == 2
+
+
+def test_an_unreadable_source_is_a_row_that_says_so(tmp_path):
+    broken = tmp_path / "某单位" / "2022.yaml"
+    broken.parent.mkdir()
+    broken.write_text("格式: guangzhou\n年度: 2022\n部门: [\n", encoding="utf-8")
+    table = summarise([tmp_path])
+    (row,) = table.departments
+    assert row.authority == "（无法读取）" and row.department == "某单位" and row.errors == 1 and row.ready is False
+    exported = run("export", tmp_path, "-o", tmp_path / "x.xlsx")
+    assert exported.exit_code == 1 and "无法读取，未写入任何文件" in exported.output
+    assert "Traceback" not in exported.output and not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES.rglob("*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_figure_of_a_row_is_the_one_show_lists(source):
+    from perfdoc.ops.summary import BASES, department_row
+
+    checked = check_file(source)
+    shown = {row.path: row.value for row in figure_rows(checked.analysis)}
+    row = department_row(checked)
+    for column, path in BASES[row.basis].items():
+        value = row.figures[column]
+        if path is None or value is None:
+            assert path is None or ".".join(path) not in shown, column
+            continue
+        assert str(value) == shown[".".join(path)], column
+    assert row.score is None or str(row.score) == shown["评分.综合得分"]
