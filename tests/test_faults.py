@@ -1100,7 +1100,7 @@ def _damage_deflate_stream(path: Path, part: str = "word/document.xml") -> None:
     "breakage, message",
     [
         (_damage_deflate_stream, "Word（.docx）文件"),
-        (lambda path: make_template(path, "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}"), "调用自身"),
+        (lambda path: make_template(path, "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}"), "递归过深"),
     ],
     ids=["damaged-deflate", "recursive-macro"],
 )
