@@ -35,14 +35,25 @@
 
 from __future__ import annotations
 
-from ..render.markdown import dropped_line
+import re
+
 from . import Finding, rule
 from ._text import line_in_value, text_values
+
+
+# Each level of list takes at least two columns of indentation or markers at the start of a line, each “>” one:
+# nesting 20 levels deep needs a line whose start (spaces, markers, numbers) is about 20 columns wide.
+_PREFIX_RE = re.compile(r"[ >*+\-\d.)]*")
+_NARROWEST_PREFIX = 16
 
 
 @rule("PD509", "narrative-too-deep")
 def check(ctx):
     for path, _kind, text in text_values(ctx, kinds=("markdown",)):
+        if max((len(_PREFIX_RE.match(row.expandtabs(4)).group()) for row in text.split("\n")), default=0) < _NARROWEST_PREFIX:
+            continue  # no line starts wide enough to nest that deep: the Markdown reader need not be loaded
+        from ..render.markdown import dropped_line  # only here: validating must not pay for importing the renderer
+
         line = dropped_line(text)
         if line is not None:
             yield Finding(
