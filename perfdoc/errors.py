@@ -88,6 +88,17 @@ class RenderError(UserError):
     """A template could not be rendered with a source's data."""
 
 
+# The code of the diagnostic that reports perfdoc failing on one source, so that the other sources are still checked.
+INTERNAL_ERROR_CODE = "PD999"
+
+
+def failure_message(exc: BaseException) -> str:
+    """What is said of a failure: a user error in its own words, anything else as the bug it is."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    return f"内部错误（这是 perfdoc 的缺陷，请报告）：{type(exc).__name__}: {exc}"
+
+
 # ---------------------------------------------------------------- the load-time codes
 
 
@@ -107,7 +118,8 @@ LOAD_ERRORS = (
     LoadError(
         "PD000",
         "无法读取文件",
-        "文件不存在、没有读取权限，或给出的路径是文件夹。",
+        "文件不存在、没有读取权限，或给出的路径是文件夹；或者它是符号链接、位于符号链接的文件夹之下，"
+        "或是设备、管道等非普通文件（为安全起见不读取，也不显示其内容）。",
         "检查命令中的路径（是否在仓库根目录下运行、文件名中的年度是否写对），以及文件的读取权限。",
         None,
     ),

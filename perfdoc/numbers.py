@@ -50,8 +50,9 @@ def decimals(value: Decimal) -> int:
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    """四舍五入 to ``places`` decimals."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """四舍五入 to ``places`` decimals; zero has no sign (``-0.00`` as written, or -0.004 rounded, is 0.00)."""
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 class AmountSyntaxError(ValueError):

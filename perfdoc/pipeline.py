@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .compute.figures import Figures, compute
-from .errors import Diagnostic, FormatError
+from .errors import INTERNAL_ERROR_CODE, Diagnostic, FormatError, failure_message
 from .load.formats import Format, load_format
 from .load.loader import Source, load_path, load_text
 from .load.model import build_model
@@ -181,7 +181,7 @@ def check_files(paths: list[Path], jobs: int = 1) -> Iterator[Checked]:
     done: dict[Path, Checked] = {}
     waiting = iter(paths)
     following = next(waiting, None)
-    for results in in_order(check_folder, list(folders.values()), jobs):
+    for results in in_order(check_folder, list(folders.values()), jobs, failed=_folder_failed):
         done.update((Path(result.path), result) for result in results)
         while following is not None and following in done:  # in the order given, as soon as each is known
             yield done[following]
@@ -191,8 +191,22 @@ def check_files(paths: list[Path], jobs: int = 1) -> Iterator[Checked]:
 def check_folder(paths: list[Path]) -> list[Checked]:
     """The files of one folder (one department's years), oldest first, returned in the given order."""
     analysed: dict = {}
-    results = {path: check_file(path, analysed=analysed) for path in sorted(paths, key=_year_order)}
+    results = {}
+    for path in sorted(paths, key=_year_order):
+        try:
+            results[path] = check_file(path, analysed=analysed)
+        except Exception as exc:  # noqa: BLE001 - perfdoc failing on one source must not hide the others' findings
+            results[path] = failed_check(path, exc)
     return [results[path].without_analysis() for path in paths]
+
+
+def failed_check(path: Path, exc: BaseException) -> Checked:
+    """A source perfdoc failed on: the failure is its one finding."""
+    return Checked(str(path), [Diagnostic(code=INTERNAL_ERROR_CODE, message=failure_message(exc), file=str(path))])
+
+
+def _folder_failed(paths: list[Path], exc: BaseException) -> list[Checked]:
+    return [failed_check(path, exc) for path in paths]
 
 
 def _year_order(path: Path):
@@ -205,19 +219,27 @@ def _parts(path: str) -> list[str]:
 
 
 def find_sources(paths) -> list[Path]:
-    """Expand files and folders into the ``*.yaml`` sources they hold, sorted."""
+    """Expand files and folders into the ``*.yaml`` sources they hold, sorted.
+
+    A linked folder (inside, or named itself) is not followed but listed itself, so that reading it is
+    refused with a message (:mod:`perfdoc.load.inputs`) rather than its sources left out unsaid.
+    Expanding the list again (:mod:`perfdoc.api` does) gives the same list.
+    """
     found: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if p.is_dir() and not p.is_symlink():
             by_suffix: dict[str, list[str]] = {".yaml": [], ".yml": []}
-            for folder, _folders, files in os.walk(p):  # one walk of the tree for both suffixes
+            linked: list[str] = []
+            for folder, folders, files in os.walk(p):  # one walk of the tree for both suffixes
+                linked += [os.path.join(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
                 for name in files:
                     suffix = name[name.rfind("."):]
                     if suffix in by_suffix and os.path.isfile(os.path.join(folder, name)):
                         by_suffix[suffix].append(os.path.join(folder, name))
             found.extend(Path(name) for name in sorted(by_suffix[".yaml"], key=_parts))
             found.extend(Path(name) for name in sorted(by_suffix[".yml"], key=_parts))
+            found.extend(Path(name) for name in sorted(linked, key=_parts))
         else:
             found.append(p)
     return found

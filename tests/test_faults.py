@@ -815,6 +815,390 @@ def test_an_unreadable_template(built, monkeypatch):
     assert temp_files(built) == []
 
 
+# ================================================================== hostile repository contents
+#
+# Sources, templates and earlier revisions arrive through ``git pull``: a link to a secret, a device
+# or a FIFO, a zip bomb, narrative nested too deep, a source perfdoc itself fails on. Each is refused
+# or reported for itself alone, nothing of a refused file is shown, and the rest of the batch goes on.
+# The subprocesses run with their address space limited, so that a regression fails fast instead of
+# taking the machine's memory.
+
+import resource
+import struct
+import zlib
+from decimal import Decimal
+
+from perfdoc.testing.workspace import make_template
+from perfdoc.testing.workspace import make_workspace as make_small_workspace
+
+from perfdoc.build.parallel import in_order
+from perfdoc.numbers import format_amount, format_percent
+from perfdoc.render.markdown import paragraphs
+from perfdoc.render.present import chinese_number
+
+SECRET = "SECRET_TOKEN_7f3a9c"
+MEMORY_LIMIT = 1 << 30  # address space of a hostile run: far below what the attacks took (1.5–5 GB)
+SMALL_DOCUMENTS = ["testfmt/乙部门/2022/乙部门2022年度测试报告.docx", "testfmt/乙部门/2022/乙部门2022年度测试表.docx",
+                   "testfmt/甲部门/2022/甲部门2022年度测试报告.docx", "testfmt/甲部门/2022/甲部门2022年度测试表.docx"]
+REPORTS_ONLY = [key for key in SMALL_DOCUMENTS if key.endswith("报告.docx")]
+
+
+@pytest.fixture
+def small(tmp_path):
+    """A working folder with the two-document test format and two departments (see test_build)."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    make_small_workspace(root)
+    (root / "tmp").mkdir()
+    return root
+
+
+def limited(root: Path, *args: str, timeout: float = 120, **extra) -> subprocess.CompletedProcess:
+    """``perfdoc ARGS`` in ``root`` with at most MEMORY_LIMIT of address space."""
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    return subprocess.run(
+        [sys.executable, "-m", "perfdoc.cli", *args], cwd=root, env=environment(root, **extra),
+        capture_output=True, text=True, timeout=timeout, preexec_fn=limit,
+    )
+
+
+def assert_reported(done: subprocess.CompletedProcess, *expected: str, status: int = 1) -> str:
+    output = done.stdout + done.stderr
+    assert done.returncode == status, output
+    assert "Traceback" not in output and "内部错误" not in output, output
+    for text in expected:
+        assert text in output, output
+    return output
+
+
+def document_keys(root: Path) -> list[str]:
+    return sorted(key for key in outputs(root) if key.endswith(".docx"))
+
+
+# ------------------------------------------------------------------ links (finding 1)
+
+
+def test_a_source_that_is_a_link_is_refused_and_nothing_of_it_is_shown(small, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "2022.yaml").write_text(f"格式: testfmt\n年度: 2022\nAPI_KEY: {SECRET}\n", encoding="utf-8")
+    sources = small / "sources" / "testfmt"
+    (sources / "泄露").mkdir()
+    (sources / "泄露" / "2022.yaml").symlink_to(outside / "2022.yaml")
+    (sources / "环境").mkdir()
+    (sources / "环境" / "2022.yaml").symlink_to("/proc/self/environ")  # the issue's attack: the whole environment
+    (sources / "链接部门").symlink_to(outside, target_is_directory=True)
+    done = limited(small, "validate", PERFDOC_LEAK=SECRET)
+    output = assert_reported(done, "检查了 5 个文件：3 个错误", "sources/testfmt/链接部门: PD000")
+    assert SECRET not in output
+    assert output.count("该路径是符号链接") == 3
+    named = limited(small, "validate", "sources/testfmt/链接部门/2022.yaml", "--format", "json", PERFDOC_LEAK=SECRET)
+    output = assert_reported(named, "位于符号链接 sources/testfmt/链接部门 之下")
+    assert SECRET not in output
+    built = limited(small, "build", "--jobs", "1", PERFDOC_LEAK=SECRET)
+    output = assert_reported(built, "符号链接")
+    assert SECRET not in output
+    assert document_keys(small) == SMALL_DOCUMENTS
+
+
+@pytest.mark.parametrize("target", ["机密.docx", "/dev/zero"])
+def test_a_template_that_is_a_link_is_refused(small, tmp_path, target):
+    secret_document = tmp_path / "机密.docx"
+    make_template(secret_document, f"机密 {SECRET}")
+    template = small / "templates" / "testfmt" / "表.docx"
+    template.unlink()
+    template.symlink_to(tmp_path / target)
+    done = limited(small, "build", "--jobs", "1", timeout=60)
+    assert_reported(done, "模板“表.docx”是符号链接，指向格式文件夹之外")
+    assert document_keys(small) == []
+
+
+# ------------------------------------------------------------------ devices and FIFOs (finding 6)
+
+
+def test_a_device_or_a_fifo_given_as_a_source_is_refused_unread(small):
+    fifo = small / "sources" / "testfmt" / "管道.yaml"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer for ever
+    done = limited(small, "validate", "/dev/zero", str(fifo), "sources/testfmt/甲部门/2022.yaml", timeout=60)
+    output = assert_reported(done, "/dev/zero: PD000 无法读取文件：该路径不是普通文件（是设备）", "检查了 3 个文件：2 个错误")
+    assert "管道.yaml: PD000 无法读取文件：该路径不是普通文件（是管道）" in output
+
+
+def test_a_template_that_is_a_fifo_is_refused_unread(small):
+    template = small / "templates" / "testfmt" / "表.docx"
+    template.unlink()
+    os.mkfifo(template)
+    done = limited(small, "build", "--jobs", "1", timeout=60)
+    assert_reported(done, "找不到模板“表.docx”")
+    assert document_keys(small) == []
+
+
+def test_git_setup_reads_gitattributes_through_the_guard(small):
+    subprocess.run(["git", "init", "-q"], cwd=small, check=True)
+    (small / ".gitattributes").symlink_to("/dev/zero")
+    done = limited(small, "git-setup", timeout=60)
+    assert_reported(done, ".gitattributes：该路径是符号链接（指向 /dev/zero）")
+    assert (small / ".gitattributes").is_symlink()
+
+
+# ------------------------------------------------------------------ zip bombs (finding 5)
+
+
+def zip_bomb(docx_data: bytes, inflated: int = 3 << 29) -> bytes:
+    """``docx_data`` whose word/document.xml (well-formed XML) inflates to ``inflated`` bytes, 1.5 GiB by default.
+
+    The deflated stream is one compressed megabyte of spaces repeated, each piece flushed so it stands alone.
+    """
+    head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><!--')
+    tail = b"--></w:body></w:document>"
+    chunk = b" " * (1 << 20)
+    count, rest = divmod(inflated - len(head) - len(tail), len(chunk))
+    end = b" " * rest + tail
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = deflater.compress(head) + deflater.flush(zlib.Z_FULL_FLUSH)
+    piece = deflater.compress(chunk) + deflater.flush(zlib.Z_FULL_FLUSH)
+    stream = first + piece * count + deflater.compress(end) + deflater.flush()
+    crc = zlib.crc32(head)
+    for _ in range(count):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(end, crc)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_data)) as source, zipfile.ZipFile(out, "w") as bomb:
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                bomb.writestr(info, source.read(info))
+        bomb.writestr(zipfile.ZipInfo("word/document.xml"), stream)  # stored as it is, then declared deflated
+        entry = bomb.getinfo("word/document.xml")
+        entry.compress_type, entry.CRC, entry.file_size = zipfile.ZIP_DEFLATED, crc, inflated
+    data = bytearray(out.getvalue())
+    struct.pack_into("<H", data, entry.header_offset + 8, zipfile.ZIP_DEFLATED)
+    struct.pack_into("<III", data, entry.header_offset + 14, crc, len(stream), inflated)
+    return bytes(data)
+
+
+def test_the_zip_bomb_is_one_as_described(small):
+    bomb = zip_bomb((small / "templates" / "testfmt" / "表.docx").read_bytes())
+    assert len(bomb) < 2_000_000
+    with zipfile.ZipFile(io.BytesIO(bomb)) as package, package.open("word/document.xml") as part:
+        assert package.getinfo("word/document.xml").file_size == 3 << 29
+        assert part.read(60).startswith(b"<?xml")
+
+
+def test_textconv_of_a_zip_bomb_is_refused(small, tmp_path):
+    bomb = tmp_path / "炸弹.docx"
+    bomb.write_bytes(zip_bomb((small / "templates" / "testfmt" / "表.docx").read_bytes()))
+    done = limited(small, "textconv", str(bomb))
+    assert_reported(done, "word/document.xml 解压后有 1536 MB", "压缩炸弹")
+
+
+def test_a_zip_bomb_template_is_refused(small):
+    template = small / "templates" / "testfmt" / "表.docx"
+    template.write_bytes(zip_bomb(template.read_bytes()))
+    done = limited(small, "build", "--jobs", "1")
+    assert_reported(done, "templates/testfmt/表.docx", "word/document.xml 解压后有 1536 MB", "压缩炸弹")
+    assert document_keys(small) == REPORTS_ONLY
+
+
+# ------------------------------------------------------------------ narrative nested too deep (finding 9)
+
+LEVELS = "一二三四五六七八九十"
+
+
+@pytest.mark.parametrize(
+    "narrative, lost",
+    [
+        ("".join(f"{'  ' * i}- 第{LEVELS[i]}层\n" for i in range(10)) + "\n后面的段落\n", "第十层"),
+        ("".join(f"{'>' * i} 引用{i}\n\n" for i in range(1, 21)) + "后文\n", "引用20"),
+    ],
+    ids=["list-10-deep", "quote-20-deep"],
+)
+def test_narrative_nested_too_deep_is_reported_where_text_is_lost(check, narrative, lost):
+    assert lost not in paragraphs(narrative)  # what the document would silently miss
+    fragment = "叙述:\n  存在问题: |\n" + "".join(f"    {line}".rstrip() + "\n" for line in narrative.splitlines())
+    result = check(fragment)
+    found = [d for d in result.diagnostics if d.code == "PD509"]
+    assert len(found) == 1, result.diagnostics
+    line = next(number for number, text in enumerate(result.text.splitlines(), 1) if lost in text)
+    assert found[0].location.line == line and "不会出现在文档中" in found[0].message
+
+
+def test_narrative_nested_less_deep_is_not_reported(check):
+    narrative = "".join(f"      {'  ' * i}- 第{LEVELS[i]}层\n" for i in range(9))
+    assert "第九层" in paragraphs("".join(line[6:] + "\n" for line in narrative.splitlines()))
+    assert not [d for d in check("叙述:\n  存在问题: |\n" + narrative).diagnostics if d.code == "PD509"]
+
+
+# ------------------------------------------------------------------ one bad input hides nothing else (finding 10)
+
+
+def test_chinese_numbers_of_any_integer():
+    readings = {0: "零", 7: "七", 10: "十", 12: "十二", 20: "二十", 99: "九十九", 100: "一百", 105: "一百零五",
+                110: "一百一十", 1010: "一千零一十", 2022: "二千零二十二", 10001: "一万零一", 100010: "十万零一十",
+                120034000: "一亿二千零三万四千", 10**12: "一万亿", -3: "负三"}
+    assert {n: chinese_number(n) for n in readings} == readings
+
+
+def test_a_year_in_chinese_in_a_narrative_renders(small):
+    source = small / "sources" / "testfmt" / "甲部门" / "2022.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("1. 第一条", "1. {{ 年度|中文数字 }}年第一条"), encoding="utf-8")
+    assert_reported(limited(small, "validate"), "检查了 2 个文件，未发现问题", status=0)
+    assert_reported(limited(small, "build", "--jobs", "1"), status=0)
+    assert "二千零二十二年第一条" in docx_text(outputs(small)["testfmt/甲部门/2022/甲部门2022年度测试报告.docx"])
+
+
+def test_a_lone_surrogate_is_removed_with_a_warning(small):
+    source = small / "sources" / "testfmt" / "甲部门" / "2022.yaml"
+    text = source.read_text(encoding="utf-8").replace("名称: 甲部门", '名称: "甲\\udfff部门"')
+    source.write_text(text + '"坏\\udfff键": 1\n', encoding="utf-8")
+    done = limited(small, "validate", "--format", "json")
+    found = {(d["line"], d["code"]) for d in json.loads(done.stdout)}
+    assert done.returncode == 1 and found == {(4, "PD005"), (12, "PD005"), (12, "PD101")}, done.stdout + done.stderr
+    source.write_text(text, encoding="utf-8")
+    assert_reported(limited(small, "validate"), "U+DFFF", "检查了 2 个文件：0 个错误，1 个警告", status=0)
+    assert_reported(limited(small, "build", "--jobs", "1"), status=0)
+    assert "甲部门2022年度" in docx_text(outputs(small)["testfmt/甲部门/2022/甲部门2022年度测试表.docx"])
+
+
+def test_a_source_perfdoc_fails_on_is_reported_alone(small, monkeypatch):
+    import perfdoc.pipeline
+
+    analyse = perfdoc.pipeline.analyse
+
+    def failing(source, previous=None):
+        if "甲部门" in source.path:
+            raise ZeroDivisionError("division by zero")
+        return analyse(source, previous)
+
+    monkeypatch.setattr(perfdoc.pipeline, "analyse", failing)
+    monkeypatch.chdir(small)
+    checked = CliRunner().invoke(main, ["validate", "--jobs", "1"])
+    assert checked.exit_code == 1, checked.output
+    assert "甲部门/2022.yaml: PD999 内部错误（这是 perfdoc 的缺陷，请报告）：ZeroDivisionError" in checked.output
+    assert "检查了 2 个文件：1 个错误" in checked.output
+    built = CliRunner().invoke(main, ["build", "--jobs", "1"])
+    assert built.exit_code == 1 and "ZeroDivisionError" in built.output, built.output
+    assert document_keys(small) == [key for key in SMALL_DOCUMENTS if "乙部门" in key]
+    assert sorted(manifest(small)) == document_keys(small)
+
+
+def _damage_deflate_stream(path: Path, part: str = "word/document.xml") -> None:
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as package:
+        entry = package.getinfo(part)
+    name_length, extra_length = struct.unpack_from("<HH", data, entry.header_offset + 26)
+    start = entry.header_offset + 30 + name_length + extra_length
+    for index in range(start + 20, start + 60):
+        data[index] ^= 0x55
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (_damage_deflate_stream, "Word（.docx）文件"),
+        (lambda path: make_template(path, "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}"), "递归过深"),
+    ],
+    ids=["damaged-deflate", "recursive-macro"],
+)
+def test_a_broken_template_fails_its_documents_alone(small, breakage, message):
+    breakage(small / "templates" / "testfmt" / "表.docx")
+    done = limited(small, "build", "--jobs", "1")
+    output = assert_reported(done, message)
+    assert output.count(message) == 2  # once for each source's document
+    assert document_keys(small) == REPORTS_ONLY
+    assert sorted(manifest(small)) == REPORTS_ONLY
+
+
+def work_that_kills_its_worker_on_3(item: int) -> int:
+    if item == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item * 10
+
+
+def test_a_worker_that_dies_loses_only_its_own_item():
+    results = list(in_order(work_that_kills_its_worker_on_3, list(range(20)), 2, failed=lambda item, exc: str(exc)))
+    assert results[:3] == [0, 10, 20] and results[4:] == [item * 10 for item in range(4, 20)]
+    assert "工作进程意外退出" in results[3]
+
+
+def test_a_worker_killed_during_a_build_is_replaced(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    make_small_workspace(root)
+    (root / "tmp").mkdir()
+    from perfdoc.testing.workspace import write_source
+
+    for number in range(30):
+        write_source(root, f"部门{number:02d}")
+    process = start(root, "build", "--jobs", "2")
+    try:
+        victim = _first_worker(process.pid)
+        os.kill(victim, signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        kill_group(process)
+    assert process.returncode == 0, stderr
+    assert "内部错误" not in stderr and "生成 64，跳过 0，失败 0" in stdout
+    assert sorted(manifest(root)) == document_keys(root) and len(document_keys(root)) == 64
+
+
+def _first_worker(parent: int, timeout: float = 120) -> int:
+    """The pid of a worker process (a spawned child of ``parent``), once one runs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if f"\nPPid:\t{parent}\n" in status and b"spawn_main" in command:
+                return int(entry.name)
+        time.sleep(0.05)
+    raise AssertionError("no worker process started")
+
+
+# ------------------------------------------------------------------ revisions, new sources, negative zero (finding 12)
+
+
+def test_diff_rev_refuses_a_revision_too_large_to_be_a_source(small):
+    source = small / "sources" / "testfmt" / "甲部门" / "2022.yaml"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original + "# 填充\n" * 400_000, encoding="utf-8")  # 3.6 MB
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "big"]):
+        subprocess.run(git + command, cwd=small, check=True, capture_output=True)
+    source.write_text(original, encoding="utf-8")
+    done = limited(small, "diff", "sources/testfmt/甲部门/2022.yaml", "--rev", "HEAD")
+    assert_reported(done, "修订版本“HEAD”中的 sources/testfmt/甲部门/2022.yaml 过大", "上限 2048 KB")
+
+
+@pytest.mark.parametrize("department", ["../../逃逸", "/tmp/绝对路径", "甲/乙", "甲\\乙", "..", ""])
+def test_new_refuses_a_department_that_is_not_a_folder_name(small, department):
+    before = sorted(p for p in small.parent.rglob("*"))
+    done = limited(small, "new", "--format", "testfmt", "--department", department, "--year", "2023")
+    assert_reported(done, "不能用作文件夹名", status=2)
+    assert sorted(p for p in small.parent.rglob("*")) == before
+
+
+def test_negative_zero_is_zero(small):
+    assert format_amount(Decimal("-0.00")) == "0.00" and format_amount(Decimal("-0.004")) == "0.00"
+    assert format_percent(Decimal("-0.001")) == "0.00%" and format_amount(Decimal("-0.005")) == "-0.01"
+    source = small / "sources" / "testfmt" / "甲部门" / "2022.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("调整数: 10", "调整数: -0.00"), encoding="utf-8")
+    assert_reported(limited(small, "validate"), "未发现问题", status=0)
+    shown = limited(small, "show", "sources/testfmt/甲部门/2022.yaml", "--format", "json")
+    assert "-0" not in shown.stdout and shown.returncode == 0
+    assert_reported(limited(small, "build", "--jobs", "1"), status=0)
+    assert "调整后预算 100.00" in docx_text(outputs(small)["testfmt/甲部门/2022/甲部门2022年度测试表.docx"])
+
+
 # ------------------------------------------------------------------ a build folder, sources and outputs not to be trusted
 
 YIYANG_SOURCE = "sources/hunan-yiyang/益阳市总工会/2023.yaml"

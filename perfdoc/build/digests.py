@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
+from ..load.inputs import read_input
 
 # Libraries whose upgrade can change the bytes of a document.
 RENDERING_LIBRARIES = ("docxtpl", "python-docx", "jinja2", "lxml", "markdown-it-py")
@@ -56,7 +57,7 @@ class FileDigests:
         key = os.fspath(path)
         if key not in self._known:
             try:
-                self._known[key] = sha256(Path(path).read_bytes())
+                self._known[key] = sha256(read_input(path))
             except OSError:
                 self._known[key] = EMPTY_DIGEST  # a missing template fails when rendered, with a better message
         return self._known[key]
@@ -69,7 +70,7 @@ class FileDigests:
         """The digest of ``path``'s bytes; an OSError when it cannot be read."""
         key = os.fspath(path)
         if key not in self._known:
-            self._known[key] = sha256(Path(path).read_bytes())
+            self._known[key] = sha256(read_input(path))
         return self._known[key]
 
 

@@ -3,6 +3,10 @@
 Used for whole batches (``perfdoc validate`` and ``perfdoc build`` over hundreds of
 sources). A small batch is done in this process: starting a worker costs about
 as much as a few sources.
+
+A worker that dies (killed, out of memory) takes the items it held with it:
+they are done again, one at a time, in a new worker, so that only an item
+that kills its worker once more is given up, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ import os
 import threading
 import time
 from collections import deque
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
+
+from ..errors import UserError
 
 # A worker is started only for at least this many items: below it, the start costs more than it saves.
 ITEMS_PER_WORKER = 8
@@ -32,17 +38,26 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+class WorkerDied(UserError):
+    """A worker process ended while it held an item, twice (see the module docstring)."""
+
+    def __init__(self):
+        super().__init__("处理它的工作进程意外退出（可能是内存不足，或进程被终止），已跳过")
+
+
 def in_order(
     work: Callable,
     items: list,
     jobs: int,
     setup: Callable | None = None,
     setup_args: tuple = (),
+    failed: Callable | None = None,
 ) -> Iterator:
     """``work(item)`` for each item, yielded in the items' order.
 
     ``work`` and ``setup`` are module-level functions (a worker imports them);
     ``setup(*setup_args)`` runs once in each process that does work, before any.
+    An item whose worker died twice gives ``failed(item, WorkerDied())`` (raised without ``failed``).
     """
     if not items:
         return
@@ -55,33 +70,91 @@ def in_order(
         finally:
             gc.set_threshold(*thresholds)
         return
-    import multiprocessing  # only here: validating one file must not pay for importing them
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool  # only here: validating one file must not pay for importing them
 
-    # spawn: a fresh interpreter per worker, safe whatever threads this process runs
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(os.getpid(), setup, setup_args),
-    )
-    waiting: Iterable = iter(items)
-    pending: deque = deque()
+    pool = _Workers(workers, setup, setup_args)
+    waiting = iter(items)
+    pending: deque = deque()  # (item, future), in the items' order
+
+    def top_up():
+        while len(pending) < workers * QUEUED_PER_WORKER:
+            item = next(waiting, _NOTHING)
+            if item is _NOTHING:
+                return
+            pending.append((item, pool.submit(work, item)))
+
     try:
-        for item in waiting:
-            pending.append(pool.submit(work, item))
-            if len(pending) >= workers * QUEUED_PER_WORKER:
-                break
+        top_up()
         while pending:
-            result = pending.popleft().result()
-            following = next(waiting, _NOTHING)
-            if following is not _NOTHING:
-                pending.append(pool.submit(work, following))
+            item, future = pending.popleft()
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                held = [item, *(other for other, _ in pending)]
+                pending.clear()
+                pool.restart()
+                for suspect in held:
+                    yield pool.alone(work, suspect, failed)
+                top_up()
+                continue
+            top_up()
             yield result
     finally:
-        for future in pending:
+        for _, future in pending:
             future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown()
+
+
+class _Workers:
+    """A process pool that can be started again after one of its workers died."""
+
+    def __init__(self, workers: int, setup: Callable | None, setup_args: tuple):
+        self._arguments = (workers, setup, setup_args)
+        self._pool = self._started()
+
+    def _started(self):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        workers, setup, setup_args = self._arguments
+        # spawn: a fresh interpreter per worker, safe whatever threads this process runs
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(os.getpid(), setup, setup_args),
+        )
+
+    def submit(self, work: Callable, item):
+        """The future of ``work(item)``; once a worker has died, one that says so."""
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._pool.submit(work, item)
+        except BrokenProcessPool as exc:
+            broken: Future = Future()
+            broken.set_exception(exc)
+            return broken
+
+    def alone(self, work: Callable, item, failed: Callable | None):
+        """``work(item)`` with no other item in the pool: when its worker dies, it was this item."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.submit(work, item).result()
+        except BrokenProcessPool:
+            self.restart()
+            if failed is None:
+                raise WorkerDied() from None
+            return failed(item, WorkerDied())
+
+    def restart(self) -> None:
+        self.shutdown()
+        self._pool = self._started()
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _start(setup: Callable | None, setup_args: tuple) -> None:

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import UserError, failure_message
 from . import parallel
 from .digests import FileDigests, combined_digest, input_parts
 from .cache import file_stat
@@ -67,6 +67,12 @@ class SourceProcessor:
         return [done[path] for path, _recorded in work]
 
     def __call__(self, path: str, recorded: dict, analysed: dict | None = None) -> SourceResult:
+        try:
+            return self._processed(path, recorded, analysed)
+        except Exception as exc:  # noqa: BLE001 - perfdoc failing on one source must not stop the others
+            return failed_source(path, exc)
+
+    def _processed(self, path: str, recorded: dict, analysed: dict | None = None) -> SourceResult:
         from ..pipeline import check_file, last_year_path
         from ..render import templates
 
@@ -96,8 +102,8 @@ class SourceProcessor:
             context = pristine.pop() if pristine else template_context(ctx)
             try:
                 done.data = render_checked(checked, document, context)
-            except UserError as exc:
-                done.error = str(exc)
+            except Exception as exc:  # noqa: BLE001 - a template perfdoc fails on fails this document alone
+                done.error = failure_message(exc)
                 continue
             finally:
                 if document.split_by:
@@ -136,6 +142,16 @@ class SourceProcessor:
         return out
 
 
+def failed_source(path: str, exc: BaseException) -> SourceResult:
+    """A source perfdoc failed on: reported, its previous documents left as they were."""
+    return SourceResult(path, refused=f"{path}：{failure_message(exc)}，未生成文档（原有文档保持不变）", failed=1)
+
+
+def _folder_failed(work: list, exc: BaseException) -> list[SourceResult]:
+    """A folder whose worker died twice: each of its sources failed."""
+    return [failed_source(path, exc) for path, _recorded in work]
+
+
 _PROCESSOR: SourceProcessor | None = None
 
 
@@ -153,4 +169,4 @@ def processed(folders: list[list], out: Path, force: bool, jobs: int):
 
     A department's years go to one process together, so that last year's source is analysed once.
     """
-    yield from parallel.in_order(_process_in_worker, folders, jobs, _start_worker, (str(out), force))
+    yield from parallel.in_order(_process_in_worker, folders, jobs, _start_worker, (str(out), force), failed=_folder_failed)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..errors import UserError
+from ..errors import UserError, failure_message
 from .chinese import install as _chinese_click
 
 _chinese_click()
@@ -67,10 +67,7 @@ class _Group(click.Group):
             click.echo("perfdoc: 已中断", err=True)
             sys.exit(2)
         except Exception as exc:  # a bug in perfdoc, never the user's fault
-            click.echo(
-                f"perfdoc: 内部错误（这是 perfdoc 的缺陷，请报告）：{type(exc).__name__}: {exc}",
-                err=True,
-            )
+            click.echo(f"perfdoc: {failure_message(exc)}", err=True)
             sys.exit(2)
 
 
@@ -91,6 +88,8 @@ def validate(paths, output_format, strict, ready, jobs):
     from .. import api
     from ..build.parallel import default_jobs
     from ..report import as_json, format_text, summary
+    from ..load.inputs import read_input
+    from ..load.loader import MAX_FILE_BYTES
 
     from ..load.project import default_path
 
@@ -105,8 +104,8 @@ def validate(paths, output_format, strict, ready, jobs):
         if result.text is not None:
             texts[result.path] = result.text
         else:
-            try:
-                texts[result.path] = Path(result.path).read_text(encoding="utf-8-sig")
+            try:  # for the excerpt; a file the loader refused stays unread
+                texts[result.path] = read_input(result.path, MAX_FILE_BYTES).decode("utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 pass
     errors = sum(1 for d in diagnostics if d.is_error)
@@ -169,13 +168,13 @@ def show(source, output_format):
 def new(format_name, department, year, output, force, region):
     """生成一个新部门年度的数据文件骨架，每个键都有中文注释。"""
     from ..load.formats import load_format
-    from ..ops.scaffold import scaffold_yaml
+    from ..ops.scaffold import department_folder, scaffold_yaml
     from ..build.writes import atomic_write_text
 
     from ..load.project import default_path
 
     load_format(format_name)
-    path = Path(output) if output else default_path("sources", format_name, department, f"{year}.yaml")
+    path = Path(output) if output else default_path("sources", format_name, department_folder(department), f"{year}.yaml")
     if path.exists() and not force:
         raise UserError(f"{path} 已存在；如需覆盖请加 --force")
     atomic_write_text(path, scaffold_yaml(format_name, department, year, region))

@@ -448,7 +448,10 @@ class _Checker:
             template = self.template(written)
             if template is None:
                 looked = "、".join(_display(layer.config.parent) for layer in self.layers)
-                self.report("PD808", ("文档", index, "模板"), f"找不到模板“{written}”（在 {looked} 中都没有）")
+                linked = next((p for p in (layer.config.parent / written for layer in self.layers) if p.is_symlink()), None)
+                self.report("PD808", ("文档", index, "模板"), (
+                    f"模板“{written}”是符号链接，指向格式文件夹之外（{os.readlink(linked)}），为安全起见不予使用"
+                    if linked is not None else f"找不到模板“{written}”（在 {looked} 中都没有）"))
                 template = self.folder / written
             elif template.suffix.lower() != ".docx":
                 self.report("PD808", ("文档", index, "模板"), f"模板“{written}”不是 .docx 文件")

@@ -48,6 +48,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.tokens import KeyToken, ScalarToken
 
 from ..errors import Diagnostic, Location, Severity
+from .inputs import InputRefused, read_input
 
 try:  # libyaml through PyYAML, for the happy path; without it every file takes the reference path
     import yaml as _pyyaml
@@ -69,7 +70,10 @@ _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # \x00 …), and DEL and the C1 controls, which the reference reader refuses without a position. NEL (\x85) too:
 # the reference reader takes it for a line break (folding "甲\x85乙" to "甲 乙", breaking a block scalar) where
 # positions count only \n, and in Chinese text it is a mis-decoded "…" (cp1252 0x85), never a line break.
-_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_XML_ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+_XML_ILLEGAL_RE = re.compile(f"[{_XML_ILLEGAL}]")
+# In a value, also lone surrogates, which an escape ("\udfff") can make: no file or terminal can hold them.
+_UNWRITABLE_RE = re.compile(f"[{_XML_ILLEGAL}\ud800-\udfff]")
 # Spaces that are not YAML's: the full-width space and the no-break space, pasted from Word or WPS.
 _ODD_SPACES = {"\u3000": "全角空格“　”（U+3000）", "\xa0": "不间断空格（U+00A0）"}
 
@@ -211,7 +215,7 @@ class _Builder:
                 raise _Unreadable("不支持 YAML 合并键“<<”，请直接写出各项", _location(key_node), code="PD003")
             if not isinstance(key_node, ScalarNode):
                 raise _Unreadable("键必须是简单文本", _location(key_node), code="PD001")
-            key = str(key_node.value)
+            key = self._text(str(key_node.value), key_node, path)
             if key[:1] in _ODD_SPACES and key_node.style is None:
                 # "　　名称: x" reads as a key with two full-width spaces, not as an indented key
                 start = key_node.start_mark
@@ -235,12 +239,14 @@ class _Builder:
         return self._text(node.value, node, path) if value is _TEXT else value
 
     def _text(self, text: str, node, path):
-        if _XML_ILLEGAL_RE.search(text):
-            cleaned = _XML_ILLEGAL_RE.sub("", text)
+        found = _UNWRITABLE_RE.search(text)
+        if found:
+            cleaned = _UNWRITABLE_RE.sub("", text)
+            kind = "单独的代理码位，由“\\u”转义写出" if "\ud800" <= found.group() <= "\udfff" else "控制字符，常见于从 Word 粘贴"
             self.notes.append(
                 Diagnostic(
                     code="PD005",
-                    message="文本中含有无法写入文档的控制字符（常见于从 Word 粘贴），已自动删除",
+                    message=f"文本中含有无法写入文档的字符 U+{ord(found.group()):04X}（{kind}），已自动删除",
                     severity=Severity.WARNING,
                     path=path,
                 ).located(self.source.path, _location(node))
@@ -524,8 +530,8 @@ class _FastBuilder:
                     raise _Declined
                 self._seen.add(id(key_node))
                 key = str(key_node.value)
-                if key in result or (self.odd_spaces and key[:1] in _ODD_SPACES):
-                    raise _Declined  # a duplicate key, or one indented with odd spaces: the reference reader reports it
+                if key in result or (self.odd_spaces and key[:1] in _ODD_SPACES) or _UNWRITABLE_RE.search(key):
+                    raise _Declined  # a duplicate key, one indented with odd spaces, or odd characters: the reference reader reports it
                 result[key] = self.build(value_node, depth + 1)
             return result
         if isinstance(node, _pyyaml.SequenceNode):
@@ -534,7 +540,7 @@ class _FastBuilder:
             self.marks_agree = False
         value = _scalar_value(node.value, node.tag, node.style or None)
         if value is _TEXT:
-            if _XML_ILLEGAL_RE.search(node.value):
+            if _UNWRITABLE_RE.search(node.value):
                 raise _Declined  # the reference reader removes the characters and warns
             return node.value
         return value
@@ -606,17 +612,11 @@ def load_path(path: str | Path) -> Loaded:
 def _read_file(path: Path) -> bytes:
     """The bytes of a source file, refused when it is too big or unreadable."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _Unreadable(
-                f"文件过大（{size // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB），不像是一个部门年度的数据",
-                Location(1, 1),
-                code="PD003",
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
+        return read_input(path, MAX_FILE_BYTES)
+    except OSError as exc:  # InputRefused too: a link, a device, a FIFO, too large
+        if isinstance(exc, InputRefused) and exc.too_large:
+            raise _Unreadable(f"{exc.strerror}，不像是一个部门年度的数据", Location(1, 1), code="PD003") from None
         raise _Unreadable(f"无法读取文件：{exc.strerror or exc}", None, code="PD000") from None
-    return raw
 
 
 def _text_of_bytes(raw: bytes) -> str:

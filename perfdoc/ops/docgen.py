@@ -368,9 +368,15 @@ def find_example_source() -> Path | None:
 
 def example_text() -> tuple[str, str, bool]:
     """(display path, YAML text, taken from a real source) for the complete example."""
+    from ..load.inputs import read_input
+    from ..load.loader import MAX_FILE_BYTES
+
     path = find_example_source()
     if path is not None:
-        return EXAMPLE_SOURCE.as_posix(), path.read_text(encoding="utf-8-sig"), True
+        try:
+            return EXAMPLE_SOURCE.as_posix(), read_input(path, MAX_FILE_BYTES).decode("utf-8-sig"), True
+        except OSError:
+            pass  # a link or a device where the example should be: the skeleton below, and nothing of it in the docs
     from .scaffold import scaffold_yaml
 
     fmt, department, year = FALLBACK_FORMAT

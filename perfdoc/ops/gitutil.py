@@ -41,8 +41,15 @@ def repository_root(folder: Path) -> Path:
     return Path(os.fsdecode(result.stdout.rstrip(b"\r\n"))).resolve()
 
 
-def file_at_revision(path: Path, rev: str) -> tuple[bytes, str]:
-    """The bytes of ``path`` as committed at ``rev``, and its path inside the repository."""
+def file_at_revision(path: Path, rev: str, limit: int | None = None) -> tuple[bytes, str]:
+    """The bytes of ``path`` as committed at ``rev``, and its path inside the repository.
+
+    Refused when larger than ``limit`` (by default a source's, as on disk): git says the size before anything is read.
+    """
+    if limit is None:
+        from ..load.loader import MAX_FILE_BYTES
+
+        limit = MAX_FILE_BYTES
     path = Path(path)
     if not path.is_file():
         raise UserError(f"找不到文件 {path}")
@@ -53,7 +60,15 @@ def file_at_revision(path: Path, rev: str) -> tuple[bytes, str]:
         raise UserError(f"{path} 不在 git 仓库 {root} 之内") from None
     if rev.startswith("-") or run_git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root).returncode != 0:
         raise UserError(f"git 仓库中没有修订版本“{rev}”（可用 git log 查看提交，如 HEAD、HEAD~1 或提交号）")
-    shown = run_git(["show", f"{rev}:{relative}"], root)
+    size = run_git(["cat-file", "-s", f"{rev}:{relative}"], root)
+    if size.returncode != 0:
+        raise UserError(f"修订版本“{rev}”中没有文件 {relative}（该文件可能是在此之后才加入或改名的）")
+    if int(size.stdout) > limit:
+        raise UserError(
+            f"修订版本“{rev}”中的 {relative} 过大（{int(size.stdout) // 1024} KB，上限 {limit // 1024} KB），"
+            "不像是一个部门年度的数据，不予读取"
+        )
+    shown = run_git(["cat-file", "blob", f"{rev}:{relative}"], root)
     if shown.returncode != 0:
         raise UserError(f"修订版本“{rev}”中没有文件 {relative}（该文件可能是在此之后才加入或改名的）")
     return shown.stdout, relative
@@ -83,11 +98,12 @@ def _one_line(lines: list[str]) -> str:
 def add_attributes_line(path: Path) -> bool:
     """Make ``.gitattributes`` route ``*.docx`` through perfdoc; False when it already does."""
     from ..build.writes import atomic_write_text
+    from ..load.inputs import read_input
 
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        text = read_input(path).decode("utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"无法读取 {path}：{exc}") from None
+        raise UserError(f"无法读取 {path}：{getattr(exc, 'strerror', None) or exc}") from None
     if any(line.split() == ATTRIBUTES_LINE.split() for line in text.splitlines()):
         return False
     if text and not text.endswith("\n"):

@@ -49,6 +49,20 @@ _OPEN_EXAMPLE_KEYS = {
 }
 
 
+def department_folder(department: str) -> str:
+    """``department`` as the folder of its sources, ``sources/<format>/<department>/``.
+
+    A name that is not one plain folder name (``..``, a ``/`` or ``\\``, an absolute path)
+    is refused: it would put the file outside ``sources/``.
+    """
+    if department.strip() in ("", ".", "..") or any(c in "/\\" or ord(c) < 0x20 for c in department):
+        raise UsageError(
+            f"部门名称“{_one_line(department)}”不能用作文件夹名：不能为空、不能是“.”或“..”，"
+            "也不能含有“/”“\\”或控制字符；请写部门的全称，如“广州市天河区总工会”"
+        )
+    return department
+
+
 PLACE_KEYS = ("地区", "财政部门")
 
 

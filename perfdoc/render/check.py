@@ -17,17 +17,16 @@ Places are said as Word shows them (``第 12 段``, ``第 3 个表格第 2 行�
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-import zipfile
 from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
 from ..errors import Diagnostic, RenderError, Severity, UserError
+from ..load.inputs import read_input
 from ..load.format_schema import did_you_mean
-from . import diagnose
+from . import diagnose, safezip
 from .problems import describe
 from .extract import _w
 from .markdown import BODY_STYLE, DEEPEST_HEADING_STYLE, HEADING_STYLES
@@ -53,8 +52,8 @@ def check_template(template: Path, fmt=None) -> list[Diagnostic]:
     """Every problem of one template (see the module docstring); ``fmt`` enables the name and render checks."""
     template = Path(template)
     try:
-        data = template.read_bytes()
-    except OSError as exc:
+        data = read_input(template)
+    except OSError as exc:  # a link, a device, a FIFO or too large too (inputs.InputRefused)
         return [_problem("PD901", template, f"无法读取模板：{exc.strerror or exc}")]
     broken = _package_problems(template, data)
     if broken:
@@ -71,7 +70,7 @@ def check_template(template: Path, fmt=None) -> list[Diagnostic]:
 
 def _package_problems(template: Path, data: bytes) -> list[Diagnostic]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
+        with safezip.open_zip(data) as package:
             names = package.namelist()
             if "word/document.xml" not in names:
                 return [_problem("PD901", template, "不是 Word（.docx）文件：缺少 word/document.xml（是否另存为了 .doc 或 .wps？）")]
@@ -81,7 +80,7 @@ def _package_problems(template: Path, data: bytes) -> list[Diagnostic]:
                         etree.fromstring(package.read(name), _PARSER)
                     except etree.XMLSyntaxError as exc:
                         return [_problem("PD901", template, f"{name} 不是完好的 XML（{exc}）：请在 Word 中打开后重新保存")]
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
+    except (*safezip.READ_ERRORS, OSError, RuntimeError, ValueError) as exc:  # a zip bomb too (safezip.ZipRefused)
         return [_problem("PD901", template, f"不是 Word（.docx）文件，无法作为压缩包打开（{exc}）")]
     return []
 
@@ -110,7 +109,7 @@ def _split_tags(template: Path, data: bytes) -> list[Diagnostic]:
     phrases = {}
     for place in diagnose.places(data):
         phrases.setdefault(place.text, place.phrase)
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
+    with safezip.open_zip(data) as package:
         root = etree.fromstring(package.read("word/document.xml"), _PARSER)
     for paragraph in root.iter(_w("p")):
         runs = []
@@ -142,7 +141,7 @@ def _style_problems(template: Path, data: bytes) -> list[Diagnostic]:
     users = [place for place in diagnose.places(data) if _MARKDOWN_FILTER.search(place.text)]
     if not users:
         return []
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
+    with safezip.open_zip(data) as package:
         try:
             styles = etree.fromstring(package.read("word/styles.xml"), _PARSER)
         except KeyError:
@@ -288,7 +287,7 @@ def refuse_broken(template: Path) -> None:
     Once per template's bytes. Names the context lacks stay warnings of the build, as before.
     """
     try:
-        digest = hashlib.sha256(Path(template).read_bytes()).hexdigest()
+        digest = hashlib.sha256(read_input(template)).hexdigest()
     except OSError:
         return  # the renderer says the file is missing
     message = _refusal(digest, str(template))

@@ -28,16 +28,14 @@ worded by :func:`.problems.describe`.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
 from lxml import etree
 
-from . import problems
+from ..load.inputs import read_input
+from . import problems, safezip
 from .extract import TAG_BREAKS, _main_part_name, _w, paragraphs
 from .problems import TemplateProblem
 
@@ -86,7 +84,7 @@ def places(template) -> list[Place]:
 @lru_cache(maxsize=16)
 def _places(data: bytes) -> tuple:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
+        with safezip.open_zip(data) as package:
             main = _main_part_name(package)
             extra = sorted(
                 (name for name in package.namelist() if _EXTRA_PART_RE.match(name)),
@@ -106,7 +104,7 @@ def _places(data: bytes) -> tuple:
                     kind = _EXTRA_PART_RE.match(name).group(1)
                     found.extend(_part_places(root, name, f"{_PART_WORDS[kind]}（{name}）"))
             return tuple(found)
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+    except (*safezip.READ_ERRORS, OSError, ValueError, RuntimeError):
         return ()
 
 
@@ -114,7 +112,7 @@ def _read(template) -> bytes:
     if isinstance(template, (bytes, bytearray)):
         return bytes(template)
     try:
-        return Path(template).read_bytes()
+        return read_input(template, safezip.MAX_PACKAGE_BYTES)
     except OSError:
         return b""
 

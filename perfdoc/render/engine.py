@@ -53,7 +53,7 @@ from jinja2 import TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from lxml import etree
 
-from . import package, problems
+from . import package, problems, safezip
 from .package import CoreProperties
 from .problems import TemplateProblem, TemplateProblemError
 from .sandbox import TooLarge, template_environment
@@ -66,7 +66,7 @@ _W_T = f"{{{W}}}t"
 # What a template mistake raises while Jinja runs it (e.g. adding text to a number, a macro calling itself).
 TEMPLATE_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError)
 # What a file that is not a usable .docx raises when python-docx opens it.
-PACKAGE_ERRORS = (OpcError, KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile)
+PACKAGE_ERRORS = (OpcError, KeyError, ValueError, etree.XMLSyntaxError, *safezip.READ_ERRORS)
 
 
 def environment():
@@ -141,12 +141,14 @@ def _relabelled(problem: TemplateProblem, label: str) -> TemplateProblem:
 
 def _read(template: Path) -> bytes:
     try:
-        return Path(template).read_bytes()
+        return safezip.read_package(template)
     except FileNotFoundError:
         raise TemplateProblemError(TemplateProblem(problems.MISSING, display_path(template))) from None
-    except OSError as exc:
+    except OSError as exc:  # a link, a device, a FIFO or too large too (inputs.InputRefused)
         problem = TemplateProblem(problems.UNREADABLE, display_path(template), detail=str(exc.strerror or exc))
         raise TemplateProblemError(problem) from None
+    except zipfile.BadZipFile as exc:  # a zip bomb too (safezip.ZipRefused)
+        raise TemplateProblemError(TemplateProblem(problems.NOT_DOCX, display_path(template), detail=str(exc))) from None
 
 
 def _problem(exc: BaseException, label: str, part: str, source: str | None = None) -> TemplateProblem:

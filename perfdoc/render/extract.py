@@ -14,7 +14,6 @@ text boxes; :mod:`.diagnose` uses it too, to say where in a template a tag is.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import zipfile
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import UserError
+from ..load.inputs import InputRefused, read_input
+from . import safezip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -62,12 +63,15 @@ def document_text(docx: bytes | str | Path) -> str:
 
 
 def _main_part(docx) -> etree._Element:
-    data = docx if isinstance(docx, bytes) else Path(docx).read_bytes()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
+        data = docx if isinstance(docx, bytes) else read_input(docx, safezip.MAX_PACKAGE_BYTES)
+    except InputRefused as exc:
+        raise UserError(str(exc)) from None
+    try:
+        with safezip.open_zip(data) as package:
             name = _main_part_name(package)
             return etree.fromstring(package.read(name), _PARSER)
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+    except (*safezip.READ_ERRORS, KeyError, etree.XMLSyntaxError) as exc:
         label = "" if isinstance(docx, bytes) else f"{docx} "
         raise UserError(f"{label}不是有效的 .docx 文件：{exc}") from None
 

@@ -87,7 +87,40 @@ def kept_from_docxtpl(escaped: str) -> str:
 def _parser() -> MarkdownIt:
     # CommonMark without raw HTML (it stays text), without indented code, and without
     # entities: people type text, so "&amp;" means those five characters.
-    return MarkdownIt("commonmark", {"html": False}).disable(["code", "entity"])
+    parser = MarkdownIt("commonmark", {"html": False}).disable(["code", "entity"])
+    _note_dropped_text(parser)
+    return parser
+
+
+# markdown-it stops reading blocks nested deeper than its maxNesting (20 levels: a list counts two, a quote
+# one) and leaves out the rest of the enclosing block. Each level takes at least one character of a line's
+# indentation and markers, so only a text with such a line can reach it.
+_MAY_NEST_TOO_DEEP = re.compile(r"^[ >*+\-.)0-9]{20,}", re.M)
+_DROPPED = "dropped_from_line"  # in the parser's env: the first line (from 0) left out
+
+
+def _note_dropped_text(parser: MarkdownIt) -> None:
+    """Make ``parser`` note in its env where nesting too deep makes it leave text out."""
+    tokenize = parser.block.tokenize
+
+    def noting(state, start: int, end: int) -> None:
+        # the test markdown-it makes before it skips the lines from ``start`` to ``end``
+        line = state.skipEmptyLines(start)
+        if state.level >= state.md.options.maxNesting and line < end and state.sCount[line] >= state.blkIndent:
+            state.env.setdefault(_DROPPED, line)
+        tokenize(state, start, end)
+
+    parser.block.tokenize = noting
+
+
+def dropped_line(value) -> int | None:
+    """The line (from 1) of ``value`` from which lists or quotes nested too deep are left out of the document."""
+    text = xml_text(value)
+    if not _MAY_NEST_TOO_DEEP.search(text.expandtabs(4)):
+        return None
+    env: dict = {}
+    _parser().parse(text, env)
+    return env[_DROPPED] + 1 if _DROPPED in env else None
 
 
 def paragraphs(value, 样式: str = BODY_STYLE, 编号: str = NUMBER_PATTERN) -> Markup:

@@ -30,6 +30,8 @@ from functools import lru_cache
 
 from lxml import etree
 
+from . import safezip
+
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 DEFLATE_LEVEL = 6
 FILE_MODE = 0o644  # rw-r--r--, whatever the umask
@@ -92,7 +94,7 @@ def reproducible(docx: bytes, properties: CoreProperties) -> bytes:
 
 def read_parts(docx: bytes) -> dict[str, bytes]:
     """Every entry of a .docx, by name, in the order they are stored."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+    with safezip.open_zip(docx) as package:
         return {info.filename: package.read(info) for info in package.infolist()}
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from ..numbers import format_amount, format_amount_as_written, format_percent
 
 _DIGITS = "零一二三四五六七八九"
+_PLACES = ("", "十", "百", "千")
 
 
 def amount(value, places: int = 2) -> str:
@@ -43,13 +44,38 @@ def chinese_date(value) -> str:
     return "" if value is None else str(value)
 
 
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (up to 99)."""
-    if n < 10:
-        return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _DIGITS[tens]
-    return head + "十" + (_DIGITS[ones] if ones else "")
+def chinese_number(n) -> str:
+    """Any integer as it is read: 1 → 一, 12 → 十二, 105 → 一百零五, 2022 → 二千零二十二, -3 → 负三.
+
+    Anything else is shown as it is (blank when absent).
+    """
+    if isinstance(n, bool) or not isinstance(n, int):
+        return "" if n is None else str(n)
+    if n < 0:
+        return "负" + chinese_number(-n)
+    if n == 0:
+        return _DIGITS[0]
+    text = _chinese_positive(n)
+    return text[1:] if text.startswith("一十") else text  # 十二, 十万: a leading 一 is not read
+
+
+def _chinese_positive(n: int) -> str:
+    """``n`` ≥ 1 in 亿, 万 and groups of four digits, a 零 where a gap is read."""
+    for size, unit in ((10**8, "亿"), (10**4, "万")):
+        if n >= size:
+            high, low = divmod(n, size)
+            head = _chinese_positive(high) + unit
+            if not low:
+                return head
+            return head + ("零" if low < size // 10 else "") + _chinese_positive(low)
+    text, gap = "", False
+    for place, digit in zip(range(3, -1, -1), f"{n:04d}"):
+        if digit == "0":
+            gap = bool(text)
+            continue
+        text += ("零" if gap else "") + _DIGITS[int(digit)] + _PLACES[place]
+        gap = False
+    return text
 
 
 def ordinal_heading(n: int) -> str:

@@ -276,13 +276,19 @@ def _nearby(lines: list[str], item: Expectation) -> str:
 # ============================================================== how documents print numbers (the oracle)
 
 
+def _half_up(value: Decimal, places: int) -> str:
+    """``value`` to ``places`` decimals, half up; a zero is printed without a sign (-0.004 → 0.00)."""
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{abs(rounded) if rounded == 0 else rounded:.{places}f}"
+
+
 # What a document shows for a figure the source does not give: a 【待填写：…】 marker (any).
 MARK = "\x00"
 
 
 def wan(value: Decimal | None) -> str:
     """``|万元``: two decimals, half up."""
-    return MARK if value is None else f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}"
+    return MARK if value is None else _half_up(value, 2)
 
 
 def as_written(value: Decimal | None) -> str:
@@ -291,7 +297,7 @@ def as_written(value: Decimal | None) -> str:
         return MARK
     exponent = value.normalize().as_tuple().exponent  # decimals beyond two only where they are not 0
     places = max(2, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
-    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):.{places}f}"
+    return _half_up(value, places)
 
 
 def pct(numerator: Decimal | None, denominator: Decimal | None) -> str | None:
@@ -301,7 +307,7 @@ def pct(numerator: Decimal | None, denominator: Decimal | None) -> str | None:
     if denominator == 0:
         return "0.00%" if numerator == 0 else MARK
     rate = numerator * Decimal(100) / denominator
-    return f"{rate.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}%"
+    return f"{_half_up(rate, 2)}%"
 
 
 def compact(value: Decimal) -> str:
