@@ -154,6 +154,10 @@ class _Workers:
         self._pool = self._started()
 
     def shutdown(self) -> None:
+        if self._pool._broken:
+            # CPython misses a worker it was starting for a submit as the pool broke, then waits for it for ever.
+            for process in list((self._pool._processes or {}).values()):
+                process.kill()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
