@@ -91,7 +91,7 @@ def analyse(source: Source, previous: Analysis | None = None) -> Analysis:
             fmt = load_format(name)
         except FormatError:
             fmt = None  # PD108 reports it
-    figures: Figures = compute(model, fmt)
+    figures: Figures = compute(model, fmt, previous.figures if previous is not None else None)
     return Analysis(source=source, model=model, figures=figures, format=fmt, previous=previous, value_problems=tuple(problems))
 
 

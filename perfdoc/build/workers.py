@@ -85,7 +85,7 @@ class SourceProcessor:
         ctx = checked.analysis
         result = SourceResult(path, warnings=len(checked.warnings))
         pristine: list[dict] = []  # a context no template has changed, for the next document
-        for document in ctx.format.documents:
+        for document in ctx.format.documents_for(ctx.data):
             try:
                 target = output_path(self.out, checked, document)
             except UserError as exc:

@@ -93,10 +93,11 @@ class CrossCheck:
 class RuleScore:
     """The score a format's rule gives one indicator: by a scoring rule, or the completion rule's ceiling."""
 
-    index: int  # in 指标
+    index: int  # in ``table``
     expected: Decimal
     exact: bool  # False: a ceiling (the completion rule), the stated score may be lower
     explanation: str
+    table: str = "指标"  # 指标, or 指标表 (the older Hunan form)
 
 
 @dataclass
@@ -109,6 +110,8 @@ class Figures:
     computed: set = field(default_factory=set)  # paths computed without a Derivation (counts, scores)
     cross_checks: list = field(default_factory=list)  # CrossCheck
     rule_scores: list = field(default_factory=list)  # RuleScore per indicator the format scores itself
+    # Figures stated in this year's file that last year's file also gives: (path, stated, last year's).
+    carried: list = field(default_factory=list)
     projects: list = field(default_factory=list)  # projects.ProjectResult per 项目自评 item
     score: Decimal | None = None
     score_computed: bool = False
@@ -190,9 +193,17 @@ class _Calculator:
                 interval = Interval.of_written(value) if isinstance(value, Percent) else Interval.of_written(value, AMOUNT_MIN_DECIMALS)
             self._input_terms[path] = Term(path, value, interval)
             return self._input_terms[path]
+        if isinstance(value, int) and not isinstance(value, bool):  # a count (人员编制): exact
+            return Term(path, Decimal(value), Interval.exact(Decimal(value)))
         if path in self.zeros:
             return Term(path, Decimal(0), Interval.exact(Decimal(0)))
         return None
+
+    def carry(self, path: tuple, value: Decimal) -> None:
+        """``path`` takes last year's ``value``: an input the file need not write again."""
+        self._input_terms[path] = Term(path, value, Interval.of_written(value, AMOUNT_MIN_DECIMALS))
+        _assign(self.values, path, Amount(value))
+        self.computed.add(path)
 
     def assume_zero(self, path: tuple) -> None:
         self.zeros.add(path)
@@ -302,10 +313,12 @@ def _signed(part):
     return 1, part
 
 
-def compute(model: dict, fmt=None) -> Figures:
+def compute(model: dict, fmt=None, previous: "Figures | None" = None) -> Figures:
     """All derived figures for one department-year. Pure: no I/O.
 
     Rates follow the format's formulas; without a format, none is computed.
+    ``previous`` is last year's figures, when its file exists: figures this
+    year's forms repeat from last year (上年决算数) are taken from it.
     """
     calc = _Calculator(model, fmt.formulas if fmt is not None else {})
     _budget(calc, model)
@@ -318,7 +331,9 @@ def compute(model: dict, fmt=None) -> Figures:
     _tasks(calc, model.get("任务") or [])
     for index, _ in enumerate(model.get("项目自评") or []):
         project_funds(calc, index, fmt)
-    figures = Figures(values=calc.values, derivations=calc.derivations, computed=calc.computed, unknown=calc.unknown)
+    carried = _basic_data(calc, model, previous) if "基础数据" in model or "指标表" in model else []
+    figures = Figures(values=calc.values, derivations=calc.derivations, computed=calc.computed, unknown=calc.unknown,
+                      carried=carried)
     figures.cross_checks = _cross_checks(calc)
     _indicators_and_score(figures, model, fmt)
     _project_scores(figures, model, fmt)
@@ -459,6 +474,72 @@ def _project_figures(base: tuple) -> dict:
     return {name: base + (name,) for name in ("年初预算", "调整数", "上年结余", "调整后预算", "收入合计", "实际支出")}
 
 
+BASIC = ("基础数据",)
+
+
+def _basic_data(calc, model, previous) -> list:
+    """基础数据表: 本年决算 from the file's other figures, 上年决算 from last year's, each column's sums, and the rates.
+
+    Returns the stated last-year figures with last year's value beside them, for PD604.
+    """
+    projects = [(_project_name(p), index) for index, p in enumerate(model.get("项目") or []) if _project_name(p)]
+    this_year = BASIC + ("本年决算",)
+    spent = ("收支合计", "支出")
+    copies = {"基本支出": spent + ("基本支出",), "公用经费": spent + ("公用支出",),
+              **{("三公经费", item): ("收支合计", "三公经费", item) for item in THREE_PUBLIC_ITEMS}}
+    for key, source in copies.items():
+        key = key if isinstance(key, tuple) else (key,)
+        calc.total(this_year + key, [source], f"本年决算{'·'.join(key)}取自 {'.'.join(source)}")
+    for column, figure in (("本年决算", "实际支出"), ("本年预算", "年初预算")):
+        for name, index in projects:
+            calc.total(BASIC + (column, "专项", name), [("项目", index, figure)], f"专项“{name}”{column}数 = 项目的{figure}")
+    carried = _last_year_column(calc, model, previous)
+    for column in ("上年决算", "本年预算", "本年决算"):
+        base = BASIC + (column,)
+        items = lookup(calc.values, base + ("专项",)) or {}
+        if items:
+            calc.total(base + ("项目支出",), [base + ("专项", name) for name in items], "项目支出 = 各专项之和")
+        calc.total(base + ("支出总额",), [base + ("基本支出",), base + ("项目支出",)], "支出总额 = 基本支出 + 项目支出")
+        three = base + ("三公经费",)
+        calc.total(three + ("公务用车费",), [three + ("公务用车购置费",), three + ("公务用车运维费",)],
+                   "公务用车购置及运行维护费 = 公务用车购置费 + 公务用车运维费")
+        calc.total(three + ("合计",), [three + ("公务用车费",), three + ("因公出国费",), three + ("公务接待费",)],
+                   "三公经费 = 公务用车购置及运行维护费 + 因公出国费 + 公务接待费")
+    calc.rate(BASIC + ("在职人员控制率",), "在职人员控制率", {"实有人数": ("部门", "实有人数"), "人员编制": ("部门", "人员编制")})
+    calc.rate(BASIC + ("三公经费变动率",), "三公经费变动率", {"本年三公经费预算": BASIC + ("本年预算", "三公经费", "合计"),
+                                                         "上年三公经费预算": BASIC + ("上年三公经费预算",)})
+    return carried
+
+
+def _project_name(project) -> str:
+    return str(project.get("资金名称") or project.get("名称") or "") if isinstance(project, dict) else ""
+
+
+# What this year's 基础数据 repeats from last year's: this year's path → last year's.
+_LAST_YEAR = {("上年三公经费预算",): ("本年预算", "三公经费", "合计")}
+
+
+def _last_year_column(calc, model, previous) -> list:
+    """上年决算 (and 上年三公经费预算) from last year's figures where not written; what is written, with last year's value."""
+    if previous is None:
+        return []
+    before = previous.get(BASIC + ("本年决算",))
+    pairs = [(("上年决算",) + leaf, ("本年决算",) + leaf) for leaf, value in iter_leaves(before if isinstance(before, dict) else {})
+             if isinstance(value, Decimal) and leaf[-1] not in ("支出总额", "项目支出", "公务用车费", "合计")]
+    pairs += list(_LAST_YEAR.items())
+    carried = []
+    for here, there in pairs:
+        last = previous.get(BASIC + there)
+        if not isinstance(last, Decimal):
+            continue
+        stated = lookup(model, BASIC + here)
+        if isinstance(stated, Decimal):
+            carried.append((BASIC + here, stated, last))
+        else:
+            calc.carry(BASIC + here, last)
+    return carried
+
+
 def _tasks(calc, tasks):
     for index, task in enumerate(tasks):
         items = task.get("资金明细") or {}
@@ -496,12 +577,18 @@ def _indicators_and_score(figures: Figures, model: dict, fmt) -> None:
         "达成数": met,
         "完成率": Percent(Decimal(met) * HUNDRED / len(judged)) if judged else None,
     })
+    table = model.get("指标表") or []
     if fmt is not None:
-        figures.rule_scores = _rule_scores(figures, indicators, fmt)
+        figures.rule_scores = _rule_scores(figures, indicators, fmt) + _table_rule_scores(figures, table, fmt)
     scores = [item.get("得分") for item in indicators]
+    table_scores = _table_scores(figures, table)
     stated_score = (model.get("评分") or {}).get("综合得分")
     score = None
-    if indicators and all(isinstance(s, Decimal) for s in scores):
+    if table and not (indicators and all(isinstance(s, Decimal) for s in scores)) and all(
+            isinstance(s, Decimal) for s in table_scores):
+        score = sum(table_scores, Decimal(0))  # the older Hunan form: the 指标表 is the score
+        figures.score_computed = True
+    elif indicators and all(isinstance(s, Decimal) for s in scores):
         score = sum(scores, Decimal(0))
         for item in fmt.outside_items if fmt is not None else ():
             rate = lookup(figures.values, SCORABLE_RATES[item.rate])
@@ -518,6 +605,32 @@ def _indicators_and_score(figures: Figures, model: dict, fmt) -> None:
         if fmt is not None:
             figures.grade = fmt.grade_for(score)
             _assign(figures.values, ("评分", "评价等次"), (model.get("评分") or {}).get("评价等次") or figures.grade)
+
+
+def _table_rule_scores(figures: Figures, table: list, fmt) -> list:
+    """What the format's scoring rules give each row of 指标表 named like one (在职人员控制率, 预算控制率…)."""
+    out = []
+    for index, row in enumerate(table):
+        rule = fmt.indicator_rules.get(str(row.get("三级") or ""))
+        rate = lookup(figures.values, SCORABLE_RATES[rule.rate]) if rule is not None else None
+        if isinstance(rate, Decimal):
+            out.append(RuleScore(index, round_half_up(rule.score(rate), 2), True,
+                                 f"{rule.rate} {plain(round_half_up(rate, 2))}%：{rule.describe()}", table="指标表"))
+    return out
+
+
+def _table_scores(figures: Figures, table: list) -> list:
+    """Each 指标表 row's 得分: as written, else what its rule gives (put into the values), else None."""
+    by_rule = {scored.index: scored.expected for scored in figures.rule_scores if scored.table == "指标表"}
+    scores = []
+    for index, row in enumerate(table):
+        stated = row.get("得分")
+        if not isinstance(stated, Decimal) and index in by_rule:
+            stated = by_rule[index]
+            _assign(figures.values, ("指标表", index, "得分"), stated)
+            figures.computed.add(("指标表", index, "得分"))
+        scores.append(stated if isinstance(stated, Decimal) else None)
+    return scores
 
 
 def _rule_scores(figures: Figures, indicators: list, fmt) -> list:

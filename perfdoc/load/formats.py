@@ -26,7 +26,7 @@ from ..compute import expr
 from ..errors import Diagnostic, FormatError, Location, Severity
 from .format_schema import COMPLETION_NAMES, RATE_SCOPES, did_you_mean, shape_problems
 from .loader import load_path
-from .schema import has_path
+from .schema import SOURCE_SCHEMA, has_path
 from .schema import LEVEL1, LEVEL2, NATIONAL_FUND_SOURCES
 
 CONFIG = "format.yaml"
@@ -49,6 +49,7 @@ class Document:
     required_sections: tuple = ()
     file_name: str | None = None
     split_by: str | None = None  # a context list: one more file per item (文档[].分项)
+    needs: str | None = None  # an optional document: made only when the source writes this top-level key (文档[].条件)
     generated_sections: dict = field(default_factory=dict)  # section → what the template writes when it is not written
 
 
@@ -140,6 +141,11 @@ class Format:
                 high = self.grades[index - 1].min_score if index else None
                 return grade.min_score, high
         return None
+
+    def documents_for(self, data) -> tuple:
+        """The documents made for a source: all but the optional ones whose key (文档[].条件) it does not write."""
+        written = data if isinstance(data, dict) else {}
+        return tuple(doc for doc in self.documents if doc.needs is None or written.get(doc.needs) not in (None, {}, []))
 
     def document(self, name: str) -> Document:
         for doc in self.documents:
@@ -455,6 +461,9 @@ class _Checker:
                 template = self.folder / written
             elif template.suffix.lower() != ".docx":
                 self.report("PD808", ("文档", index, "模板"), f"模板“{written}”不是 .docx 文件")
+            if item.get("条件") is not None and str(item["条件"]) not in SOURCE_SCHEMA.fields:
+                self.report("PD804", ("文档", index, "条件"), f"“{item['条件']}”不是数据文件的顶层键"
+                            + (did_you_mean(item["条件"], SOURCE_SCHEMA.fields) or ""))
             documents.append(Document(
                 name=str(item["名称"]),
                 template=template,
@@ -462,6 +471,7 @@ class _Checker:
                 required_sections=tuple(item.get("必需章节") or ()),
                 file_name=str(item["文件名"]) if item.get("文件名") is not None else None,
                 split_by=item.get("分项"),
+                needs=str(item["条件"]) if item.get("条件") is not None else None,
                 generated_sections={str(k): str(v) for k, v in (item.get("模板写出") or {}).items()},
             ))
         names = [d.name for d in documents]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 KEEP, CLEAR, EMPTY = "keep", "clear", "empty"  # Field.next_year
+FROM_THIS_FILE = "from-this-file"  # Field.next_year: removed, as next year's file reads it from this one
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class Field:
     choices: tuple = ()
     example: object = None
     # Next year's file: KEEP the value, CLEAR it (a figure of this year only: removed, or
-    # prefilled from this year's closing figures) or EMPTY it (a result: the key stays, blank).
+    # prefilled from this year's closing figures) or EMPTY it (a result: the key stays, blank);
+    # FROM_THIS_FILE: removed with nothing to fill, as perfdoc reads it from this file (上年决算).
     # Unset: amounts and derived figures are cleared, everything else kept.
     next_year: str = ""
 
@@ -95,12 +97,19 @@ def _this_year_only(field):
     return replace(field, next_year=CLEAR)
 
 
+def _from_last_year(field):
+    """Last year's figure: next year's file drops it, and perfdoc reads it from this year's file."""
+    return replace(field, next_year=FROM_THIS_FILE)
+
+
 def _result(field):
     """The year's result: next year's file keeps the key, blank, so the place to write it stays in view."""
     return replace(field, next_year=EMPTY)
 
 
 LEVEL1 = ("产出", "效益", "满意度")
+# 一级指标 of the older Hunan 部门整体支出绩效评价指标表 (2016–2019).
+LEVEL1_HUNAN = ("投入", "过程", "产出", "效果")
 LEVEL2 = ("数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度")
 
 INCOME_ITEMS = ("上年结转", "公共财政拨款", "政府基金拨款", "纳入专户管理的非税收入拨款", "其他收入")
@@ -275,6 +284,58 @@ _PROJECT_SELF_EVALUATION = _map(
     改进措施=_this_year_only(_text("改进措施")),
 )
 
+# 部门整体支出绩效评价基础数据表 (Hunan, 附件1): 经费控制情况 in three columns of one shape.
+BASIC_DATA_COLUMNS = ("上年决算", "本年预算", "本年决算")
+
+
+def _spending_column(doc, from_model=()):
+    """One column of 经费控制情况; ``from_model`` names the figures perfdoc takes from elsewhere in the file."""
+    def amount(key, text):
+        return _derived_amount(text) if key in from_model else _amount(text)
+
+    return _map(
+        doc,
+        支出总额=_derived_amount("支出总额 = 基本支出 + 项目支出"),
+        基本支出=amount("基本支出", "基本支出"),
+        公用经费=amount("公用经费", "其中：公用经费"),
+        项目支出=_derived_amount("项目支出 = 各专项之和"),
+        专项=_open("各专项：名称 → 金额", amount("专项", "金额")),
+        三公经费=_map(
+            "三公经费（万元）",
+            **{item: amount("三公经费", item) for item in THREE_PUBLIC_ITEMS},
+            公务用车费=_derived_amount("公务用车购置及运行维护费 = 公务用车购置费 + 公务用车运维费"),
+            合计=_derived_amount("三公经费 = 公务用车购置及运行维护费 + 因公出国费 + 公务接待费"),
+        ),
+        政府采购金额=_amount("政府采购金额"),
+    )
+
+
+_BASIC_DATA = _map(
+    "部门整体支出绩效评价基础数据表（湖南表式附件1；湖南部门格式在数据文件写了本项时生成此表）：经费控制情况（万元）及说明；"
+    "编制数、实际在职人数取自“部门”，填表人、电话、日期取自“报告”",
+    上年决算=_from_last_year(_spending_column(
+        "上年决算数：上年数据文件（如 2022.yaml 旁的 2021.yaml）存在时取自它的本年决算数，填写时与之核对；没有上年文件时填写")),
+    本年预算=_spending_column("本年预算数（各专项取项目的年初预算）", from_model=("专项",)),
+    本年决算=_spending_column("本年决算数：基本支出、公用经费、三公经费取自收支情况，各专项取项目的实际支出；政府采购金额须填写",
+                           from_model=("基本支出", "公用经费", "专项", "三公经费")),
+    上年三公经费预算=_from_last_year(_amount("上年三公经费预算数（三公经费变动率的基数）：上年数据文件存在时取自它的本年预算，填写时与之核对")),
+    在职人员控制率=_derived_percent("在职人员控制率 = 实有人数 / 人员编制（按格式的公式）"),
+    三公经费变动率=_derived_percent("三公经费变动率 = (本年三公经费预算 − 上年三公经费预算) / 上年三公经费预算（按格式的公式，用预算数，不用决算数）"),
+    楼堂馆所控制情况=_result(_text("楼堂馆所控制情况", example="本年度无新建、改扩建楼堂馆所")),
+    厉行节约保障措施=_result(_text("厉行节约保障措施", example="严格执行公务接待和差旅费管理办法")),
+)
+
+_HUNAN_INDICATOR = _map(
+    "部门整体支出绩效评价指标表的一项指标",
+    一级=Field("choice", "一级指标：投入／过程／产出／效果", required=True, choices=LEVEL1_HUNAN),
+    二级=_text("二级指标，如 预算配置、预算执行、预算管理、资产管理、职责履行、履职效益", required=True, example="预算配置"),
+    三级=_text("三级指标；与格式“评分.指标计分”中同名的按该规则计分", required=True, example="在职人员控制率"),
+    分值=Field("score", "分值（按规则计分的指标须与规则的分值相同）", required=True, example=8),
+    评分标准=_text("评分标准（不写时，按规则计分的指标印出格式中的规则）"),
+    得分=_this_year_only(Field("score", "得分（按规则计分的指标可不填，由 perfdoc 计算；填写时核对）")),
+    说明=_this_year_only(_text("评价说明或扣分原因")),
+)
+
 _TASK = _map(
     "一项主要任务",
     名称=_text("任务名称", example="任务1"),
@@ -301,6 +362,7 @@ SOURCE_SCHEMA = _map(
         主管部门=_text("预算主管部门（所属单位经它汇总报送；perfdoc summary 按年度和它小计，未填的部门合为一组）"),
         联系人=_text("联系人", example="李芷怡"),
         联系电话=Field("phone", "联系电话", example="18711238585"),
+        负责人=_text("单位负责人（基础数据表签字处）"),
         人员编制=_int("人员编制数", example=24),
         实有人数=_int("实有人数", example=24),
         上年实有人数=_this_year_only(_int("上年末实有人数（用于核对人员变动）")),  # next year: this year's 实有人数
@@ -373,6 +435,8 @@ SOURCE_SCHEMA = _map(
         **{key: _derived_amount(f"各项目{key}之和") for key in (*PROJECT_SUMS, "评价项目资金")},
         执行率=_derived_percent("项目执行率 = 实际支出合计 / 调整后预算合计"),
     ),
+    基础数据=_BASIC_DATA,
+    指标表=_list("部门整体支出绩效评价指标表（湖南 2016—2019 年表式）：每项指标一项", _HUNAN_INDICATOR),
     项目自评=_list("项目支出绩效自评表：本部门本年度的每个项目一项", _PROJECT_SELF_EVALUATION),
     年度目标=_list(
         "年度目标",

@@ -342,7 +342,7 @@ def stale_documents(source: Path, out: Path) -> tuple[list[str] | None, str]:
     checked = check_file(source)
     current: dict[str, str] = {}
     if checked.analysis is not None and checked.analysis.format is not None:
-        for document in checked.analysis.format.documents:
+        for document in checked.analysis.format.documents_for(checked.analysis.data):
             key = output_path(out, checked, document).relative_to(out).as_posix()
             current[key] = input_digest(checked, document)
     here = source.resolve()

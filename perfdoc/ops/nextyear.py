@@ -9,7 +9,8 @@ and flow style survive. What happens to each value is the schema's
   and the indicator structure (一级/二级/名称/目标值/权重);
 * removed: every amount (budgets, spending, 明细, 三公经费, 固定资产), every
   stated derived figure, 得分, 已完成, 综合得分, 评价等次, 人员变动 and
-  报告日期;
+  报告日期; and, with nothing left to fill, what next year reads from this
+  year's file (基础数据.上年决算, 上年三公经费预算);
 * emptied: the year's results (实际值, 完成情况) become ``""``, and every
   narrative (the 叙述 sections, 项目.概述) an empty block marked ``# 待填写``;
 * pre-filled: 年度 + 1, 部门.上年实有人数 from 实有人数, each institution's
@@ -39,7 +40,7 @@ from ruamel.yaml.tokens import CommentToken
 from ..errors import UserError
 from ..load.model import default_unit
 from ..numbers import UNITS, round_half_up
-from ..load.schema import CLEAR, EMPTY, SOURCE_SCHEMA, Field
+from ..load.schema import CLEAR, EMPTY, FROM_THIS_FILE, SOURCE_SCHEMA, Field
 
 if TYPE_CHECKING:
     from ..pipeline import Checked
@@ -141,9 +142,9 @@ class _Clearer:
             action = child.next_year_action
             if here in self.prefill:
                 node[key] = self.prefill[here]
-            elif action == CLEAR:
+            elif action in (CLEAR, FROM_THIS_FILE):
                 doomed.add(key)
-                if not child.derived:
+                if action == CLEAR and not child.derived:
                     pending.append(key)
             elif action == EMPTY:
                 node[key] = DoubleQuotedScalarString("")

@@ -58,7 +58,7 @@ def _markers(checked) -> list[Diagnostic]:
     context = template_context(checked.analysis)
     markers = {str(value): value.paths for _, value in iter_leaves(context) if isinstance(value, Missing)}
     wanted: dict = {}  # source path → documents that show its marker
-    for document in checked.analysis.format.documents:
+    for document in checked.analysis.format.documents_for(checked.analysis.data):
         text = document_text(render_checked(checked, document))
         for marker, paths in markers.items():
             if marker in text:

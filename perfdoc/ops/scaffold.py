@@ -104,10 +104,16 @@ class _Builder:
 
     def text(self) -> str:
         lines = self.header()
+        # The data of an optional document (文档[].条件) is written commented out: writing it asks for the document.
+        optional = {doc.needs for doc in self.fmt.documents if doc.needs} - set(self.fmt.required_data)
         for key, field in SOURCE_SCHEMA.fields.items():
             if key in PLACE_KEYS and not self.fmt.place_from_source:
                 continue  # the format fixes its place (PD110)
-            block, _live = self.entry(key, field, (key,), 0, live=True)
+            if key in optional:
+                block, _ = self.entry(key, field, (key,), 0, live=False)
+                block = _comment(block, 0)
+            else:
+                block, _live = self.entry(key, field, (key,), 0, live=True)
             if len(block) > 1 and lines and lines[-1] != "":
                 lines.append("")
             lines.extend(block)

@@ -30,7 +30,8 @@ from ..compute.indicators import parse_operator
 from ..load.formats import place_of
 from .narrative import NarrativeError, render_references, strip_references
 from ..numbers import Amount
-from ..load.schema import NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted
+from ..load.format_schema import SCORABLE_RATES
+from ..load.schema import BASIC_DATA_COLUMNS, NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, at_path, dotted
 
 BLANK = ""  # an empty text cell or label
 MARKER_OPEN, MARKER_CLOSE = "【待填写：", "】"
@@ -94,6 +95,8 @@ def build_context(ctx) -> dict:
         收支表=institution_rows(tree["机构收支"], tree["收支合计"]),
         评价项目=[project for project in tree["项目"] if project.get("参与评价") is True],
         项目自评表=project_sheets(tree["项目自评"], labels),
+        专项表=special_fund_rows(tree["基础数据"]),
+        指标表行=hunan_indicator_rows(tree["指标表"], ctx.format.indicator_rules if ctx.format is not None else {}, tree),
         同比=year_over_year(ctx.figures, ctx.previous.figures) if ctx.previous is not None else {},
         编号=dict(LIST_NUMBERING),
         待填写=unwritten,
@@ -333,6 +336,54 @@ def _merge_shared_actuals(items: list) -> list:
         else:
             runs.append([item])
     return runs
+
+
+NOT_THIS_YEAR = "—"  # a 专项 row in a column of a year that had no such 专项
+
+
+def special_fund_rows(basic: dict) -> list:
+    """基础数据表: one row per 专项 of any column, ``{"名称", "上年决算", "本年预算", "本年决算"}``.
+
+    A column that knows no 专项 at all shows its marker; one that knows others shows ``—``.
+    """
+    columns = {column: basic[column]["专项"] for column in BASIC_DATA_COLUMNS}
+    names = dict.fromkeys(name for column in ("本年决算", "本年预算", "上年决算") for name in columns[column])
+    return [
+        {"名称": name, **{
+            column: items.get(name, NOT_THIS_YEAR) if items else Missing([("基础数据", column, "专项")])
+            for column, items in columns.items()
+        }}
+        for name in names
+    ]
+
+
+def hunan_indicator_rows(rows: list, rules: dict, tree: dict) -> list:
+    """指标表 grouped by 一级 in order of first appearance: ``[{"一级", "行": [row…]}]``.
+
+    A row is the indicator with ``二级首行`` (where its merged 二级 cell starts), ``评分标准``
+    (the format's rule when not written) and ``比率`` (the rate a rule scores; blank for other rows).
+    """
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(row.get("一级") or BLANK, []).append(row)
+    out = []
+    for level1, items in groups.items():
+        shaped = []
+        for index, row in enumerate(items):
+            rule = rules.get(str(row.get("三级") or ""))
+            rate = BLANK
+            if rule is not None:
+                rate = at_path(tree, SCORABLE_RATES[rule.rate])  # the filled tree: an unknown rate is its marker
+                rate = rate if isinstance(rate, (Decimal, Missing)) else Missing([SCORABLE_RATES[rule.rate]])
+            shaped.append({
+                **row,
+                "二级首行": not index or items[index - 1].get("二级") != row.get("二级"),
+                "评分标准": row.get("评分标准") or (rule.describe() if rule is not None else BLANK),
+                "比率": rate,
+                "说明": row.get("说明") or BLANK,
+            })
+        out.append({"一级": level1, "行": shaped})
+    return out
 
 
 def evaluator_rows(people: list, minimum: int) -> list:

@@ -47,7 +47,7 @@ def check(ctx):
         yield Finding((), f"格式“{fmt.name}”的文档需要以下数据，尚未填写，文档中将显示“【待填写】”标记：{'、'.join(missing_data)}")
     sections = ctx.model.get("叙述") or {}
     where = ("叙述",) if "叙述" in ctx.data else ()
-    for doc in fmt.documents:
+    for doc in fmt.documents_for(ctx.data):
         missing = [key for key in doc.required_sections if not str(sections.get(key) or "").strip()]
         if missing:
             yield Finding(where, f"“{doc.name}”需要以下叙述章节，尚未填写，文档中将显示“【待填写】”标记：{'、'.join(missing)}")
