@@ -23,7 +23,8 @@ SOURCES = api.sources([REPO / "sources"])
 
 def _cases():
     for source in SOURCES:
-        for document in api.check(source).analysis.format.documents:
+        analysis = api.check(source).analysis
+        for document in analysis.format.documents_for(analysis.data):
             yield pytest.param(source, document.name, id=f"{source.parent.name}-{source.stem}-{document.name}")
 
 
@@ -35,10 +36,11 @@ def test_rendered_text_matches_golden(source, document_name):
 
 
 def test_every_golden_file_belongs_to_a_document():
+    analyses = {source: api.check(source).analysis for source in SOURCES}
     expected = {
         f"{s.parent.parent.name}-{s.parent.name}-{s.stem}-{d.name}.txt"
-        for s in SOURCES
-        for d in api.check(s).analysis.format.documents
+        for s, analysis in analyses.items()
+        for d in analysis.format.documents_for(analysis.data)
     }
     assert {p.name for p in GOLDEN.glob("*.txt")} == expected
 

@@ -20,7 +20,7 @@ from perfdoc.pipeline import check_text
 
 FORMATS = available_formats()
 # Family formats whose sources name their own place need one.
-REGIONS = {"hunan-department": "平江县"}
+REGIONS = {"hunan-department": "平江县", "hunan-department-2019": "南县"}
 DEPARTMENT = "示例单位"
 YEAR = 2023
 

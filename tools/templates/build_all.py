@@ -19,6 +19,8 @@ sys.path.insert(0, str(HERE))
 
 import guangzhou_form  # noqa: E402
 import guangzhou_report  # noqa: E402
+import hunan_basic_data  # noqa: E402
+import hunan_indicator_table  # noqa: E402
 
 import kit  # noqa: E402
 import linxiang_report  # noqa: E402
@@ -28,7 +30,7 @@ import yiyang_report  # noqa: E402
 
 
 
-SCRIPTS = (guangzhou_form, guangzhou_report, linxiang_report, national_project_form, sichuan_project_form, yiyang_report)
+SCRIPTS = (guangzhou_form, guangzhou_report, hunan_basic_data, hunan_indicator_table, linxiang_report, national_project_form, sichuan_project_form, yiyang_report)
 
 
 def main() -> None:
