@@ -15,7 +15,7 @@ from kit import Cell, Form, Para, continued, label
 
 OUTPUT = Path("templates/hunan-department/基础数据表.docx")
 WIDTH = kit.text_width(kit.OFFICIAL_PAGE)  # 156 mm
-NAME, FIGURE = 60, 32  # the row-name column, then three figure columns
+NAME, FIGURE = 66, 30  # the row-name column, then three figure columns
 COLUMNS = ("上年决算", "本年预算", "本年决算")
 
 # 经费控制情况 rows: (label, figure below 基础数据.<column>).
@@ -28,8 +28,8 @@ SPENDING_ROWS = (
 THREE_PUBLIC_ROWS = (
     ("3、“三公”经费", "三公经费.合计"),
     ("其中：（1）公务用车购置及运行维护费", "三公经费.公务用车费"),
-    ("　　　　其中：公务用车购置费", "三公经费.公务用车购置费"),
-    ("　　　　　　　公务用车运行维护费", "三公经费.公务用车运维费"),
+    ("　　其中：公务用车购置费", "三公经费.公务用车购置费"),
+    ("　　　　　公务用车运行维护费", "三公经费.公务用车运维费"),
     ("　　　（2）因公出国（境）费", "三公经费.因公出国费"),
     ("　　　（3）公务接待费", "三公经费.公务接待费"),
     ("4、政府采购金额", "政府采购金额"),
