@@ -177,3 +177,10 @@ def test_an_unknown_condition_key_is_a_format_error(tmp_path):
         load_format("hunan-x", root=tmp_path)
     (problem,) = [d for d in caught.value.diagnostics if d.code == "PD804"]
     assert "基础数剧" in problem.message and "基础数据" in problem.message
+
+
+def test_a_score_above_its_points_is_an_error():
+    text = THIS_YEAR.replace("三级: 工作质量达标率, 分值: 8, 评分标准: 全部达标的得 8 分, 得分: 8}",
+                             "三级: 工作质量达标率, 分值: 8, 评分标准: 全部达标的得 8 分, 得分: 9}", 1)
+    (finding,) = _codes(_check(text), "PD302")
+    assert finding.path == ("指标表", 9, "得分") and "超过了分值 8" in finding.message
