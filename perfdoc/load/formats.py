@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..compute import expr
 from ..errors import Diagnostic, FormatError, Location, Severity
+from ..numbers import plain
 from .format_schema import COMPLETION_NAMES, RATE_SCOPES, did_you_mean, shape_problems
 from .loader import load_path
 from .schema import SOURCE_SCHEMA, has_path
@@ -88,7 +89,8 @@ class ScoringRule:
         if self.kind == "分档":
             bands = "；".join(f"≤{limit}% 得 {score}" for limit, score in self.bands)
             return f"{self.name}按{self.rate}分档：{bands}；更高得 {self.beyond}"
-        return f"{self.name}：{self.rate}每{self.direction}{self.base}% {self.step} 个百分点扣 {self.deduction} 分（满分 {self.points}）"
+        full = f"{self.rate}{'≤' if self.direction == '超出' else '≥'}{plain(self.base)}% 得满分 {plain(self.points)} 分"
+        return f"{full}，每{self.direction} {plain(self.step)} 个百分点扣 {plain(self.deduction)} 分"
 
 
 @dataclass(frozen=True)
