@@ -916,6 +916,16 @@ def test_a_template_that_is_a_link_is_refused(small, tmp_path, target):
     assert document_keys(small) == []
 
 
+@pytest.mark.parametrize("linked", ["templates", "templates/testfmt"])
+def test_a_templates_or_format_folder_that_is_a_link_is_refused(small, tmp_path, linked):
+    outside = tmp_path / "别处"
+    shutil.move(small / linked, outside)
+    (small / linked).symlink_to(outside, target_is_directory=True)
+    done = limited(small, "build", "--jobs", "1", timeout=60)
+    assert_reported(done, f"格式“testfmt”的文件夹经过符号链接 {linked}（指向 {outside}），为安全起见不予使用")
+    assert document_keys(small) == []
+
+
 # ------------------------------------------------------------------ devices and FIFOs (finding 6)
 
 
