@@ -26,6 +26,7 @@ from ..compute import expr
 from ..errors import Diagnostic, FormatError, Location, Severity
 from ..numbers import plain
 from .format_schema import COMPLETION_NAMES, RATE_SCOPES, did_you_mean, shape_problems
+from .inputs import shown_path, symbolic_link_on_path
 from .loader import load_path
 from .schema import SOURCE_SCHEMA, has_path
 from .schema import LEVEL1, LEVEL2, NATIONAL_FUND_SOURCES
@@ -202,6 +203,9 @@ def _declared_abstract(config: Path) -> bool:
 def load_format(name: str, root: Path | None = None) -> Format:
     """The merged, checked format ``name``; :class:`FormatError` when missing or wrong."""
     root = root or templates_root()
+    link = _link_on_the_way(name, root)
+    if link is not None:
+        raise FormatError(_linked(name, link))
     folder = _folder(name, root)
     if folder is None:
         known = "、".join(available_formats(root)) or "（无）"
@@ -213,7 +217,30 @@ def load_format(name: str, root: Path | None = None) -> Format:
     return fmt
 
 
+def _link_on_the_way(name: str, root: Path) -> Path | None:
+    """A symbolic link on the way to format ``name`` (within the working folder; outside it, the format's own folder).
+
+    ``templates`` or a format folder that is a link would make perfdoc read
+    format settings and templates from wherever it points.
+    """
+    try:
+        return symbolic_link_on_path(root / name)
+    except (OSError, ValueError):
+        return None
+
+
+def _linked(name: str, link: Path) -> str:
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "？"
+    return (f"格式“{name}”的文件夹经过符号链接 {shown_path(link)}（指向 {target}），"
+            "为安全起见不予使用；请把格式文件夹作为普通文件夹放在仓库的 templates/ 中")
+
+
 def _folder(name: str, root: Path) -> Path | None:
+    if _link_on_the_way(name, root) is not None:
+        return None
     try:
         folder = (root / name).resolve()
         found = (folder / CONFIG).is_file() and root.resolve() in folder.parents
@@ -282,6 +309,10 @@ def merge(base, override):
 def check_format(folder: Path, root: Path | None = None) -> tuple[Format | None, list, dict]:
     """The format in ``folder``, every problem of it and of what it is based on, and the texts read."""
     root = root or templates_root()
+    link = symbolic_link_on_path(Path(folder))
+    if link is not None:
+        refused = Diagnostic("PD801", f"format.yaml 无法读取：{_linked(Path(folder).name, link)}", file=_display(Path(folder) / CONFIG))
+        return None, [refused], {}
     folder = Path(folder).resolve()
     layers, diagnostics = _chain(folder, root)
     key = tuple((layer.config, _mtime(layer.config)) for layer in layers)
@@ -319,6 +350,10 @@ def _chain(folder: Path, root: Path) -> tuple[list, list]:
         if not isinstance(parent, str):
             parent = str(parent)
         target = _folder(parent, root)
+        link = _link_on_the_way(parent, root) if target is None else None
+        if link is not None:
+            diagnostics.append(Diagnostic("PD809", f"“基于”的{_linked(parent, link)}", file=shown, location=location))
+            break
         if target is None:
             known = available_formats(root, include_abstract=True)
             diagnostics.append(Diagnostic("PD809", f"“基于”的格式“{parent}”不存在" + (did_you_mean(parent, known) or f"；已有格式：{'、'.join(known)}"),
