@@ -184,3 +184,16 @@ def test_a_score_above_its_points_is_an_error():
                              "三级: 工作质量达标率, 分值: 8, 评分标准: 全部达标的得 8 分, 得分: 9}", 1)
     (finding,) = _codes(_check(text), "PD302")
     assert finding.path == ("指标表", 9, "得分") and "超过了分值 8" in finding.message
+
+
+def test_a_last_year_file_without_basic_data_still_gives_its_actuals():
+    # 临湘 2022 files no 基础数据表; its 收支 and 项目 are last year's actuals all the same
+    folder = REPO / "sources" / "hunan-linxiang" / "临湘市总工会"
+    text = (folder / "2023.yaml").read_text(encoding="utf-8") + "\n基础数据:\n  本年决算: {政府采购金额: 12.5}\n"
+    checked = check_text(text, str(folder / "2023.yaml"), previous_text=(folder / "2022.yaml").read_text(encoding="utf-8"))
+    last_year = checked.analysis.figures.values["基础数据"]["上年决算"]
+    assert last_year["基本支出"] == Decimal("253.74") and last_year["公用经费"] == Decimal("24.10")
+    assert last_year["专项"] == {"附加性支出-工会经费项目": Decimal("96"), "死亡抚恤项目": Decimal("16.36")}
+    assert last_year["三公经费"]["合计"] == Decimal("0.50") and last_year["支出总额"] == Decimal("366.10")
+    sheet = _document(checked, "基础数据表")
+    assert "4、政府采购金额\n【待填写：基础数据.上年决算.政府采购金额】" in sheet  # 2022 states none: unknown, not 0

@@ -17,7 +17,7 @@ from .indicators import judge_indicator
 from .projects import judge_projects, project_funds
 from ..numbers import AMOUNT_MIN_DECIMALS, HUNDRED, Amount, Interval, Percent, plain, round_half_up
 from ..load.format_schema import SCORABLE_RATES
-from ..load.schema import ASSET_ITEMS, INCOME_ITEMS, PROJECT_SUMS, THREE_PUBLIC_ITEMS, at_path
+from ..load.schema import ASSET_ITEMS, BASIC_DATA_COLUMNS, INCOME_ITEMS, PROJECT_SUMS, THREE_PUBLIC_ITEMS, at_path
 
 CATEGORY_ITEMS = frozenset(INCOME_ITEMS) | frozenset(THREE_PUBLIC_ITEMS) | frozenset(ASSET_ITEMS)
 
@@ -477,24 +477,28 @@ def _project_figures(base: tuple) -> dict:
 BASIC = ("基础数据",)
 
 
+# 本年决算 figures the file states elsewhere: leaf under 基础数据.本年决算 → where (each 专项 is a 项目's 实际支出).
+ACTUALS_FROM = {
+    ("基本支出",): ("收支合计", "支出", "基本支出"),
+    ("公用经费",): ("收支合计", "支出", "公用支出"),
+    **{("三公经费", item): ("收支合计", "三公经费", item) for item in THREE_PUBLIC_ITEMS},
+}
+COLUMN_SUMS = ("支出总额", "项目支出", "公务用车费", "合计")  # computed in each column, never carried
+
+
 def _basic_data(calc, model, previous) -> list:
     """基础数据表: 本年决算 from the file's other figures, 上年决算 from last year's, each column's sums, and the rates.
 
     Returns the stated last-year figures with last year's value beside them, for PD604.
     """
-    projects = [(_project_name(p), index) for index, p in enumerate(model.get("项目") or []) if _project_name(p)]
     this_year = BASIC + ("本年决算",)
-    spent = ("收支合计", "支出")
-    copies = {"基本支出": spent + ("基本支出",), "公用经费": spent + ("公用支出",),
-              **{("三公经费", item): ("收支合计", "三公经费", item) for item in THREE_PUBLIC_ITEMS}}
-    for key, source in copies.items():
-        key = key if isinstance(key, tuple) else (key,)
-        calc.total(this_year + key, [source], f"本年决算{'·'.join(key)}取自 {'.'.join(source)}")
+    for leaf, source in ACTUALS_FROM.items():
+        calc.total(this_year + leaf, [source], f"本年决算数{'·'.join(leaf)}取自 {'.'.join(source)}")
     for column, figure in (("本年决算", "实际支出"), ("本年预算", "年初预算")):
-        for name, index in projects:
+        for name, index in _project_names(model.get("项目")):
             calc.total(BASIC + (column, "专项", name), [("项目", index, figure)], f"专项“{name}”{column}数 = 项目的{figure}")
     carried = _last_year_column(calc, model, previous)
-    for column in ("上年决算", "本年预算", "本年决算"):
+    for column in BASIC_DATA_COLUMNS:
         base = BASIC + (column,)
         items = lookup(calc.values, base + ("专项",)) or {}
         if items:
@@ -511,27 +515,38 @@ def _basic_data(calc, model, previous) -> list:
     return carried
 
 
-def _project_name(project) -> str:
-    return str(project.get("资金名称") or project.get("名称") or "") if isinstance(project, dict) else ""
+def _project_names(projects) -> list:
+    """``(name in 专项, index in 项目)`` of each project: its 资金名称, else its 名称."""
+    named = [(str(p.get("资金名称") or p.get("名称") or ""), i) for i, p in enumerate(projects or []) if isinstance(p, dict)]
+    return [(name, index) for name, index in named if name]
 
 
-# What this year's 基础数据 repeats from last year's: this year's path → last year's.
-_LAST_YEAR = {("上年三公经费预算",): ("本年预算", "三公经费", "合计")}
+def _last_years_actuals(previous: "Figures") -> dict:
+    """Last year's 本年决算 column, leaf → amount: as its file's 基础数据 gives it, else from its other figures
+    (a file written before the department filed a 基础数据表 still has its 收支 and 项目)."""
+    column = previous.get(BASIC + ("本年决算",))
+    out = {leaf: value for leaf, value in iter_leaves(column if isinstance(column, dict) else {})
+           if isinstance(value, Decimal) and leaf[-1] not in COLUMN_SUMS}
+    for leaf, source in ACTUALS_FROM.items():
+        if leaf not in out and isinstance(previous.get(source), Decimal):
+            out[leaf] = previous.get(source)
+    for name, index in _project_names(previous.values.get("项目")):
+        spent = previous.get(("项目", index, "实际支出"))
+        if ("专项", name) not in out and isinstance(spent, Decimal):
+            out[("专项", name)] = spent
+    return out
 
 
 def _last_year_column(calc, model, previous) -> list:
-    """上年决算 (and 上年三公经费预算) from last year's figures where not written; what is written, with last year's value."""
+    """上年决算 and 上年三公经费预算 from last year's figures where not written; what is written, with last year's value."""
     if previous is None:
         return []
-    before = previous.get(BASIC + ("本年决算",))
-    pairs = [(("上年决算",) + leaf, ("本年决算",) + leaf) for leaf, value in iter_leaves(before if isinstance(before, dict) else {})
-             if isinstance(value, Decimal) and leaf[-1] not in ("支出总额", "项目支出", "公务用车费", "合计")]
-    pairs += list(_LAST_YEAR.items())
+    last_years = {("上年决算",) + leaf: value for leaf, value in _last_years_actuals(previous).items()}
+    budget = previous.get(BASIC + ("本年预算", "三公经费", "合计"))
+    if isinstance(budget, Decimal):
+        last_years[("上年三公经费预算",)] = budget
     carried = []
-    for here, there in pairs:
-        last = previous.get(BASIC + there)
-        if not isinstance(last, Decimal):
-            continue
+    for here, last in last_years.items():
         stated = lookup(model, BASIC + here)
         if isinstance(stated, Decimal):
             carried.append((BASIC + here, stated, last))
