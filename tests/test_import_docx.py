@@ -42,7 +42,12 @@ def has_import_mapping(source: Path) -> bool:
     return any((config.parent / "导入.yaml").is_file() for config in check_file(source).analysis.format.chain)
 
 
-DEPARTMENTS = sorted({path.parent for path in EXAMPLES if has_import_mapping(path)})
+# Formats whose data spans documents one import does not read: hunan-department-2019's 指标表 and
+# 基础数据表 are separate documents, and its cover names the 地区 its sources write (a known gap of
+# hunan-department's mapping, tested below as such).
+NOT_ONE_DOCUMENT = {"hunan-department-2019"}
+DEPARTMENTS = sorted({path.parent for path in EXAMPLES if has_import_mapping(path) and path.parent.parent.name not in NOT_ONE_DOCUMENT})
+PARTLY_IMPORTED = sorted({path for path in EXAMPLES if path.parent.parent.name in NOT_ONE_DOCUMENT})
 WITHOUT_MAPPING = [path for path in EXAMPLES if not has_import_mapping(path)]  # the project forms, for now
 
 
@@ -82,6 +87,17 @@ def test_round_trip_gives_the_same_document_text(tmp_path, department):
         for doc in fmt.documents:
             original = document_text(render_checked(checked, doc))
             assert document_text(render_checked(again, doc)) == original, f"{source.name} {doc.name}"
+
+
+@pytest.mark.parametrize("source", PARTLY_IMPORTED, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_a_report_whose_cover_names_the_sources_place_lists_what_it_could_not_read(tmp_path, source):
+    """The 自评报告 is read; its cover lines with the 地区 the source writes are listed, not lost."""
+    checked = check_file(source)
+    document = tmp_path / "doc.docx"
+    document.write_bytes(render_checked(checked, checked.analysis.format.document("自评报告")))
+    imported = import_document(document, checked.analysis.format.name, beside=source.parent)  # last year beside it
+    assert [item.text for item in imported.unmapped] == [f"南县{checked.analysis.model['年度']}年度部门（单位）整体支出", "南县财政局（制）"]
+    assert "名称: 南县农业农村局" in imported.text and "人员编制: 30" in imported.text
 
 
 def test_headings_are_known_whatever_their_numbering():
