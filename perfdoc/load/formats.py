@@ -128,6 +128,7 @@ class Format:
     place_from_source: bool = False
     fund_sources: tuple = NATIONAL_FUND_SOURCES  # the rows of a project form's 项目资金 block
     qualitative_tiers: tuple = ()  # QualitativeTier, highest first (评分.定性分档)
+    far_over_target: Decimal | None = None  # per cent: a result this far past its target is worth a word (评分.超额提示)
 
     @property
     def generated_sections(self) -> dict:
@@ -477,6 +478,7 @@ class _Checker:
             place_from_source=data.get("地区由数据指定") is True,
             fund_sources=tuple(data.get("项目资金来源") or NATIONAL_FUND_SOURCES),
             qualitative_tiers=tiers,
+            far_over_target=Decimal(scoring["超额提示"]) if scoring.get("超额提示") is not None else None,
         )
 
     def qualitative_tiers(self, written) -> tuple:

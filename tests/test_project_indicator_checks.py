@@ -1,4 +1,4 @@
-"""定性分档 (PD309): a qualitative indicator's stated 得分 lies within the tier of its 完成程度."""
+"""Project indicators: a qualitative score within its 定性分档 tier (PD309); a result far past its target (PD406)."""
 
 from __future__ import annotations
 
@@ -15,16 +15,16 @@ FUNDS = "{年初预算数: 50, 全年预算数: 50, 全年执行数: 50}"
 QUANTITATIVE = "{一级: 产出, 二级: 数量, 三级: 培训人次, 指标性质: ≥, 指标值: 1000, 度量单位: 人次, 完成值: 1050, 分值: 70}"
 
 
-def source(qualitative: str, fmt: str = "national-project") -> str:
+def source(qualitative: str, fmt: str = "national-project", quantitative: str = QUANTITATIVE) -> str:
     return (f"格式: {fmt}\n年度: 2023\n部门:\n  名称: 示例部门\n项目自评:\n  - 名称: 甲项目\n    资金:\n"
             f"      当年财政拨款: {FUNDS}\n      上年结转资金: {{年初预算数: 0, 全年预算数: 0, 全年执行数: 0}}\n"
             f"      其他资金: {{年初预算数: 0, 全年预算数: 0, 全年执行数: 0}}\n"
-            f"    指标:\n      - {QUANTITATIVE}\n"
+            f"    指标:\n      - {quantitative}\n"
             f"      - {{一级: 效益, 二级: 社会效益, 三级: 职工技能提升, 分值: 20, {qualitative}}}\n")
 
 
-def found(text: str) -> list:
-    return [d for d in check_text(text, "2023.yaml").diagnostics if d.code == "PD309"]
+def found(text: str, code: str = "PD309") -> list:
+    return [d for d in check_text(text, "2023.yaml").diagnostics if d.code == code]
 
 
 @pytest.mark.parametrize("written", [
@@ -104,3 +104,42 @@ def test_tiers_out_of_order_or_repeated_are_format_errors(tmp_path):
     assert any("从高到低排列" in m for m in messages)
     assert any("0 ≤ 最低 ≤ 最高 ≤ 100" in m for m in messages)
     assert any("“达成”重复" in m for m in messages)
+
+
+QUALITATIVE = "指标值: 明显提升, 完成值: 明显提升, 得分: 20"
+
+
+def far_over(quantitative: str) -> list:
+    return found(source(QUALITATIVE, quantitative="{一级: 产出, 二级: 数量, 三级: 培训人次, 分值: 70, " + quantitative + "}"), "PD406")
+
+
+@pytest.mark.parametrize("quantitative, says", [
+    ("指标性质: ≥, 指标值: 100, 度量单位: 人次, 完成值: 1050", "完成值是指标值的 1050%（指标值 100，完成值 1050）"),
+    ("指标值: 100, 度量单位: 人次, 完成值: 200", "完成值是指标值的 200%"),  # no operator: read as ≥
+    ("指标性质: ≤, 指标值: 10, 度量单位: 天, 完成值: 4", "指标值是完成值的 250%"),
+])
+def test_a_result_far_past_its_target_is_a_warning_at_the_result(quantitative, says):
+    [warning] = far_over(quantitative)
+    assert says in warning.message and "指标值可能设得过低" in warning.message
+    assert warning.severity.name == "WARNING" and warning.path[-1] == "完成值"
+
+
+@pytest.mark.parametrize("quantitative", [
+    "指标性质: ≥, 指标值: 100, 度量单位: 人次, 完成值: 199",
+    "指标性质: ≥, 指标值: 100, 度量单位: 人次, 完成值: 1050, 偏差原因: 增开线上培训，下年度按 1000 人次设定",
+    "指标性质: =, 指标值: 100, 度量单位: 人次, 完成值: 300",
+    "指标性质: ≥, 指标值: 0, 度量单位: 人次, 完成值: 5",
+    "指标性质: ≤, 指标值: 10, 度量单位: 天, 完成值: 0",
+])
+def test_results_near_their_target_explained_or_incomparable_pass(quantitative):
+    assert far_over(quantitative) == []
+
+
+def test_a_format_without_the_setting_never_warns(tmp_path, monkeypatch):
+    root = tmp_path / "templates"
+    for name in ("national", "national-project"):
+        shutil.copytree(REPO / "templates" / name, root / name)
+    config = root / "national-project" / "format.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  超额提示: 200\n", ""), encoding="utf-8")
+    monkeypatch.setenv("PERFDOC_TEMPLATES", str(root))
+    assert far_over("指标性质: ≥, 指标值: 100, 度量单位: 人次, 完成值: 1050") == []
