@@ -56,6 +56,19 @@ class Document:
 
 
 @dataclass(frozen=True)
+class QualitativeTier:
+    """One tier of 定性分档: a qualitative indicator at this 完成程度 scores between ``low`` and ``high`` per cent of its 分值."""
+
+    name: str
+    high: Decimal
+    low: Decimal
+    words: tuple = ()  # 完成值 written as one of these is at this tier
+
+    def interval(self, weight: Decimal) -> tuple[Decimal, Decimal]:
+        return weight * self.low / 100, weight * self.high / 100
+
+
+@dataclass(frozen=True)
 class ScoringRule:
     """One scoring rule of a format: how a rate becomes points."""
 
@@ -117,6 +130,8 @@ class Format:
     abstract: bool = False
     place_from_source: bool = False
     fund_sources: tuple = NATIONAL_FUND_SOURCES  # the rows of a project form's 项目资金 block
+    qualitative_tiers: tuple = ()  # QualitativeTier, highest first (评分.定性分档)
+    far_over_target: Decimal | None = None  # per cent: a result this far past its target is worth a word (评分.超额提示)
 
     @property
     def generated_sections(self) -> dict:
@@ -149,6 +164,11 @@ class Format:
         """The documents made for a source: all but the optional ones whose key (文档[].条件) it does not write."""
         written = data if isinstance(data, dict) else {}
         return tuple(doc for doc in self.documents if doc.needs is None or written.get(doc.needs) not in (None, {}, []))
+
+    def tier_of(self, written) -> QualitativeTier | None:
+        """The 定性分档 tier a 完成程度 or 完成值 names (by its name or one of its 写法), or None."""
+        word = str(written).strip() if written is not None else ""
+        return next((tier for tier in self.qualitative_tiers if word == tier.name or word in tier.words), None)
 
     def document(self, name: str) -> Document:
         for doc in self.documents:
@@ -426,6 +446,7 @@ class _Checker:
         documents = self.documents()
         formulas = self.formulas()
         completion = self.completion(scoring.get("完成规则") or {})
+        tiers = self.qualitative_tiers(scoring.get("定性分档") or ())
         outside = tuple(self.rule(("评分", "指标外分项", k), k, v, formulas) for k, v in (scoring.get("指标外分项") or {}).items())
         indicator_rules = {k: self.rule(("评分", "指标计分", k), k, v, formulas) for k, v in (scoring.get("指标计分") or {}).items()}
         points = sum((item.points for item in outside if item), Decimal(0))
@@ -464,7 +485,25 @@ class _Checker:
             abstract=self.abstract,
             place_from_source=data.get("地区由数据指定") is True,
             fund_sources=tuple(data.get("项目资金来源") or NATIONAL_FUND_SOURCES),
+            qualitative_tiers=tiers,
+            far_over_target=Decimal(scoring["超额提示"]) if scoring.get("超额提示") is not None else None,
         )
+
+    def qualitative_tiers(self, written) -> tuple:
+        tiers = tuple(QualitativeTier(str(t["名称"]), Decimal(t["最高"]), Decimal(t["最低"]), tuple(str(w) for w in t.get("写法") or ()))
+                      for t in written)
+        seen: dict = {}
+        for index, tier in enumerate(tiers):
+            path = ("评分", "定性分档", index)
+            for word in (tier.name, *tier.words):
+                if word in seen:
+                    self.report("PD805", path + ("名称",), f"定性分档中“{word}”重复（第 {seen[word] + 1} 档已有），无法判断属于哪一档")
+                seen.setdefault(word, index)
+            if not Decimal(0) <= tier.low <= tier.high <= 100:
+                self.report("PD805", path + ("最低",), f"“{tier.name}”一档的最低 {tier.low} 与最高 {tier.high} 应满足 0 ≤ 最低 ≤ 最高 ≤ 100")
+            if index and tier.high > tiers[index - 1].high:
+                self.report("PD805", path + ("最高",), f"定性分档应从高到低排列：“{tier.name}”的最高 {tier.high} 高于上一档“{tiers[index - 1].name}”的 {tiers[index - 1].high}")
+        return tiers
 
     def grades(self, total: Decimal) -> tuple:
         grades = tuple(Grade(str(g["名称"]), Decimal(g["最低分"])) for g in self.data.get("等次") or ())
