@@ -21,7 +21,8 @@ COLUMNS = (14, 20, 26, 12, 46, 24, 14)
 def indicator_table() -> Form:
     c1, c2, c3, c4, c5, c6, c7 = COLUMNS
     form = Form(WIDTH)
-    form.row(*(label(text, width) for text, width in zip(
+    # the header row in 黑体, as the section rows of the other Hunan forms
+    form.row(*(Cell(text, width, style="PDTableSection", align="center") for text, width in zip(
         ("一级指标", "二级指标", "三级指标", "分值", "评分标准", "评价情况", "得分"), COLUMNS)), height=8, header=True)
     form.tag("{%tr for 组 in 指标表行 %}")
     form.tag("{%tr for 行 in 组.行 %}")
