@@ -16,7 +16,7 @@ from .compute.figures import Figures, compute
 from .errors import INTERNAL_ERROR_CODE, Diagnostic, FormatError, failure_message
 from .load.formats import Format, load_format
 from .load.loader import Source, load_path, load_text
-from .load.model import build_model
+from .load.model import build_model, walked_values
 from .build.parallel import in_order
 from .rules import all_rules
 
@@ -35,6 +35,7 @@ class Analysis:
     format: Format | None  # None when the source names no known format (PD108 says so)
     previous: "Analysis | None" = None  # last year's record, when its file exists
     value_problems: tuple = ()  # (path, field, message) of values that do not parse, in the file's order
+    walked: tuple | None = None  # every value with its field, unknown and missing keys included (load.model.walked_values)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -81,9 +82,9 @@ class Checked:
 
 def analyse(source: Source, previous: Analysis | None = None) -> Analysis:
     """The record of a loaded source: its typed model, figures and format."""
-    data = source.data if isinstance(source.data, dict) else {}
+    walked = walked_values(source.data)
     problems: list = []
-    model = build_model(data, problems)
+    model = build_model(source.data, problems, walked)
     fmt = None
     name = model.get("格式")
     if isinstance(name, str):
@@ -92,7 +93,8 @@ def analyse(source: Source, previous: Analysis | None = None) -> Analysis:
         except FormatError:
             fmt = None  # PD108 reports it
     figures: Figures = compute(model, fmt)
-    return Analysis(source=source, model=model, figures=figures, format=fmt, previous=previous, value_problems=tuple(problems))
+    return Analysis(source=source, model=model, figures=figures, format=fmt, previous=previous,
+                    value_problems=tuple(problems), walked=walked)
 
 
 def run_rules(analysis: Analysis) -> list[Diagnostic]:
