@@ -229,16 +229,23 @@ def find_sources(paths) -> list[Path]:
     """
     found: list[Path] = []
     for raw in paths:
-        p = Path(raw)
-        if p.is_dir() and not p.is_symlink():
+        p = raw if isinstance(raw, Path) else Path(raw)
+        if os.path.isdir(p) and not os.path.islink(p):
             by_suffix: dict[str, list[str]] = {".yaml": [], ".yml": []}
             linked: list[str] = []
-            for folder, folders, files in os.walk(p):  # one walk of the tree for both suffixes
-                linked += [os.path.join(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
-                for name in files:
-                    suffix = name[name.rfind("."):]
-                    if suffix in by_suffix and os.path.isfile(os.path.join(folder, name)):
-                        by_suffix[suffix].append(os.path.join(folder, name))
+            folders = [os.fspath(p)]
+            while folders:  # one walk of the tree for both suffixes; os.walk's, without a stat per file
+                try:
+                    entries = list(os.scandir(folders.pop()))
+                except OSError:
+                    continue  # as os.walk: a folder that cannot be listed holds nothing
+                for entry in entries:
+                    if entry.is_dir():
+                        (linked if entry.is_symlink() else folders).append(entry.path)
+                        continue
+                    suffix = entry.name[entry.name.rfind("."):]
+                    if suffix in by_suffix and entry.is_file():
+                        by_suffix[suffix].append(entry.path)
             found.extend(Path(name) for name in sorted(by_suffix[".yaml"], key=_parts))
             found.extend(Path(name) for name in sorted(by_suffix[".yml"], key=_parts))
             found.extend(Path(name) for name in sorted(linked, key=_parts))
