@@ -83,14 +83,14 @@ def analyse(source: Source, previous: Analysis | None = None) -> Analysis:
     """The record of a loaded source: its typed model, figures and format."""
     data = source.data if isinstance(source.data, dict) else {}
     problems: list = []
-    model = build_model(data, problems)
     fmt = None
-    name = model.get("格式")
-    if isinstance(name, str):
+    name = data.get("格式")
+    if isinstance(name, str):  # read first: the format names the indicator levels the model accepts
         try:
             fmt = load_format(name)
         except FormatError:
             fmt = None  # PD108 reports it
+    model = build_model(data, problems, fmt.level_names if fmt is not None else None)
     figures: Figures = compute(model, fmt)
     return Analysis(source=source, model=model, figures=figures, format=fmt, previous=previous, value_problems=tuple(problems))
 
