@@ -39,6 +39,7 @@ BASES = {
     },
 }
 SCORE, GRADE = ("评分", "综合得分"), ("评分", "评价等次")
+SHOWN_PATHS = frozenset({SCORE, GRADE, *(path for paths in BASES.values() for path in paths.values() if path)})
 HEADERS = (
     "主管部门", "部门", "年度", "口径", "年初预算", "调整后预算", "实际支出", "执行率", "调整率",
     "得分", "等次", "错误", "警告", "可报送",
@@ -94,7 +95,7 @@ def department_row(result, ready: bool = True) -> SummaryRow:
     from .show import figure_entries
 
     ctx = result.analysis
-    values = {path: value for path, value, _row in figure_entries(ctx)}
+    values = {path: value for path, value, _row in figure_entries(ctx, only=SHOWN_PATHS)}
     department = ctx.model.get("部门") or {}
     basis = next((name for name, paths in BASES.items() if values.get(paths["调整后预算"]) is not None), "部门预算")
     figures = {column: values.get(path) if path else None for column, path in BASES[basis].items()}
