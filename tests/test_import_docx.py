@@ -323,6 +323,17 @@ def test_a_document_saved_again_by_another_word_processor_imports_the_same(tmp_p
 
 
 @pytest.mark.libreoffice
+def test_a_project_form_saved_again_by_another_word_processor_imports_the_same(tmp_path):
+    """LibreOffice rewrites the form's merged cells (the 一级 down its indicators, the 原因 down the fund rows)."""
+    checked = check_file(SICHUAN_PROJECTS)
+    original = tmp_path / "自评表.docx"
+    original.write_bytes(render_checked(checked, checked.analysis.format.documents[0]))
+    resaved = libreoffice_convert(original, "docx:MS Word 2007 XML", tmp_path)
+    first, second = import_document(original, "sichuan-project"), import_document(resaved, "sichuan-project")
+    assert second.unmapped == [] and second.text.split("\n", 1)[1] == first.text.split("\n", 1)[1]
+
+
+@pytest.mark.libreoffice
 def test_a_doc_file_is_converted_by_libreoffice(tmp_path):
     docx_path = tmp_path / "自评报告.docx"
     docx_path.write_bytes(render_output(TIANHE_2022, "自评报告"))
