@@ -433,6 +433,28 @@ def test_a_format_without_or_with_a_wrong_import_mapping_is_a_clear_error(tmp_pa
     assert "Traceback" not in wrong.output + missing.output
 
 
+@pytest.mark.parametrize(
+    "mapping, message",
+    [
+        ("表单:\n  列表: 项目自评\n  开始: 项目名称\n  标签: {项目名称: 项目名}\n", "“项目自评.[].项目名”不是数据文件中的位置"),
+        ("表单:\n  列表: 项目自评\n  开始: 项目名称\n  标签: {项目名称: \"{名称:汉字}\"}\n", "写法有误"),
+        ("表单:\n  列表: 项目自评\n  标签: {项目名称: 名称}\n", "写法有误"),
+        ("表单:\n  列表: 项目自评\n  开始: 项目名称\n  表格:\n    - 表头:\n        年初预算数: 资金.{行}.年初数\n      行: {总额: 年度资金总额}\n",
+         "“项目自评.[].资金.年度资金总额.年初数”不是数据文件中的位置"),
+    ],
+)
+def test_a_wrong_form_mapping_is_a_format_error(tmp_path, monkeypatch, mapping, message):
+    document = tmp_path / "自评表.docx"
+    document.write_bytes(render_output(NATIONAL_PROJECTS, "项目支出绩效自评表"))
+    root = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", root)
+    monkeypatch.setenv("PERFDOC_TEMPLATES", str(root))
+    (root / "national-project" / "导入.yaml").write_text(mapping, encoding="utf-8")
+    result = run("import", document, "--format", "national-project", "-o", tmp_path / "2023.yaml")
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "2023.yaml").exists()
+
+
 def test_a_document_of_another_format_is_refused_and_its_format_named(tmp_path):
     document = tmp_path / "自评报告.docx"
     document.write_bytes(render_output(LINXIANG_2023, "自评报告"))
