@@ -498,3 +498,44 @@ def test_scores_counts_and_targets_typed_full_width_are_read_as_numbers(check):
     assert [d.code for d in result.diagnostics if d.code.startswith("PD40")] == ["PD402"]  # 95% < 95.5%: compared
     model = result.analysis.model
     assert model["部门"]["人员编制"] == 24 and model["指标"][0]["得分"] == Decimal("9.5")
+
+
+# ---------------------------------------------------------------- PD114: a narrative section no document prints
+
+
+@pytest.mark.parametrize(
+    "head, section, fires",
+    [
+        ("格式: guangzhou\n", "经济性分析", True),  # a project report's section, not in guangzhou's documents
+        ("格式: guangzhou\n", "自评结论", False),  # the template writes it when not written, and prints it when written
+        ("格式: hunan-linxiang\n", "人员情况", False),
+        ("格式: hunan-yiyang\n", "支出概况", True),  # the template writes the overview from 项目
+        ("格式: national-project\n", "存在问题", True),  # the form prints no narrative at all
+    ],
+)
+def test_pd114_a_section_no_document_prints(check, head, section, fires):
+    codes = _narrative_codes(check, section, "本年度各项工作按计划完成。", head)
+    assert ("PD114" in codes) is fires
+
+
+def test_pd114_names_the_sections_that_are_printed(check):
+    (found,) = [d for d in check("格式: hunan-yiyang\n叙述:\n  支出概况: 项目支出共计101.83万元。\n").diagnostics if d.code == "PD114"]
+    assert found.message == "叙述章节“支出概况”不会出现在格式“hunan-yiyang”的任何文档中：这些文档不印这一章节"
+    assert found.hint.startswith("本格式的文档印出的章节：专项资金管理情况、目标完成情况、")
+    assert (found.location.line, found.location.col) == (example_source("格式: hunan-yiyang\n").count("\n") + 2, 3)
+
+
+@pytest.mark.parametrize(
+    "tags, sections",
+    [
+        ("{{p 叙述.存在问题|段落 }}{% if 叙述.机构设置 %}{{p 叙述['人员情况']|段落 }}{% endif %}", {"存在问题", "机构设置", "人员情况"}),
+        ("叙述部分见下 {{ 项.叙述 }}{{ 部门.名称 }}", set()),  # text outside tags and another map's 叙述 are not the narrative
+        ("{% for 名, 文 in 叙述.items() %}{{ 文 }}{% endfor %}", None),  # reads every section
+        ("{% set s = 叙述 %}{{ s.存在问题 }}", None),
+        ("{{ 叙述[名称] }}", None),
+    ],
+)
+def test_the_sections_a_template_prints_are_read_from_its_tags(tags, sections):
+    from perfdoc.load.template_sections import sections_in_text
+
+    assert sections_in_text(tags) == (None if sections is None else frozenset(sections))
