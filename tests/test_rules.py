@@ -539,3 +539,30 @@ def test_the_sections_a_template_prints_are_read_from_its_tags(tags, sections):
     from perfdoc.load.template_sections import sections_in_text
 
     assert sections_in_text(tags) == (None if sections is None else frozenset(sections))
+
+
+@pytest.mark.parametrize("typed, codes", [("481.77", ["PD201"]), ("431.71", ["PD201"])])
+def test_one_typo_in_an_input_is_reported_once(check, typed, codes):
+    """The rate computed from the disagreeing 调整后预算 (PD202 89.62%, PD205 100.01%) would only repeat PD201."""
+    text = f"""
+    预算:
+      年初预算: {typed}
+      调整数: 0
+      实际支出: {{一般公共预算: 431.77}}
+      调整后预算: 431.77
+      预算完成率: "100%"
+    """
+    found = [d.code for d in check(textwrap.dedent(text)).diagnostics if d.code.startswith("PD2")]
+    assert found == codes
+
+
+def test_a_rate_typed_wrong_from_consistent_figures_is_still_reported(check):
+    text = """
+    预算:
+      年初预算: 431.77
+      调整数: 0
+      实际支出: {一般公共预算: 431.77}
+      调整后预算: 431.77
+      预算完成率: "90%"
+    """
+    assert [d.code for d in check(textwrap.dedent(text)).diagnostics if d.code.startswith("PD2")] == ["PD202"]
