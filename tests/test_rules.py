@@ -566,3 +566,19 @@ def test_a_rate_typed_wrong_from_consistent_figures_is_still_reported(check):
       预算完成率: "90%"
     """
     assert [d.code for d in check(textwrap.dedent(text)).diagnostics if d.code.startswith("PD2")] == ["PD202"]
+
+
+def test_a_project_indicator_typed_full_width_is_judged(check):
+    text = """
+    格式: national-project
+    项目自评:
+      - 名称: 甲
+        资金:
+          当年财政拨款: {年初预算数: 10, 全年预算数: 10, 全年执行数: 10}
+        年度总体目标: {预期目标: 完成}
+        指标:
+          - {一级: 产出, 二级: 质量, 三级: 合格率, 指标性质: ＞＝, 指标值: "９０％", 度量单位: ％, 完成值: "８５．５", 分值: 90}
+    """
+    (indicator,) = check(textwrap.dedent(text)).analysis.figures.projects[0].indicators
+    assert (indicator.operator, indicator.target, indicator.actual, indicator.met) == (">=", 90, Decimal("85.5"), False)
+    assert indicator.unit_conflict == ""  # ９０％ is in the 度量单位 ％

@@ -45,7 +45,7 @@ class IndicatorResult:
 
 def parse_operator(text) -> str | None:
     """``≥``, ``不低于``, ``>=`` → ``">="``; None for what is not a comparison."""
-    return _OPERATORS.get(str(text).strip()) if text is not None else None
+    return _OPERATORS.get(fold_number_forms(str(text)).strip()) if text is not None else None
 
 
 def parse_measure(text) -> Measure | None:
