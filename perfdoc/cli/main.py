@@ -56,7 +56,7 @@ class _Group(click.Group):
                 help_text = _first_line_of_help(*self.lazy[name])
                 rows.append((name, click.utils.make_default_short_help(help_text, formatter.width - 6 - len(name))))
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section("命令"):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx):
