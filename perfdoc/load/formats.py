@@ -402,7 +402,7 @@ class _Checker:
                 if not data.get(key):
                     self.report("PD803", (), f"缺少“{key}”（本格式及其所基于的格式都没有写）")
         required_sections = tuple(data.get("必需章节") or ()) + tuple(s for d in documents for s in d.required_sections)
-        options = {k: data[k] for k in ("地区", "财政部门", "变动提示阈值") if k in data}
+        options = {k: data[k] for k in ("地区", "财政部门", "变动提示阈值", "执行说明阈值") if k in data}
         if data.get("文字"):
             options["文字"] = dict(data["文字"])
         if "地区" in options and "财政部门" not in options:

@@ -61,7 +61,7 @@ def _budget_block(form: Form) -> None:
         label("{{ 项目.执行率|百分比 }}", c6),
         label("{{ 项目.执行率分值|分数 }}", c7),
         label("{{ 项目.执行率得分|分数 }}", c8),
-        Cell("{{ 项目.执行说明 }}", c9, style="PDTableText", merge="restart", valign="top"),
+        Cell(EXPLANATION, c9, style="PDTableText", merge="restart", valign="top"),
         height=7,
     )
     form.tag("{%tr for 来源 in 格式.项目资金来源 %}")
@@ -78,6 +78,14 @@ def _budget_block(form: Form) -> None:
     )
     form.tag("{%tr endfor %}")
     form.row(continued(c1), Cell("{{ 格式.文字.预算执行说明 }}", WIDTH - c1, style="PDTableText"), height=7)
+
+
+# The explanation the form asks for below the threshold (format.yaml: 执行说明阈值) or after an
+# adjustment: a marker when it is missing then, blank when nothing needs explaining.
+EXPLANATION = (
+    "{% if 项目.执行说明 or (项目.执行率 is number and 项目.执行率 < 格式.执行说明阈值)"
+    " or 项目.资金.年度资金总额.年初预算数 != 项目.资金.年度资金总额.全年预算数 %}{{ 项目.执行说明 }}{% endif %}"
+)
 
 
 def _indicator_block(form: Form) -> None:
