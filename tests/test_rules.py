@@ -582,3 +582,10 @@ def test_a_project_indicator_typed_full_width_is_judged(check):
     (indicator,) = check(textwrap.dedent(text)).analysis.figures.projects[0].indicators
     assert (indicator.operator, indicator.target, indicator.actual, indicator.met) == (">=", 90, Decimal("85.5"), False)
     assert indicator.unit_conflict == ""  # ９０％ is in the 度量单位 ％
+
+
+def test_numbers_in_text_with_grouping_and_half_width_punctuation():
+    from perfdoc.rules._literals import literal_numbers
+
+    found = [(l.text, str(l.value)) for l in literal_numbers("收入,366.10万元，合计1,234.50万元；１２３．４５万元，６３．９％")]
+    assert found == [("366.10万元", "366.10"), ("1,234.50万元", "1234.50"), ("123.45万元", "123.45"), ("63.9%", "63.9")]

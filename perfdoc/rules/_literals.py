@@ -10,7 +10,7 @@ from ..numbers import TEXT_NUMBER, fold_number_forms, text_number
 from ..render.narrative import strip_references
 from ._text import text_values
 
-_LITERAL_RE = re.compile(rf"(?<![\d.,])({TEXT_NUMBER})\s*(万元|万|元|%)")
+_LITERAL_RE = re.compile(rf"(?<![\d.])(?<!\d,)({TEXT_NUMBER})\s*(万元|万|元|%)")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from ._narratives import narrative_texts
 from ._text import as_written, locate
 
 # A whole in 万元 followed (in the same sentence) by 其中 and its parts, up to the end of the sentence.
-_WHOLE_THEN_PARTS = re.compile(rf"(?<![\d.,])({TEXT_NUMBER})万元[^。；;\d]{{0,20}}?其中([^。]*)")
+_WHOLE_THEN_PARTS = re.compile(rf"(?<![\d.])(?<!\d,)({TEXT_NUMBER})万元[^。；;\d]{{0,20}}?其中([^。]*)")
 # Where the list of parts ends: what follows is about something else (a balance, a share, a change).
 _END_OF_PARTS = re.compile(r"结余|余额|结转|占|比上年|同比|增长|下降|增加|减少|预算数|全年")
 
