@@ -128,6 +128,22 @@ class Figures:
     def get(self, path: tuple):
         return lookup(self.values, path)
 
+    def follows_a_conflict(self, derivation: Derivation) -> bool:
+        """Whether ``derivation`` is computed, directly or not, from a stated figure that disagrees
+        with its own computation: that disagreement is reported, this one would only repeat it."""
+        seen: set = set()
+        stack = [term.path for _, term in derivation.operands]
+        while stack:
+            path = stack.pop()
+            operand = self.derivations.get(path)
+            if operand is None or path in seen:
+                continue
+            seen.add(path)
+            if not operand.consistent:
+                return True
+            stack.extend(term.path for _, term in operand.operands)
+        return False
+
 
 def lookup(tree, path: tuple):
     return at_path(tree, path)
@@ -135,15 +151,23 @@ def lookup(tree, path: tuple):
 
 def iter_leaves(tree, prefix: tuple = ()):
     """Yield ``(path, value)`` for every value below dicts and lists of ``tree``, in order."""
-    stack = [(prefix, tree)]  # a stack, not recursion: nested generators cost per level
+    if not isinstance(tree, (dict, list)):
+        yield prefix, tree
+        return
+    # a stack of the containers being gone through, not recursion: nested generators cost per level
+    stack = [(prefix, iter(tree.items()) if isinstance(tree, dict) else enumerate(tree))]
     while stack:
-        path, node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend((path + (key,), value) for key, value in reversed(node.items()))
-        elif isinstance(node, list):
-            stack.extend((path + (index,), node[index]) for index in range(len(node) - 1, -1, -1))
+        path, items = stack[-1]
+        for key, value in items:
+            if isinstance(value, dict):
+                stack.append((path + (key,), iter(value.items())))
+                break
+            if isinstance(value, list):
+                stack.append((path + (key,), enumerate(value)))
+                break
+            yield path + (key,), value
         else:
-            yield path, node
+            stack.pop()
 
 
 def _assign(tree, path: tuple, value) -> None:

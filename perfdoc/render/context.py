@@ -22,11 +22,11 @@ them. ``docs/templates.md`` documents the whole context for template authors.
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 
 from ..compute.figures import year_over_year
 from ..compute.indicators import parse_operator
+from ..compute.projects import explanation_needed
 from ..load.formats import place_of
 from .narrative import NarrativeError, render_references, strip_references
 from ..numbers import Amount
@@ -69,7 +69,7 @@ LIST_NUMBERING = {"顿号": "{n}、", "括号": "（{n}）", "点": "{n}. "}
 def build_context(ctx) -> dict:
     """The template context for one department-year (see the module docstring)."""
     figures = ctx.figures.values
-    tree = copy.deepcopy(figures)
+    tree = _copied(figures)
     missing = ctx.figures.missing_inputs
     unwritten: dict = {}
     tree = _fill(tree, SOURCE_SCHEMA, (), missing, unwritten)
@@ -94,7 +94,7 @@ def build_context(ctx) -> dict:
         评价人员表=evaluator_rows(tree["评价人员"], ctx.format.evaluator_rows if ctx.format is not None else 0),
         收支表=institution_rows(tree["机构收支"], tree["收支合计"]),
         评价项目=[project for project in tree["项目"] if project.get("参与评价") is True],
-        项目自评表=project_sheets(tree["项目自评"], labels),
+        项目自评表=project_sheets(tree["项目自评"], labels, ctx.format),
         专项表=special_fund_rows(tree["基础数据"]),
         指标表行=hunan_indicator_rows(tree["指标表"], ctx.format.indicator_rules if ctx.format is not None else {}, tree),
         同比=year_over_year(ctx.figures, ctx.previous.figures) if ctx.previous is not None else {},
@@ -105,6 +105,16 @@ def build_context(ctx) -> dict:
 
 
 # --- the figure tree -------------------------------------------------------
+
+
+def _copied(value):
+    """``value`` with its dicts and lists copied: the leaves (numbers, text, dates) are immutable,
+    and the figures share no container, so this is what ``copy.deepcopy`` gives, at a fifth of its cost."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
 
 
 def _fill(value, schema: Field, path: tuple, missing, unwritten: dict):
@@ -275,8 +285,10 @@ def indicator_groups(indicators: list, labels: dict) -> list:
 OPERATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 
 
-def project_sheets(projects: list, labels: dict) -> list:
+def project_sheets(projects: list, labels: dict, fmt=None) -> list:
     """Each project of 项目自评 with ``指标分组``: its indicators as the form prints them.
+
+    An unwritten ``执行说明`` is blank where the format's 须说明原因 does not ask for one.
 
     ``指标分组`` is ``[{"一级", "标签", "行": [row…]}]``, grouped by 一级 then 二级 in
     order of first appearance. A row is the indicator with ``二级标签``, ``二级首行``
@@ -297,6 +309,9 @@ def project_sheets(projects: list, labels: dict) -> list:
                 for index, item in enumerate(items)
             ]
             sheet.append({"一级": level1, "标签": level1_labels.get(level1, level1), "行": rows})
+        unexplained = fmt is not None and fmt.explanation and not project.get("执行说明")
+        if unexplained and not explanation_needed(project, project, fmt):
+            project = {**project, "执行说明": BLANK}
         out.append({**project, "指标分组": sheet})
     return out
 
