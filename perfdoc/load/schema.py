@@ -489,10 +489,10 @@ def fold(combine, data=MISSING, schema: Field = SOURCE_SCHEMA, path: tuple = (),
     """
     held: dict = {}
     result = None
-    for here, field, value in reversed(list(walk(data, schema, path, **options))):
+    for here, declared, value in reversed(list(walk(data, schema, path, **options))):
         children = held.pop(here, [])
         children.reverse()
-        result = combine(here, field, value, children)
+        result = combine(here, declared, value, children)
         if here != path:
             held.setdefault(here[:-1], []).append((here[-1], result))
     return result
