@@ -110,8 +110,8 @@ def test_outside_a_project_perfdoc_says_so_and_writes_nothing(tmp_path, monkeypa
 
 
 def test_click_speaks_chinese():
-    for args in (["import"], ["biuld"], ["validate", "--frmat", "x"], ["new"], ["validate", "-j", "x"], ["--help"], ["validate", "--help"]):
+    for args in (["import"], ["biuld"], ["validate", "--frmat", "x"], ["new"], ["validate", "-j", "x"], ["--help"], ["validate", "--help"], ["build", "--help"]):
         result = CliRunner().invoke(main, args)
-        for english in ("Usage:", "Options:", "Error:", "No such", "Did you mean", "Missing", "Show this message", "is not"):
+        for english in ("Usage:", "Options:", "Commands:", "[OPTIONS]", "COMMAND", "Error:", "No such", "Did you mean", "Missing", "Show this message", "is not"):
             assert english not in result.output, (args, result.output)
     assert "是不是要用 'build'" in CliRunner().invoke(main, ["biuld"]).output

@@ -916,6 +916,16 @@ def test_a_template_that_is_a_link_is_refused(small, tmp_path, target):
     assert document_keys(small) == []
 
 
+@pytest.mark.parametrize("linked", ["templates", "templates/testfmt"])
+def test_a_templates_or_format_folder_that_is_a_link_is_refused(small, tmp_path, linked):
+    outside = tmp_path / "别处"
+    shutil.move(small / linked, outside)
+    (small / linked).symlink_to(outside, target_is_directory=True)
+    done = limited(small, "build", "--jobs", "1", timeout=60)
+    assert_reported(done, f"格式“testfmt”的文件夹经过符号链接 {linked}（指向 {outside}），为安全起见不予使用")
+    assert document_keys(small) == []
+
+
 # ------------------------------------------------------------------ devices and FIFOs (finding 6)
 
 
@@ -1123,6 +1133,44 @@ def test_a_worker_that_dies_loses_only_its_own_item():
     results = list(in_order(work_that_kills_its_worker_on_3, list(range(20)), 2, failed=lambda item, exc: str(exc)))
     assert results[:3] == [0, 10, 20] and results[4:] == [item * 10 for item in range(4, 20)]
     assert "工作进程意外退出" in results[3]
+
+
+class _PoolThatBrokeDuringASubmit:
+    """What CPython's pool looks like when a worker died while ``submit`` was starting another."""
+
+    _broken = "A child process terminated abruptly"
+
+    def __init__(self):
+        self.started = _Started()
+        self._processes = {1: self.started}
+        self.was_shut_down = False
+
+    def submit(self, work, item):
+        raise OSError("handle is closed")  # the call queue the new worker was to inherit is closed
+
+    def shutdown(self, wait, cancel_futures):
+        assert not self.started.alive, "shut down while a worker nobody will stop still runs: it waits for ever"
+        self.was_shut_down = True
+
+
+class _Started:
+    alive = True
+
+    def kill(self):
+        self.alive = False
+
+
+def test_a_pool_that_breaks_during_a_submit_is_broken_not_an_internal_error():
+    from concurrent.futures.process import BrokenProcessPool
+
+    from perfdoc.build.parallel import _Workers
+
+    workers = _Workers.__new__(_Workers)
+    workers._pool = pool = _PoolThatBrokeDuringASubmit()
+    with pytest.raises(BrokenProcessPool):
+        workers.submit(print, 1).result()
+    workers.shutdown()
+    assert pool.was_shut_down and not pool.started.alive
 
 
 def test_a_worker_killed_during_a_build_is_replaced(tmp_path):

@@ -150,7 +150,7 @@ def test_bad_input_is_located_and_no_document_is_written(code, tmp_path):
     output = tmp_path / "out.docx"
     result = CliRunner().invoke(main, ["render", str(source), "-o", str(output)], catch_exceptions=False)
     assert result.exit_code == 1
-    assert f"2023.yaml:" in result.output and code in result.output
+    assert "2023.yaml:" in result.output and code in result.output
     assert "提示" in result.output  # each says what to write instead
     assert not output.exists()
 

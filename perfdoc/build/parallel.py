@@ -127,15 +127,17 @@ class _Workers:
 
     def submit(self, work: Callable, item):
         """The future of ``work(item)``; once a worker has died, one that says so."""
-        from concurrent.futures import Future
         from concurrent.futures.process import BrokenProcessPool
 
         try:
             return self._pool.submit(work, item)
         except BrokenProcessPool as exc:
-            broken: Future = Future()
-            broken.set_exception(exc)
-            return broken
+            return _failed_future(exc)
+        except OSError:
+            # The pool broke while this submit started a worker: the queue it was handing over is closed.
+            if not self._pool._broken:
+                raise
+            return _failed_future(BrokenProcessPool(self._pool._broken))
 
     def alone(self, work: Callable, item, failed: Callable | None):
         """``work(item)`` with no other item in the pool: when its worker dies, it was this item."""
@@ -159,6 +161,14 @@ class _Workers:
             for process in list((self._pool._processes or {}).values()):
                 process.kill()
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _failed_future(exc: BaseException):
+    from concurrent.futures import Future
+
+    failed: Future = Future()
+    failed.set_exception(exc)
+    return failed
 
 
 def _start(setup: Callable | None, setup_args: tuple) -> None:

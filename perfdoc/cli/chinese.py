@@ -51,6 +51,9 @@ MESSAGES = {
     "directory": "文件夹",
     "path": "路径",
 }
+# click writes these in usage lines as literals: set on every command (see cli.main).
+OPTIONS_METAVAR = "[选项]"
+SUBCOMMAND_METAVAR = "命令 [参数]..."
 # Parameter types name themselves in messages (“不是有效的整数”) and in help.
 TYPE_NAMES = {"IntParamType": "整数", "IntRange": "整数", "FloatParamType": "数字", "FloatRange": "数字"}
 

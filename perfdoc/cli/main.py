@@ -12,6 +12,7 @@ import click
 
 from .. import __version__
 from ..errors import UserError, failure_message
+from .chinese import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, translate
 from .chinese import install as _chinese_click
 
 _chinese_click()
@@ -26,6 +27,13 @@ class _Group(click.Group):
     """
 
     lazy: dict[str, tuple[str, str]] = {}  # command name → (module under perfdoc, function)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, options_metavar=OPTIONS_METAVAR, subcommand_metavar=SUBCOMMAND_METAVAR, **kwargs)
+
+    def add_command(self, cmd, name=None):
+        cmd.options_metavar = OPTIONS_METAVAR  # click writes "[OPTIONS]" as a literal, not through gettext
+        super().add_command(cmd, name)
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -49,7 +57,7 @@ class _Group(click.Group):
                 help_text = _first_line_of_help(*self.lazy[name])
                 rows.append((name, click.utils.make_default_short_help(help_text, formatter.width - 6 - len(name))))
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(translate("Commands")):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx):

@@ -32,6 +32,8 @@ class ProjectIndicator:
     met: bool | None
     expected: Decimal | None  # the score the rules give, None when they cannot say
     explanation: str = ""
+    tier: object | None = None  # a qualitative indicator's 定性分档 tier (QualitativeTier), when known
+    unknown_tier: str = ""  # a 完成程度 written that names no tier of the format
 
     @property
     def score_is_ceiling(self) -> bool:
@@ -119,7 +121,29 @@ def _judge_indicator(item: dict, fmt) -> ProjectIndicator:
                "=": actual == target}[op]
         if isinstance(weight, Decimal):
             expected, explanation = _score(weight, op, met, target, actual, fmt)
-    return ProjectIndicator(operator, unreadable, target, actual, actual_is_text, conflict, met, expected, explanation)
+    tier, unknown_tier = _qualitative_tier(item, fmt) if target is None else (None, "")
+    return ProjectIndicator(operator, unreadable, target, actual, actual_is_text, conflict, met, expected, explanation,
+                            tier, unknown_tier)
+
+
+def _qualitative_tier(item: dict, fmt) -> tuple:
+    """The 定性分档 tier of a qualitative indicator: its 完成程度, else what its 完成值 says.
+
+    A 完成值 the same as the 指标值 (基本恢复 / 基本恢复) is the highest tier; a 完成值
+    in other words (较好, 12月底前) says no tier, and nothing is checked.
+    """
+    if fmt is None or not fmt.qualitative_tiers:
+        return None, ""
+    written = item.get("完成程度")
+    if written not in (None, ""):
+        tier = fmt.tier_of(written)
+        return (tier, "") if tier is not None else (None, str(written))
+    actual, target = item.get("完成值"), item.get("指标值")
+    if actual in (None, ""):
+        return None, ""
+    if target not in (None, "") and str(actual).strip() == str(target).strip():
+        return fmt.qualitative_tiers[0], ""
+    return fmt.tier_of(actual), ""
 
 
 def _score(weight: Decimal, op: str, met: bool, target: Decimal, actual: Decimal, fmt) -> tuple:

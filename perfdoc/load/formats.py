@@ -25,6 +25,7 @@ from pathlib import Path
 from ..compute import expr
 from ..errors import Diagnostic, FormatError, Location, Severity
 from .format_schema import COMPLETION_NAMES, RATE_SCOPES, did_you_mean, shape_problems
+from .inputs import shown_path, symbolic_link_on_path
 from .loader import load_path
 from .schema import has_path
 from .schema import LEVEL1, LEVEL2, NATIONAL_FUND_SOURCES
@@ -50,6 +51,19 @@ class Document:
     file_name: str | None = None
     split_by: str | None = None  # a context list: one more file per item (文档[].分项)
     generated_sections: dict = field(default_factory=dict)  # section → what the template writes when it is not written
+
+
+@dataclass(frozen=True)
+class QualitativeTier:
+    """One tier of 定性分档: a qualitative indicator at this 完成程度 scores between ``low`` and ``high`` per cent of its 分值."""
+
+    name: str
+    high: Decimal
+    low: Decimal
+    words: tuple = ()  # 完成值 written as one of these is at this tier
+
+    def interval(self, weight: Decimal) -> tuple[Decimal, Decimal]:
+        return weight * self.low / 100, weight * self.high / 100
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,8 @@ class Format:
     abstract: bool = False
     place_from_source: bool = False
     fund_sources: tuple = NATIONAL_FUND_SOURCES  # the rows of a project form's 项目资金 block
+    qualitative_tiers: tuple = ()  # QualitativeTier, highest first (评分.定性分档)
+    far_over_target: Decimal | None = None  # per cent: a result this far past its target is worth a word (评分.超额提示)
 
     @property
     def generated_sections(self) -> dict:
@@ -140,6 +156,11 @@ class Format:
                 high = self.grades[index - 1].min_score if index else None
                 return grade.min_score, high
         return None
+
+    def tier_of(self, written) -> QualitativeTier | None:
+        """The 定性分档 tier a 完成程度 or 完成值 names (by its name or one of its 写法), or None."""
+        word = str(written).strip() if written is not None else ""
+        return next((tier for tier in self.qualitative_tiers if word == tier.name or word in tier.words), None)
 
     def document(self, name: str) -> Document:
         for doc in self.documents:
@@ -194,6 +215,9 @@ def _declared_abstract(config: Path) -> bool:
 def load_format(name: str, root: Path | None = None) -> Format:
     """The merged, checked format ``name``; :class:`FormatError` when missing or wrong."""
     root = root or templates_root()
+    link = _link_on_the_way(name, root)
+    if link is not None:
+        raise FormatError(_linked(name, link))
     folder = _folder(name, root)
     if folder is None:
         known = "、".join(available_formats(root)) or "（无）"
@@ -205,7 +229,30 @@ def load_format(name: str, root: Path | None = None) -> Format:
     return fmt
 
 
+def _link_on_the_way(name: str, root: Path) -> Path | None:
+    """A symbolic link on the way to format ``name`` (within the working folder; outside it, the format's own folder).
+
+    ``templates`` or a format folder that is a link would make perfdoc read
+    format settings and templates from wherever it points.
+    """
+    try:
+        return symbolic_link_on_path(root / name)
+    except (OSError, ValueError):
+        return None
+
+
+def _linked(name: str, link: Path) -> str:
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "？"
+    return (f"格式“{name}”的文件夹经过符号链接 {shown_path(link)}（指向 {target}），"
+            "为安全起见不予使用；请把格式文件夹作为普通文件夹放在仓库的 templates/ 中")
+
+
 def _folder(name: str, root: Path) -> Path | None:
+    if _link_on_the_way(name, root) is not None:
+        return None
     try:
         folder = (root / name).resolve()
         found = (folder / CONFIG).is_file() and root.resolve() in folder.parents
@@ -274,6 +321,10 @@ def merge(base, override):
 def check_format(folder: Path, root: Path | None = None) -> tuple[Format | None, list, dict]:
     """The format in ``folder``, every problem of it and of what it is based on, and the texts read."""
     root = root or templates_root()
+    link = symbolic_link_on_path(Path(folder))
+    if link is not None:
+        refused = Diagnostic("PD801", f"format.yaml 无法读取：{_linked(Path(folder).name, link)}", file=_display(Path(folder) / CONFIG))
+        return None, [refused], {}
     folder = Path(folder).resolve()
     layers, diagnostics = _chain(folder, root)
     key = tuple((layer.config, _mtime(layer.config)) for layer in layers)
@@ -311,6 +362,10 @@ def _chain(folder: Path, root: Path) -> tuple[list, list]:
         if not isinstance(parent, str):
             parent = str(parent)
         target = _folder(parent, root)
+        link = _link_on_the_way(parent, root) if target is None else None
+        if link is not None:
+            diagnostics.append(Diagnostic("PD809", f"“基于”的{_linked(parent, link)}", file=shown, location=location))
+            break
         if target is None:
             known = available_formats(root, include_abstract=True)
             diagnostics.append(Diagnostic("PD809", f"“基于”的格式“{parent}”不存在" + (did_you_mean(parent, known) or f"；已有格式：{'、'.join(known)}"),
@@ -383,6 +438,7 @@ class _Checker:
         documents = self.documents()
         formulas = self.formulas()
         completion = self.completion(scoring.get("完成规则") or {})
+        tiers = self.qualitative_tiers(scoring.get("定性分档") or ())
         outside = tuple(self.rule(("评分", "指标外分项", k), k, v, formulas) for k, v in (scoring.get("指标外分项") or {}).items())
         indicator_rules = {k: self.rule(("评分", "指标计分", k), k, v, formulas) for k, v in (scoring.get("指标计分") or {}).items()}
         points = sum((item.points for item in outside if item), Decimal(0))
@@ -421,7 +477,25 @@ class _Checker:
             abstract=self.abstract,
             place_from_source=data.get("地区由数据指定") is True,
             fund_sources=tuple(data.get("项目资金来源") or NATIONAL_FUND_SOURCES),
+            qualitative_tiers=tiers,
+            far_over_target=Decimal(scoring["超额提示"]) if scoring.get("超额提示") is not None else None,
         )
+
+    def qualitative_tiers(self, written) -> tuple:
+        tiers = tuple(QualitativeTier(str(t["名称"]), Decimal(t["最高"]), Decimal(t["最低"]), tuple(str(w) for w in t.get("写法") or ()))
+                      for t in written)
+        seen: dict = {}
+        for index, tier in enumerate(tiers):
+            path = ("评分", "定性分档", index)
+            for word in (tier.name, *tier.words):
+                if word in seen:
+                    self.report("PD805", path + ("名称",), f"定性分档中“{word}”重复（第 {seen[word] + 1} 档已有），无法判断属于哪一档")
+                seen.setdefault(word, index)
+            if not Decimal(0) <= tier.low <= tier.high <= 100:
+                self.report("PD805", path + ("最低",), f"“{tier.name}”一档的最低 {tier.low} 与最高 {tier.high} 应满足 0 ≤ 最低 ≤ 最高 ≤ 100")
+            if index and tier.high > tiers[index - 1].high:
+                self.report("PD805", path + ("最高",), f"定性分档应从高到低排列：“{tier.name}”的最高 {tier.high} 高于上一档“{tiers[index - 1].name}”的 {tiers[index - 1].high}")
+        return tiers
 
     def grades(self, total: Decimal) -> tuple:
         grades = tuple(Grade(str(g["名称"]), Decimal(g["最低分"])) for g in self.data.get("等次") or ())

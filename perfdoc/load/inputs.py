@@ -46,7 +46,7 @@ def read_input(path: str | os.PathLike, limit: int = MAX_INPUT_BYTES) -> bytes:
     path = Path(path)
     link = symbolic_link_on_path(path)
     if link is not None:
-        where = "该路径是符号链接" if link == Path(os.path.abspath(path)) else f"该文件位于符号链接 {_shown(link)} 之下"
+        where = "该路径是符号链接" if link == Path(os.path.abspath(path)) else f"该文件位于符号链接 {shown_path(link)} 之下"
         raise InputRefused(path, f"{where}（指向 {_target(link)}），为安全起见不予读取；请换成仓库中的普通文件")
     try:
         handle = open(path, "rb", opener=_open_no_follow)
@@ -94,7 +94,7 @@ def symbolic_link_on_path(path: Path) -> Path | None:
     return None
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """``path`` relative to the working folder when it is below it."""
     try:
         return path.relative_to(os.getcwd()).as_posix()

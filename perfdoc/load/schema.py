@@ -249,6 +249,7 @@ _PROJECT_INDICATOR = _map(
     完成值=_result(_text("实际完成值，与指标值同一单位", example=1050)),
     分值=Field("score", "分值（权重）", required=True),
     得分=_this_year_only(Field("score", "得分（不填则按完成规则计算；填写时与计算结果核对）")),
+    完成程度=_this_year_only(_text("定性指标的完成程度：格式“定性分档”的一档，如 达成、部分达成、未达成；不写时按完成值判断")),
     偏差原因=_this_year_only(_text("偏差原因分析及改进措施")),
 )
 

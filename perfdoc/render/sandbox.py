@@ -548,7 +548,7 @@ def _printable(value):
 @lru_cache(maxsize=1)
 def _markdown():
     """The Markdown filters' module, imported once a template prints something other than plain text."""
-    from . import markdown, titles
+    from . import markdown
 
     return markdown
 
