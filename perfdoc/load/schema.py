@@ -173,13 +173,15 @@ _KEY_INDICATOR = _map(
     完成情况=_result(_text("指标完成情况", example="56户")),
 )
 
+_INCOME = {item: _amount(item, example=0) for item in INCOME_ITEMS}
+_INCOME["上年结转"] = _opening(_INCOME["上年结转"], ("支出", "累计结余"))  # last year's closing balance
+
 _INSTITUTION = _map(
     "一个机构（机关或所属单位）的收支",
     名称=_text("机构名称", required=True, example="机关"),
     收入=_map(
         "年度收入情况（万元）",
-        # 上年结转 (the first item) is last year's 累计结余
-        **{item: _amount(item, example=0) for item in INCOME_ITEMS} | {"上年结转": _opening(_amount("上年结转", example=0), ("支出", "累计结余"))},
+        **_INCOME,
         收入合计=_derived_amount("收入合计 = 各项收入之和"),
     ),
     支出=_map(
