@@ -189,7 +189,7 @@ class _Builder:
             derived = [head]
             # Only what the command was told is written live; examples stay commented out
             # so that no figure of another department slips into a new file.
-            sample = [f"{pad}{key}: {self.scalar(field, path)}  # {note}"]
+            sample = [] if field.computed else [f"{pad}{key}: {self.scalar(field, path)}  # {note}"]  # see below
             is_live = path in self.values or field.required
             live = sample if is_live else _comment(sample, indent)
         if field.computed:  # commented out as a whole, each figure without a value
