@@ -16,7 +16,7 @@ from .compute.figures import Figures, compute
 from .errors import INTERNAL_ERROR_CODE, Diagnostic, FormatError, failure_message
 from .load.formats import Format, load_format
 from .load.loader import Source, load_path, load_text
-from .load.model import build_model
+from .load.model import build_model, walked_values
 from .build.parallel import in_order
 from .rules import all_rules
 
@@ -35,6 +35,7 @@ class Analysis:
     format: Format | None  # None when the source names no known format (PD108 says so)
     previous: "Analysis | None" = None  # last year's record, when its file exists
     value_problems: tuple = ()  # (path, field, message) of values that do not parse, in the file's order
+    walked: tuple | None = None  # every value with its field, unknown and missing keys included (load.model.walked_values)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -81,9 +82,9 @@ class Checked:
 
 def analyse(source: Source, previous: Analysis | None = None) -> Analysis:
     """The record of a loaded source: its typed model, figures and format."""
-    data = source.data if isinstance(source.data, dict) else {}
+    walked = walked_values(source.data)
     problems: list = []
-    model = build_model(data, problems)
+    model = build_model(source.data, problems, walked)
     fmt = None
     name = model.get("格式")
     if isinstance(name, str):
@@ -92,7 +93,8 @@ def analyse(source: Source, previous: Analysis | None = None) -> Analysis:
         except FormatError:
             fmt = None  # PD108 reports it
     figures: Figures = compute(model, fmt)
-    return Analysis(source=source, model=model, figures=figures, format=fmt, previous=previous, value_problems=tuple(problems))
+    return Analysis(source=source, model=model, figures=figures, format=fmt, previous=previous,
+                    value_problems=tuple(problems), walked=walked)
 
 
 def run_rules(analysis: Analysis) -> list[Diagnostic]:
@@ -227,16 +229,23 @@ def find_sources(paths) -> list[Path]:
     """
     found: list[Path] = []
     for raw in paths:
-        p = Path(raw)
-        if p.is_dir() and not p.is_symlink():
+        p = raw if isinstance(raw, Path) else Path(raw)
+        if os.path.isdir(p) and not os.path.islink(p):
             by_suffix: dict[str, list[str]] = {".yaml": [], ".yml": []}
             linked: list[str] = []
-            for folder, folders, files in os.walk(p):  # one walk of the tree for both suffixes
-                linked += [os.path.join(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
-                for name in files:
-                    suffix = name[name.rfind("."):]
-                    if suffix in by_suffix and os.path.isfile(os.path.join(folder, name)):
-                        by_suffix[suffix].append(os.path.join(folder, name))
+            folders = [os.fspath(p)]
+            while folders:  # one walk of the tree for both suffixes; os.walk's, without a stat per file
+                try:
+                    entries = list(os.scandir(folders.pop()))
+                except OSError:
+                    continue  # as os.walk: a folder that cannot be listed holds nothing
+                for entry in entries:
+                    if entry.is_dir():
+                        (linked if entry.is_symlink() else folders).append(entry.path)
+                        continue
+                    suffix = entry.name[entry.name.rfind("."):]
+                    if suffix in by_suffix and entry.is_file():
+                        by_suffix[suffix].append(entry.path)
             found.extend(Path(name) for name in sorted(by_suffix[".yaml"], key=_parts))
             found.extend(Path(name) for name in sorted(by_suffix[".yml"], key=_parts))
             found.extend(Path(name) for name in sorted(linked, key=_parts))

@@ -50,6 +50,13 @@ def test_validating_one_file_starts_no_workers_and_loads_no_renderer():
                   "perfdoc.render.engine") == []
 
 
+def test_plain_narrative_references_need_no_jinja():
+    # every reference in this source is a plain name path: looked up directly, no template compiled
+    modules, out = imported_by("validate", "sources/hunan-yiyang/益阳市总工会/2023.yaml")
+    assert "未发现问题" in out
+    assert loaded(modules, "jinja2", "markupsafe", "perfdoc.render.sandbox") == []
+
+
 def test_a_lazily_registered_command_runs(tmp_path):
     done = subprocess.run([sys.executable, "-m", "perfdoc.cli", "textconv", "--help"], cwd=REPO,
                           capture_output=True, text=True, timeout=120)

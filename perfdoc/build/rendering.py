@@ -22,19 +22,38 @@ def render_output(source: Path, document_name: str) -> bytes:
     return render_checked(checked, checked.analysis.format.document(document_name))
 
 
-def render_checked(checked, document, context: dict | None = None) -> bytes:
+def render_checked(checked, document, context: dict | None = None, compiled=None) -> bytes:
     """The .docx bytes of ``document`` for a source that passed validation.
 
     ``context``: the source's template context, when the caller has built it already.
+    ``compiled``: the template as :func:`prepared_template` gave it, when the caller keeps it.
     """
-    from ..render.check import refuse_broken
     from ..render.templates import render_document
     from ..render.package import CoreProperties
 
-    refuse_broken(document.template)
+    if compiled is None:
+        compiled = prepared_template(document.template)
     ctx = checked.analysis
     properties = CoreProperties.for_source(ctx.model, document.title)
-    return render_document(document.template, context if context is not None else template_context(ctx), properties)
+    return render_document(document.template, context if context is not None else template_context(ctx), properties,
+                           compiled=compiled)
+
+
+def prepared_template(template: Path):
+    """``template`` refused when broken (:func:`~perfdoc.render.check.refuse_broken`) and compiled; each
+    reads and checks the file, so a build does it once per template rather than once per document.
+
+    None when it cannot be compiled: rendering then compiles it again and says why, located.
+    """
+    from ..render.check import refuse_broken
+    from ..render.engine import compiled_template
+    from ..render.problems import TemplateProblemError
+
+    refuse_broken(template)
+    try:
+        return compiled_template(template)
+    except TemplateProblemError:
+        return None
 
 
 def template_context(ctx) -> dict:

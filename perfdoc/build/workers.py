@@ -16,7 +16,7 @@ from .digests import FileDigests, combined_digest, input_parts
 from .cache import file_stat
 from .manifest import is_current
 from .paths import item_file_names, item_path, output_path
-from .rendering import refusal, render_checked, template_context
+from .rendering import prepared_template, refusal, render_checked, template_context
 
 
 @dataclass
@@ -57,6 +57,27 @@ class SourceProcessor:
         self.force = force
         self.digests = FileDigests()
         self.templates_checked: set = set()  # templates whose unknown names were looked for
+        self.prepared: dict = {}  # template → prepared_template's result, or the error it raised: once per build
+
+    def compiled(self, template):
+        """The template prepared once in this build (see rendering.prepared_template); its refusal raised again."""
+        if template not in self.prepared:
+            try:
+                self.prepared[template] = prepared_template(template)
+            except Exception as exc:  # noqa: BLE001 - each of its documents fails with it, as before
+                self.prepared[template] = exc
+        prepared = self.prepared[template]
+        if isinstance(prepared, Exception):
+            raise prepared
+        return prepared
+
+    def shares_context(self, template) -> bool:
+        """Whether rendering ``template`` leaves its context as it was (see render.engine.shares_context)."""
+        try:
+            compiled = self.compiled(template)
+        except Exception:  # noqa: BLE001 - it renders nothing
+            return False
+        return compiled is not None and not compiled.mutates
 
     def folder(self, work: list) -> list[SourceResult]:
         """``work``: (path, recorded manifest entries by key) of sources in one folder; results in that order."""
@@ -101,15 +122,16 @@ class SourceProcessor:
                 continue
             context = pristine.pop() if pristine else template_context(ctx)
             try:
-                done.data = render_checked(checked, document, context)
+                done.data = render_checked(checked, document, context, self.compiled(document.template))
             except Exception as exc:  # noqa: BLE001 - a template perfdoc fails on fails this document alone
                 done.error = failure_message(exc)
                 continue
             finally:
+                shares = self.shares_context(document.template)
                 if document.split_by:
-                    items_context = context if templates.shares_context(document.template) else template_context(ctx)
+                    items_context = context if shares else template_context(ctx)
                     result.documents.extend(self.split(checked, document, target, recorded, items_context, done))
-                if templates.shares_context(document.template):
+                if shares:
                     pristine.append(context)
             if done.template in self.templates_checked:
                 continue  # a template's unknown names are reported once, from its first document
@@ -136,7 +158,8 @@ class SourceProcessor:
             if not self.force and is_current(recorded.get(key), done.inputs, path):
                 continue
             try:
-                done.data = render_checked(checked, document, {**context, document.split_by: [item]})
+                done.data = render_checked(checked, document, {**context, document.split_by: [item]},
+                                           self.compiled(document.template))
             except UserError as exc:
                 done.error = str(exc)
         return out

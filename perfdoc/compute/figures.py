@@ -132,15 +132,23 @@ def lookup(tree, path: tuple):
 
 def iter_leaves(tree, prefix: tuple = ()):
     """Yield ``(path, value)`` for every value below dicts and lists of ``tree``, in order."""
-    stack = [(prefix, tree)]  # a stack, not recursion: nested generators cost per level
+    if not isinstance(tree, (dict, list)):
+        yield prefix, tree
+        return
+    # a stack of the containers being gone through, not recursion: nested generators cost per level
+    stack = [(prefix, iter(tree.items()) if isinstance(tree, dict) else enumerate(tree))]
     while stack:
-        path, node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend((path + (key,), value) for key, value in reversed(node.items()))
-        elif isinstance(node, list):
-            stack.extend((path + (index,), node[index]) for index in range(len(node) - 1, -1, -1))
+        path, items = stack[-1]
+        for key, value in items:
+            if isinstance(value, dict):
+                stack.append((path + (key,), iter(value.items())))
+                break
+            if isinstance(value, list):
+                stack.append((path + (key,), enumerate(value)))
+                break
+            yield path + (key,), value
         else:
-            yield path, node
+            stack.pop()
 
 
 def _assign(tree, path: tuple, value) -> None:

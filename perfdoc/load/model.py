@@ -7,7 +7,7 @@ narratives reach a figure as ``预算.年初预算``.
 
 from __future__ import annotations
 
-from .schema import walk
+from .schema import MISSING, walk
 from .values import ValueProblem, parse_value
 
 SCALAR_KINDS = {"text", "markdown", "int", "amount", "percent", "score", "date", "phone", "year", "bool", "choice"}
@@ -18,11 +18,18 @@ def default_unit(data) -> str:
     return unit if unit in ("万元", "元") else "万元"
 
 
-def build_model(data, problems: list | None = None) -> dict:
+def walked_values(data) -> tuple:
+    """``(path, field, value)`` of :func:`~perfdoc.load.schema.walk` over ``data`` with its unknown and
+    missing keys: the one walk of a source, which the model and the rules share."""
+    return tuple(walk(data, unknown=True, missing=True))
+
+
+def build_model(data, problems: list | None = None, walked: tuple | None = None) -> dict:
     """Parse ``data`` (as loaded) into the typed model. Never raises for bad data.
 
     ``problems`` collects ``(path, field, message)`` for each value that does not
-    parse, in the order of the file, for the rules to report.
+    parse, in the order of the file, for the rules to report. ``walked``: the
+    source's :func:`walked_values`, when already made.
     """
     if not isinstance(data, dict):
         return {}
@@ -30,8 +37,8 @@ def build_model(data, problems: list | None = None) -> dict:
     unit = default_unit(data)
     model: dict = {}
     containers = {(): model}  # path → the model's mapping or list there, as the walk reaches it
-    for path, field, value in walk(data):
-        if not path:
+    for path, field, value in walked if walked is not None else walk(data):
+        if not path or field is None or value is MISSING:
             continue
         parent = containers.get(path[:-1])
         if parent is None:

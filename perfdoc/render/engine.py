@@ -80,12 +80,15 @@ def render_document(
     properties: CoreProperties | None = None,
     *,
     strict: bool = False,
+    compiled: "_Compiled | None" = None,
 ) -> bytes:
     """The rendered document; ``strict`` also refuses names the context lacks.
 
+    ``compiled``: :func:`compiled_template` of ``template``, when the caller keeps it (a
+    build reads and compiles each of its templates once, not once per document).
     Raises :class:`TemplateProblemError` (not yet located: see :mod:`.templates`).
     """
-    compiled = compiled_template(template)
+    compiled = compiled if compiled is not None else compiled_template(template)
     try:
         return compiled.render(context, properties or CoreProperties(), strict)
     except TemplateProblemError as exc:  # the same bytes may have been compiled under another name

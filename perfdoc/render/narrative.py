@@ -24,12 +24,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jinja2 import TemplateSyntaxError, UndefinedError, nodes
-from jinja2.exceptions import SecurityError, TemplateError
-
 from .bounds import NARRATIVE_JINJA_FILTERS, NARRATIVE_LIMITS
 from .present import FILTERS
-from .sandbox import TooLarge, ZeroIndex
+
+# Jinja is imported by the functions that need it: most narratives hold plain references only,
+# which are looked up without it, and validating one file should not pay for importing it.
 
 _REF_RE = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 
@@ -76,6 +75,10 @@ def render_references(text: str, context: dict) -> str:
 
 def _render_with_jinja(text: str, context: dict) -> str:
     """``text`` rendered by the sandbox, list indices counted from 1."""
+    from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
+
+    from .sandbox import TooLarge, ZeroIndex
+
     env = environment()
     try:
         parsed = env.parse(text)
@@ -112,6 +115,8 @@ _STATEMENTS = {"For": "循环 {% for %}", "Assign": "赋值 {% set %}", "AssignB
 
 def _refuse_statements(parsed) -> None:
     """NarrativeError at the first loop, assignment, macro, block, import or call."""
+    from jinja2 import nodes
+
     # What a narrative may contain: output, names and constants, filters and tests, arithmetic,
     # comparisons and {% if %}. Not loops, assignments, macros, blocks, imports or calls.
     allowed = (
@@ -135,6 +140,8 @@ _TAG = re.compile(r"{{(.*?)}}", re.S)
 def _check_references(text: str, context: dict) -> None:
     """NarrativeError, at the reference's own column, for the first reference that names
     nothing, an item past the end, or a group printed as it is; with the valid names."""
+    from jinja2 import TemplateSyntaxError, nodes
+
     for match in _TAG.finditer(text):
         try:
             output = environment().parse(match.group(0)).body[0]
@@ -152,8 +159,10 @@ def _check_references(text: str, context: dict) -> None:
                 raise NarrativeError(problem.lstrip(_UNKNOWN), line, column, len(match.group(0)), unknown)
 
 
-def _chains(root: nodes.Node):
+def _chains(root):
     """The outermost name paths (``a.b[1].c``) in an expression."""
+    from jinja2 import nodes
+
     inner: set = set()
     for node in root.find_all((nodes.Getattr, nodes.Getitem)):
         inner.add(id(node.node))
@@ -164,6 +173,8 @@ def _chains(root: nodes.Node):
 
 def _steps(node) -> list | None:
     """``a.b[1]`` as ``["a", "b", 1]``; None when a step is not a name or a constant index."""
+    from jinja2 import nodes
+
     steps: list = []
     while not isinstance(node, nodes.Name):
         if isinstance(node, nodes.Getattr):

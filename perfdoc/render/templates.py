@@ -23,10 +23,11 @@ def render_document(
     properties: CoreProperties | None = None,
     *,
     strict: bool = False,
+    compiled=None,
 ) -> bytes:
     """The rendered document (see :func:`.engine.render_document`); its problems located."""
     try:
-        return engine.render_document(template, context, properties, strict=strict)
+        return engine.render_document(template, context, properties, strict=strict, compiled=compiled)
     except TemplateProblemError as exc:
         raise TemplateProblemError(diagnose.located(exc.problem, template)) from None
 

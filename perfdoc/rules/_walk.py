@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from ..load.schema import SOURCE_SCHEMA, iter_fields
+from ..load.model import walked_values
+from ..load.schema import MISSING
+
+
+def walked(ctx) -> tuple:
+    """``(path, field, value)`` of the one walk of the source, unknown keys (field None) and missing
+    ones (value MISSING) included: made while analysing it, or here for a record made otherwise."""
+    if ctx.walked is not None:
+        return ctx.walked
+    return ctx.once("walked", lambda: walked_values(ctx.data))
 
 
 def fields(ctx) -> list:
     """``(path, field, value)`` for every value of the source that the schema describes."""
-    return ctx.once("fields", lambda: list(iter_fields(ctx.data, SOURCE_SCHEMA)))
+    return ctx.once("fields", lambda: [entry for entry in walked(ctx) if entry[1] is not None and entry[2] is not MISSING])
 
 
 def scalar_problems(ctx, kinds: set[str]) -> list:

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import difflib
 
-from ..load.schema import field_at, walk
+from ..load.schema import field_at
 from . import Finding, rule
 from ._text import fullwidth_colon_hint
+from ._walk import walked
 
 
 @rule("PD101", "unknown-key")
 def check(analysis):
-    for path, field, _value in walk(analysis.data, unknown=True):
+    for path, field, _value in walked(analysis):
         if field is None:
             parent = field_at(path[:-1])
             key = path[-1]

@@ -16,15 +16,16 @@
 
 from __future__ import annotations
 
-from ..load.schema import MISSING, walk
+from ..load.schema import MISSING
 from . import Finding, rule
+from ._walk import walked
 
 
 @rule("PD102", "missing-key")
 def check(analysis):
     if not isinstance(analysis.data, dict):
         return
-    for path, field, value in walk(analysis.data, missing=True):
+    for path, field, value in walked(analysis):
         if value is MISSING and field.required:
             parent = path[:-1]
             yield Finding(parent, f"缺少必填项“{path[-1]}”（{field.doc}）", at_key=bool(parent))
