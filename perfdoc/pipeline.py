@@ -84,14 +84,15 @@ def analyse(source: Source, previous: Analysis | None = None) -> Analysis:
     """The record of a loaded source: its typed model, figures and format."""
     walked = walked_values(source.data)
     problems: list = []
-    model = build_model(source.data, problems, walked)
     fmt = None
-    name = model.get("格式")
-    if isinstance(name, str):
+    data = source.data if isinstance(source.data, dict) else {}
+    name = data.get("格式")
+    if isinstance(name, str):  # read first: the format names the indicator levels the model accepts
         try:
             fmt = load_format(name)
         except FormatError:
             fmt = None  # PD108 reports it
+    model = build_model(source.data, problems, walked, fmt.level_names if fmt is not None else None)
     figures: Figures = compute(model, fmt)
     return Analysis(source=source, model=model, figures=figures, format=fmt, previous=previous,
                     value_problems=tuple(problems), walked=walked)

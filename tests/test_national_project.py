@@ -273,3 +273,98 @@ def test_next_year_empties_each_projects_results_and_keeps_its_targets(tmp_path)
     assert [item["指标值"] for item in first["指标"]] == [10000, 100, 50, 90]
     assert not any(key in project for project in projects for key in ("总分", "等次", "评价结论", "执行说明"))
     assert not any("得分" in item or "偏差原因" in item for project in projects for item in project["指标"])
+
+
+# ---------------------------------------------------------------- 须说明原因: the Sichuan 原因 cell
+
+SICHUAN_FUNDS = "\n".join(
+    f"{row}: {ZERO}" for row in ("财政专户管理资金", "单位资金", "其他资金")
+)
+
+
+def sichuan_project(funds: str, extra: str = "") -> str:
+    return project(GOOD_INDICATOR, f"财政资金: {funds}\n{SICHUAN_FUNDS}", extra).replace("national-project", "sichuan-project")
+
+
+def reason_cell(text: str) -> str:
+    """The 原因 cell of the Sichuan form's 总额 row, as rendered."""
+    from perfdoc.build.rendering import render_checked
+    from perfdoc.render.extract import document_lines
+
+    checked = run(text)
+    lines = document_lines(render_checked(checked, checked.analysis.format.documents[0]))
+    return lines[lines.index("总额") + 7]
+
+
+@pytest.mark.parametrize(
+    "funds, needed",
+    [
+        ("{年初预算数: 50, 全年预算数: 50, 全年执行数: 45}", False),  # 90.00%: reaches the threshold
+        ("{年初预算数: 50, 全年预算数: 50, 全年执行数: 44.99}", True),  # 89.98%
+        ("{年初预算数: 40, 全年预算数: 50, 全年执行数: 50}", True),  # 100%, but adjusted mid-year
+    ],
+)
+def test_the_reason_is_asked_for_below_the_formats_threshold_or_after_an_adjustment(funds, needed):
+    text = sichuan_project(funds)
+    assert ("PD209" in codes(text)) is needed
+    assert reason_cell(text) == ("【待填写：项目自评[1].执行说明】" if needed else "")
+    explained = sichuan_project(funds, "执行说明: 年中追加 10 万元。")
+    assert "PD209" not in codes(explained) and reason_cell(explained) == "年中追加 10 万元。"
+
+
+def test_the_threshold_is_the_formats(tmp_path, monkeypatch):
+    """A member format that lowers 执行率低于 and drops 预算调整 asks for no reason where Sichuan does."""
+    import shutil
+
+    from perfdoc.load.formats import load_format
+
+    assert load_format("sichuan-project").explanation == {"执行率低于": 90, "预算调整": True}
+    assert load_format("national-project").explanation == {}  # the national form has no 原因 cell
+    root = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", root)
+    (root / "lenient").mkdir()
+    (root / "lenient" / "format.yaml").write_text("基于: sichuan-project\n须说明原因:\n  执行率低于: 80\n  预算调整: false\n", encoding="utf-8")
+    monkeypatch.setenv("PERFDOC_TEMPLATES", str(root))
+    text = sichuan_project("{年初预算数: 40, 全年预算数: 50, 全年执行数: 44.99}")
+    assert "PD209" in codes(text)
+    assert "PD209" not in codes(text.replace("sichuan-project", "lenient"))
+    (root / "lenient" / "format.yaml").write_text("基于: sichuan-project\n须说明原因:\n  执行率低于: 120\n", encoding="utf-8")
+    assert "PD811" in CliRunner().invoke(main, ["check-format", "lenient"]).output
+
+
+# ---------------------------------------------------------------- 一级/二级 names from the format
+
+COST_INDICATOR = "- {一级: 成本, 二级: 经济成本, 三级: 单位面积建设成本, 指标性质: ≤, 指标值: 3000, 度量单位: 元/亩, 完成值: 2900, 分值: 90}"
+
+
+def test_a_format_adds_cost_as_a_first_level_indicator_without_python(tmp_path):
+    """Sichuan names 成本 (财预〔2021〕101号) as a 一级 with its 二级; the national form does not."""
+    sichuan = sichuan_project("{年初预算数: 50, 全年预算数: 50, 全年执行数: 50}").replace(GOOD_INDICATOR.strip(), COST_INDICATOR)
+    assert run(sichuan).diagnostics == []
+    assert "成本指标\n经济成本指标\n单位面积建设成本" in document_text_of(sichuan)
+    national = project(COST_INDICATOR)
+    found = [d for d in run(national).diagnostics if d.is_error]
+    assert {d.code for d in found} == {"PD103"}
+    assert "“成本”不是可选值，应为：产出、效益、满意度" in found[0].message
+
+
+def document_text_of(text: str) -> str:
+    from perfdoc.build.rendering import render_checked
+    from perfdoc.render.extract import document_text
+
+    checked = run(text)
+    return document_text(render_checked(checked, checked.analysis.format.documents[0]))
+
+
+def test_a_format_may_drop_an_inherited_level_name(tmp_path, monkeypatch):
+    import shutil
+
+    root = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", root)
+    (root / "narrow").mkdir()
+    (root / "narrow" / "format.yaml").write_text("基于: national-project\n指标名称:\n  一级: {满意度: ~}\n", encoding="utf-8")
+    monkeypatch.setenv("PERFDOC_TEMPLATES", str(root))
+    text = project(GOOD_INDICATOR).replace("national-project", "narrow")
+    assert run(text).diagnostics == []
+    satisfaction = text.replace("一级: 产出", "一级: 满意度")
+    assert "应为：产出、效益" in next(d.message for d in run(satisfaction).diagnostics if d.code == "PD103")

@@ -42,7 +42,7 @@ def by_department(table):
 
 
 def test_each_row_has_the_figures_show_lists(units):
-    table = summarise([units])
+    table = summarise([units], ready=True)
     rows = by_department(table)
     assert len(rows) == 6
     tianhe = rows[("广州市天河区总工会", 2022)]
@@ -59,7 +59,7 @@ def test_each_row_has_the_figures_show_lists(units):
 
 
 def test_subtotals_by_authority_and_a_total_per_year(units):
-    table = summarise([units])
+    table = summarise([units], ready=True)
     labels = [(row.kind, row.authority, row.department) for row in table.rows]
     assert labels == [
         ("部门", "广州市总工会", "广州市从化区总工会"),
@@ -89,7 +89,7 @@ def test_subtotals_by_authority_and_a_total_per_year(units):
 
 def test_xlsx_has_formats_and_a_chart(units, tmp_path):
     target = tmp_path / "汇总表.xlsx"
-    result = run("summary", units, "-o", target)
+    result = run("summary", units, "-o", target, "--ready")
     assert result.exit_code == 1, result.output  # one department-year has an error: made all the same, and said
     assert "3 个部门年度尚不能报送（perfdoc validate --ready 查看）" in result.output  # 天河 2022 and 2023 show 【待填写】, and the one with an error
     book = openpyxl.load_workbook(target)
@@ -100,6 +100,25 @@ def test_xlsx_has_formats_and_a_chart(units, tmp_path):
     assert rate.number_format == "0.00%" and rate.value == pytest.approx(1.0)
     assert sheet.cell(2, HEADERS.index("年初预算") + 1).number_format == "0.00"
     assert len(sheet._charts) == 1
+    assert [row[HEADERS.index("可报送")].value for row in sheet.iter_rows(min_row=2, max_row=3)] == ["否", "0/1"]
+
+
+def test_without_ready_nothing_is_rendered_and_errors_still_fail(units, tmp_path, monkeypatch):
+    """Readiness renders every document: only asked for with --ready; the table is the same otherwise."""
+    import perfdoc.ops.ready as ready
+
+    def never(*_args):
+        raise AssertionError("rendered without --ready")
+
+    checked = summarise([units], ready=True)
+    monkeypatch.setattr(ready, "readiness", never)
+    table = summarise([units])
+    assert all(row.ready is None for row in table.departments) and table.rows[-1].ready is None
+    assert [row.cells()[:-1] for row in table.rows] == [row.cells()[:-1] for row in checked.rows]
+    result = run("summary", units, "-o", tmp_path / "汇总表.xlsx")
+    assert result.exit_code == 1 and "1 个部门年度有错误" in result.output and "尚不能报送" not in result.output
+    sheet = openpyxl.load_workbook(tmp_path / "汇总表.xlsx")["汇总表"]
+    assert {row[HEADERS.index("可报送")].value for row in sheet.iter_rows(min_row=2)} == {None}
 
 
 def test_docx_is_a_landscape_table(units, tmp_path):
@@ -126,7 +145,7 @@ def test_an_unreadable_source_is_a_row_that_says_so(tmp_path):
     broken = tmp_path / "某单位" / "2022.yaml"
     broken.parent.mkdir()
     broken.write_text("格式: guangzhou\n年度: 2022\n部门: [\n", encoding="utf-8")
-    table = summarise([tmp_path])
+    table = summarise([tmp_path], ready=True)
     (row,) = table.departments
     assert row.authority == "（无法读取）" and row.department == "某单位" and row.errors == 1 and row.ready is False
     exported = run("export", tmp_path, "-o", tmp_path / "x.xlsx")

@@ -127,7 +127,8 @@ def _import_document(file: Path, format_name: str, target: Path | None, force: b
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入 汇总表.xlsx 或 汇总表.docx（默认在终端显示）")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="同时工作的进程数（默认 CPU 核数）")
-def summary_command(paths, output, jobs):
+@click.option("--ready", is_flag=True, help="并检查每个部门年度能否报送（同 validate --ready，须生成文档，较慢），填写“可报送”一列")
+def summary_command(paths, output, jobs, ready):
     """主管部门汇总：每个部门年度一行，按年度与主管部门小计，每年一行合计。"""
     from ..build.parallel import default_jobs
     from ..build.writes import atomic_write_bytes
@@ -135,7 +136,7 @@ def summary_command(paths, output, jobs):
 
     if output and Path(output).suffix.lower() not in (".xlsx", ".docx"):
         raise click.UsageError("-o 须是 .xlsx 或 .docx 文件")
-    table = summary.summarise(paths or ["sources"], jobs or default_jobs())
+    table = summary.summarise(paths or ["sources"], jobs or default_jobs(), ready=ready)
     if not table.rows:
         raise click.UsageError("没有找到任何 .yaml 数据文件")
     if output is None:
@@ -148,7 +149,12 @@ def summary_command(paths, output, jobs):
     else:
         atomic_write_bytes(output, summary.document_bytes(table))
         click.echo(f"已生成 {output}")
-    not_ready = [row for row in table.departments if row.ready is not True]
-    if not_ready:  # the table is made all the same: it says which are not ready
-        click.echo(f"注意：{len(not_ready)} 个部门年度尚不能报送（perfdoc validate --ready 查看）", err=True)
+    if ready:
+        not_ready = [row for row in table.departments if row.ready is not True]
+        if not_ready:  # the table is made all the same: it says which are not ready
+            click.echo(f"注意：{len(not_ready)} 个部门年度尚不能报送（perfdoc validate --ready 查看）", err=True)
+            sys.exit(1)
+    wrong = [row for row in table.departments if row.errors]
+    if wrong:
+        click.echo(f"注意：{len(wrong)} 个部门年度有错误（perfdoc validate 查看）", err=True)
         sys.exit(1)

@@ -82,6 +82,26 @@ def _judge_project(project: dict, rate, fmt) -> ProjectResult:
     return ProjectResult(indicators, rule.points if rule else None, rate_score, total, grade)
 
 
+def explanation_needed(project: dict, computed: dict, fmt) -> str:
+    """Why the format's form asks this project to explain itself in its 原因 cell (执行说明), or ``""``.
+
+    ``computed``: the project's figures (执行率, 年度资金总额). The cases are the format's
+    须说明原因: a 执行率 below 执行率低于 (as the document shows it, to two decimals), and
+    with 预算调整 a 全年预算数 other than the 年初预算数.
+    """
+    settings = fmt.explanation if fmt is not None else {}
+    reasons = []
+    below, rate = settings.get("执行率低于"), computed.get("执行率")
+    if below is not None and isinstance(rate, Decimal) and round_half_up(rate, 2) < Decimal(below):
+        reasons.append(f"预算执行率 {round_half_up(rate, 2)}% 未达到 {points(Decimal(below))}%")
+    total = (computed.get("资金") or {}).get("年度资金总额") or {}
+    opening, adjusted = total.get("年初预算数"), total.get("全年预算数")
+    if settings.get("预算调整") is True and isinstance(opening, Decimal) and isinstance(adjusted, Decimal) and opening != adjusted:
+        change = "追加" if adjusted > opening else "调减"
+        reasons.append(f"年中预算{change}（年初预算数 {opening}，全年预算数 {adjusted}）")
+    return "；".join(reasons)
+
+
 def _plain_number(text, unit: str) -> tuple:
     """``1050`` → (1050, ""); ``95%`` → (95, "%"); ``1050人次`` → (1050, "人次"); ``已完成`` → (None, "").
 

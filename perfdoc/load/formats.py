@@ -118,7 +118,7 @@ class Format:
     outside_items: tuple = ()  # ScoringRule, points outside the indicators
     indicator_rules: dict = field(default_factory=dict)  # indicator name → ScoringRule
     completion: dict = field(default_factory=dict)  # 正向 / 反向 → expr.Formula
-    labels: dict = field(default_factory=dict)  # 一级/二级 display labels
+    labels: dict = field(default_factory=dict)  # 一级/二级 name → display label; the names are those sources may use
     options: dict = field(default_factory=dict)  # 地区, 财政部门… passed to templates
     layout: dict = field(default_factory=dict)
     config_path: Path | None = None
@@ -127,6 +127,7 @@ class Format:
     abstract: bool = False
     place_from_source: bool = False
     fund_sources: tuple = NATIONAL_FUND_SOURCES  # the rows of a project form's 项目资金 block
+    explanation: dict = field(default_factory=dict)  # 须说明原因: when a project form's 原因 cell must be written
     qualitative_tiers: tuple = ()  # QualitativeTier, highest first (评分.定性分档)
     far_over_target: Decimal | None = None  # per cent: a result this far past its target is worth a word (评分.超额提示)
 
@@ -134,6 +135,11 @@ class Format:
     def generated_sections(self) -> dict:
         """Narrative sections a template writes from data when the source does not: section → what."""
         return {key: text for document in self.documents for key, text in document.generated_sections.items()}
+
+    @property
+    def level_names(self) -> dict:
+        """The 一级 and 二级 names a source of this format may write (the national ones when it names none)."""
+        return {level: tuple(self.labels.get(level) or ()) or national for level, national in (("一级", LEVEL1), ("二级", LEVEL2))}
 
     @property
     def evaluator_rows(self) -> int:
@@ -477,9 +483,18 @@ class _Checker:
             abstract=self.abstract,
             place_from_source=data.get("地区由数据指定") is True,
             fund_sources=tuple(data.get("项目资金来源") or NATIONAL_FUND_SOURCES),
+            explanation=self.explanation(),
             qualitative_tiers=tiers,
             far_over_target=Decimal(scoring["超额提示"]) if scoring.get("超额提示") is not None else None,
         )
+
+    def explanation(self) -> dict:
+        settings = dict(self.data.get("须说明原因") or {})
+        below = settings.get("执行率低于")
+        if below is not None and not 0 < Decimal(below) <= 100:
+            self.report("PD811", ("须说明原因", "执行率低于"), f"执行率低于应在 0 到 100 之间（百分数），这里是 {below}")
+            settings.pop("执行率低于")
+        return settings
 
     def qualitative_tiers(self, written) -> tuple:
         tiers = tuple(QualitativeTier(str(t["名称"]), Decimal(t["最高"]), Decimal(t["最低"]), tuple(str(w) for w in t.get("写法") or ()))
@@ -627,20 +642,24 @@ class _Checker:
         return ScoringRule(name=name, kind=kind, points=points, rate=rate, **options)
 
     def labels(self) -> dict:
+        """The display label of each 一级/二级 name. The names written are the ones the format's sources may
+        use (inherited ones included; ``~`` drops an inherited name); with none written, the national ones."""
         labels = self.data.get("指标名称") or {}
-        for level, names in (("一级", LEVEL1), ("二级", LEVEL2)):
+        out = {}
+        for level, national in (("一级", LEVEL1), ("二级", LEVEL2)):
             given = labels.get(level) or {}
             for key, label in given.items():
-                if key not in names:
-                    self.report("PD807", ("指标名称", level, key), f"没有名为“{key}”的{level}指标" + did_you_mean(key, names))
-                elif not str(label).strip():
-                    self.report("PD807", ("指标名称", level, key), f"{level}指标“{key}”的显示名称为空")
-            missing = [name for name in names if name not in given]
-            if missing and not self.abstract:
-                self.report("PD807", ("指标名称",) if labels else (), f"缺少{level}指标的显示名称：{'、'.join(missing)}（文档中将直接写指标的简称）",
+                if label is not None and not str(label).strip():
+                    self.report("PD807", ("指标名称", level, key), f"{level}指标“{key}”的显示名称为空（不用这个名称时写 ~）")
+                elif str(key).endswith("指标") and len(str(key)) > 2:  # the display label written as the name
+                    self.report("PD807", ("指标名称", level, key), f"{level}指标的名称“{key}”是显示名称的写法：名称写简称"
+                                f"（如“{str(key)[:-2]}”），数据文件写它，显示名称写在冒号后", severity=Severity.WARNING)
+            out[level] = {str(key): str(label) for key, label in given.items() if label is not None}
+            if not out[level] and not self.abstract:
+                self.report("PD807", ("指标名称",) if labels else (),
+                            f"没有写{level}指标的名称与显示名称，按全国表式的 {'、'.join(national)} 接受，文档中直接写简称",
                             severity=Severity.WARNING)
-        return {"一级": dict(labels.get("一级") or {}), "二级": dict(labels.get("二级") or {})}
-
+        return out
 
 @lru_cache(maxsize=256)
 def _parse(text: str) -> expr.Formula:

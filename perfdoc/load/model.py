@@ -24,13 +24,16 @@ def walked_values(data) -> tuple:
     return tuple(walk(data, unknown=True, missing=True))
 
 
-def build_model(data, problems: list | None = None, walked: tuple | None = None) -> dict:
+def build_model(data, problems: list | None = None, walked: tuple | None = None, names: dict | None = None) -> dict:
     """Parse ``data`` (as loaded) into the typed model. Never raises for bad data.
 
     ``problems`` collects ``(path, field, message)`` for each value that does not
     parse, in the order of the file, for the rules to report. ``walked``: the
-    source's :func:`walked_values`, when already made.
+    source's :func:`walked_values`, when already made. ``names``: the
+    format's allowed values of a field whose ``format_choices`` names them
+    (``{"一级": (…), "二级": (…)}``); the schema's own choices otherwise.
     """
+    names = names or {}
     if not isinstance(data, dict):
         return {}
     problems = problems if problems is not None else []
@@ -52,7 +55,8 @@ def build_model(data, problems: list | None = None, walked: tuple | None = None)
                 parent[path[-1]] = containers[path] = [{} if field.item.kind == "map" else None for _ in value]
         elif field.kind in SCALAR_KINDS and not isinstance(value, (dict, list)):  # a container: PD103 reports it
             try:
-                parent[path[-1]] = parse_value(field.kind, value, default_unit=unit, signed=field.signed, choices=field.choices)
+                choices = names.get(field.format_choices) or field.choices if field.format_choices else field.choices
+                parent[path[-1]] = parse_value(field.kind, value, default_unit=unit, signed=field.signed, choices=choices)
             except ValueProblem as exc:
                 problems.append((path, field, str(exc)))
     return model

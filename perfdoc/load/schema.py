@@ -27,6 +27,8 @@ class Field:
     derived: bool = False
     signed: bool = False  # amounts that may be negative (调整数)
     choices: tuple = ()
+    # The format's names replace ``choices``: a key of 指标名称 (一级, 二级) in format.yaml, whose names are the allowed values.
+    format_choices: str = ""
     example: object = None
     # Next year's file: KEEP the value, CLEAR it (a figure of this year only: removed, or
     # prefilled from this year's closing figures) or EMPTY it (a result: the key stays, blank).
@@ -108,8 +110,15 @@ def _result(field):
     return replace(field, next_year=EMPTY)
 
 
+# The national indicator levels (财预〔2020〕10号). A format's 指标名称 names its own (成本 as a 一级 of the
+# 2021 forms, Hunan's 投入/过程): these are the names of a source whose format names none.
 LEVEL1 = ("产出", "效益", "满意度")
 LEVEL2 = ("数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度")
+
+
+def _level(level: str, national: tuple) -> Field:
+    return Field("choice", f"{level}指标：格式的“指标名称.{level}”中的名称（全国表式：{'／'.join(national)}）",
+                 required=True, choices=national, format_choices=level)
 
 INCOME_ITEMS = ("上年结转", "公共财政拨款", "政府基金拨款", "纳入专户管理的非税收入拨款", "其他收入")
 THREE_PUBLIC_ITEMS = ("公务接待费", "公务用车运维费", "公务用车购置费", "因公出国费")
@@ -156,8 +165,8 @@ _PERSON = _map(
 
 _INDICATOR = _map(
     "一项三级绩效指标",
-    一级=Field("choice", "一级指标：产出／效益／满意度", required=True, choices=LEVEL1),
-    二级=Field("choice", "二级指标：数量／质量／时效／成本／经济效益／社会效益／生态效益／可持续影响／服务对象满意度", required=True, choices=LEVEL2),
+    一级=_level("一级", LEVEL1),
+    二级=_level("二级", LEVEL2),
     名称=_text("三级指标名称（表中显示的文字）", required=True, example="建立工会组织10家"),
     目标值=_text("目标值，如 ≥95%、=100%、≤10次、10家、≥1000人次", example="≥10家"),
     实际值=_result(_text("实际完成值", example="12家")),
@@ -242,8 +251,8 @@ def _fund_row(doc):
 
 _PROJECT_INDICATOR = _map(
     "项目的一项三级绩效指标",
-    一级=Field("choice", "一级指标：产出／效益／满意度", required=True, choices=LEVEL1),
-    二级=Field("choice", "二级指标：数量／质量／时效／成本／经济效益／社会效益／生态效益／可持续影响／服务对象满意度", required=True, choices=LEVEL2),
+    一级=_level("一级", LEVEL1),
+    二级=_level("二级", LEVEL2),
     三级=_text("三级指标名称", required=True, example="培训人次"),
     指标性质=_text("比较方式：=、≥、≤（也可写 等于、不低于、不超过 等）；定性指标不写", example="≥"),
     指标值=_text("年度指标值：数字（定量）或文字（定性）", example=1000),

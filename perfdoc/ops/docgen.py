@@ -308,7 +308,9 @@ def kind_name(field: Field) -> str:
     if field.kind == "map" and field.open:
         return "映射（键自定）"
     name = KIND_NAMES.get(field.kind, field.kind)
-    if field.kind == "choice" and field.choices:
+    if field.kind == "choice" and field.format_choices:
+        name += f"：格式的“指标名称.{field.format_choices}”中的名称"
+    elif field.kind == "choice" and field.choices:
         name += "：" + "／".join(map(str, field.choices))
     return name
 

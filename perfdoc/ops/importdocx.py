@@ -13,7 +13,10 @@ What is where in a format's documents is data, in ``templates/<format>/导入.ya
   is made from figures read elsewhere);
 * ``列表``: headings whose paragraphs are the items of a list (职能职责, the projects evaluated);
 * ``句式``: sentences that state figures found nowhere else, with ``{路径}`` slots (and
-  sentences made from figures read elsewhere, which are then no narrative).
+  sentences made from figures read elsewhere, which are then no narrative);
+* ``表单``: a form printed once per item of a list (one 项目支出绩效自评表 per project): where
+  its 开始 label is, a new item starts, and the form's own labels and tables fill that item;
+* ``未写时``: values the documents do not print, taken from another value read.
 
 docs/templates.md describes the file.
 
@@ -34,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..errors import FormatError, UserError
-from ..load.schema import SOURCE_SCHEMA, field_at
+from ..load.schema import PROJECT_OPERATORS, SOURCE_SCHEMA, field_at
 from ..render.extract import Block, GridCell, document_blocks
 from .officefile import read_package
 
@@ -66,20 +69,35 @@ def heading_key(text: str) -> str:
     return normal(stripped)
 
 
+_NOTHING = re.compile(r"^(?:【待填写[：:].*】|[/／—]|-)$", re.S)
+
+
 def value_text(text: str) -> str:
-    """A cell's text as a value: joined lines, surrounding spaces gone."""
-    return (text or "").strip()
+    """A cell's text as a value: joined lines, surrounding spaces gone; a 【待填写】 marker or a
+    ``/`` (not applicable) is no value."""
+    text = (text or "").strip()
+    return "" if _NOTHING.match(text) else text
 
 
 # ------------------------------------------------------------------ mapping
 
 
 @dataclass(frozen=True)
+class CellPattern:
+    """A cell read by patterns tried in order (``≥1200人次`` → 指标性质, 指标值, 度量单位): the first
+    that matches the whole text and agrees with what the item already holds."""
+
+    alternatives: tuple  # (regex, slots: group → path, types: group → slot type)
+
+
+@dataclass(frozen=True)
 class TableSpec:
-    list_path: tuple  # ("机构收支",)
-    columns: dict  # normal(label) → tuple of item paths (several for a label spanning several columns)
-    total_label: str | None = None  # a row whose key cell says this is the total row …
-    total_path: tuple = ()  # … read into this map (收支合计)
+    list_path: tuple  # ("机构收支",); () for a table whose cells fill one place (the form's item, or the source)
+    columns: dict  # normal(label) → tuple of targets: an item path, a CellPattern, or None (a column not read)
+    total_label: str | None = None  # a row with a cell that says this is the total row …
+    total_path: tuple = ()  # … read into this map (收支合计) …
+    total_columns: dict = field(default_factory=dict)  # … or its cells read as these targets: normal(label) → targets
+    rows: dict = field(default_factory=dict)  # normal(row label) → the name a ``{行}`` step of a target stands for
     key_label: str | None = None  # the column whose cell starts a new item
     numbered: frozenset = frozenset()  # columns whose "指标1：" or "任务1：" numbering is removed
     split_lines: bool = False  # one row holds the whole list: line N of each cell is item N
@@ -99,12 +117,24 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class FormSpec:
+    """A form printed once per item of ``list_path``; its labels and tables are item paths."""
+
+    list_path: tuple  # ("项目自评",)
+    start: str  # normal(label) of the cell where each item's form starts
+    labels: dict  # normal(label) → target
+    tables: list  # TableSpec
+
+
+@dataclass(frozen=True)
 class Mapping:
     labels: dict  # normal(label) → path
     tables: list
     headings: dict  # heading_key → narrative section or None
     sentences: list
     lists: dict  # heading_key → Sentence: the paragraphs under the heading are the items of a list
+    form: FormSpec | None = None
+    defaults: dict = field(default_factory=dict)  # path → the path (with item numbers) whose value it takes when unread
 
 
 def parse_path(text: str) -> tuple:
@@ -129,6 +159,41 @@ def schema_path(path: tuple) -> tuple:
     return tuple(0 if step in ("[]", "[、]") else step for step in path if step != "-")
 
 
+def numbered_path(text: str) -> tuple:
+    """``项目自评[1].主管部门`` → ``('项目自评', 0, '主管部门')``: a place with its item numbers (from 1)."""
+    out: list = []
+    for part in str(text).strip().split("."):
+        match = re.fullmatch(r"(.+)\[(\d+)\]", part)
+        out += [match[1], int(match[2]) - 1] if match else [part]
+    return tuple(out)
+
+
+def _target(spec):
+    """A column's or label's target as written: a path, a pattern with slots, ``模式`` (patterns
+    tried in order) or ``~`` (not read)."""
+    if spec is None:
+        return None
+    if isinstance(spec, dict):
+        return CellPattern(tuple(_compile(str(pattern)) for pattern in spec["模式"]))
+    text = str(spec)
+    if "{" in text.replace("{行}", ""):
+        return CellPattern((_compile(text),))
+    return parse_path(text)
+
+
+def _targets(spec) -> tuple:
+    return tuple(_target(item) for item in (spec if isinstance(spec, list) else [spec]))
+
+
+def target_paths(target) -> list:
+    """The paths a target may fill."""
+    if target is None:
+        return []
+    if isinstance(target, CellPattern):
+        return [path for _regex, slots, _types in target.alternatives for path in slots.values()]
+    return [target]
+
+
 def load_mapping(fmt) -> Mapping:
     """The format's ``导入.yaml``, checked; a missing or broken one is a format error."""
     from ruamel.yaml import YAML
@@ -149,32 +214,64 @@ def load_mapping(fmt) -> Mapping:
         headings = {heading_key(title): section for title, section in (data.get("章节") or {}).items()}
         sentences = [_sentence(item) for item in data.get("句式") or []]
         lists = {heading_key(title): _list_item(spec) for title, spec in (data.get("列表") or {}).items()}
-    except (AttributeError, KeyError, TypeError, re.error) as exc:
+        form = _form_spec(data["表单"], fmt) if data.get("表单") else None
+        defaults = {parse_path(target): numbered_path(source) for target, source in (data.get("未写时") or {}).items()}
+    except (AttributeError, KeyError, TypeError, ValueError, re.error) as exc:
         raise FormatError(f"{path}: 写法有误：{type(exc).__name__}: {exc}") from None
     every = sentences + list(lists.values()) + [sentence.following for sentence in sentences if sentence.following]
     slots = [path for sentence in every for path in (*sentence.slots.values(), *sentence.item_slots.values())]
-    for target in list(labels.values()) + [t.list_path for t in tables] + slots:
+    places = list(labels.values()) + [t.list_path for t in tables if t.list_path] + slots
+    places += [target for target in defaults] + [tuple("[]" if isinstance(step, int) else step for step in source) for source in defaults.values()]
+    if form is not None:
+        inside = form.list_path + ("[]",)
+        places.append(form.list_path)
+        for target in [*form.labels.values(), *(t for spec in form.tables for t in _table_targets(spec))]:
+            places += [inside + path for path in target_paths(target)]
+    for spec in tables:
+        base = spec.list_path + ("[]",) if spec.list_path else ()
+        places += [base + path for target in _table_targets(spec) for path in target_paths(target)]
+    for target in places:
         if field_at(schema_path(target)) is None:
-            raise FormatError(f"{path}: “{'.'.join(target)}”不是数据文件中的位置")
+            raise FormatError(f"{path}: “{'.'.join(map(str, target))}”不是数据文件中的位置")
     for section in headings.values():
         if section is not None and section not in SOURCE_SCHEMA.fields["叙述"].fields:
             raise FormatError(f"{path}: “{section}”不是叙述部分的章节")
-    return Mapping(labels, tables, headings, sentences, lists)
+    return Mapping(labels, tables, headings, sentences, lists, form, defaults)
+
+
+def _table_targets(spec: TableSpec) -> list:
+    """Every target of a table, ``{行}`` standing for each of its row names."""
+    out = []
+    for target in [t for targets in (*spec.columns.values(), *spec.total_columns.values()) for t in targets]:
+        if isinstance(target, tuple) and "{行}" in target:
+            out += [tuple(name if step == "{行}" else step for step in target) for name in spec.rows.values()]
+        else:
+            out.append(target)
+    return out
+
+
+def _form_spec(item: dict, fmt) -> FormSpec:
+    return FormSpec(
+        list_path=parse_path(item["列表"]),
+        start=normal(item["开始"]),
+        labels={normal(label): _target(target) for label, target in (item.get("标签") or {}).items()},
+        tables=[_table_spec(table, fmt) for table in item.get("表格") or []],
+    )
 
 
 def _table_spec(item: dict, fmt) -> TableSpec:
-    columns = {}
-    for label, target in item["表头"].items():
-        targets = target if isinstance(target, list) else [target]
-        columns[normal(label)] = tuple(parse_path(t) for t in targets)
+    columns = {normal(label): _targets(target) for label, target in item["表头"].items()}
+    total = item.get("合计")
     choices = {}
     for level, shown in (fmt.labels or {}).items():  # 指标名称: the displayed label of each 一级/二级 value
         choices[(level,)] = {normal(text): value for value, text in shown.items()}
     return TableSpec(
-        list_path=parse_path(item["列表"]),
+        list_path=parse_path(item["列表"]) if item.get("列表") else (),
         columns=columns,
         total_label=normal(item["合计行"]) if item.get("合计行") else None,
-        total_path=parse_path(item["合计"]) if item.get("合计") else (),
+        total_path=parse_path(total) if total and not isinstance(total, dict) else (),
+        total_columns={normal(label): _targets(target) for label, target in total.items()} if isinstance(total, dict) else {},
+        rows={normal(label): str(name) for label, name in (item.get("行") or {}).items()},
         key_label=normal(item["键列"]) if item.get("键列") else None,
         numbered=frozenset(normal(label) for label in item.get("去编号") or ()),
         split_lines=bool(item.get("逐行")),
@@ -182,10 +279,21 @@ def _table_spec(item: dict, fmt) -> TableSpec:
     )
 
 
-def _compile(pattern: str) -> tuple[re.Pattern, dict]:
+# What a slot written ``{路径:类型}`` holds, whatever the schema says of the path.
+SLOT_TYPES = {
+    "比较": r"\s*(?:" + "|".join(map(re.escape, sorted({*PROJECT_OPERATORS, ">", "<"}, key=len, reverse=True))) + r")\s*",
+    "数字": r"\s*-?\d[\d,，]*(?:[.．]\d+)?\s*",
+    "代码": r"[0-9A-Za-z](?:[0-9A-Za-z-]*[0-9A-Za-z])?",
+    # a unit: %, or a short word, not one that makes a deadline or a bound (12月底前, 95%以上)
+    "单位": r"\s*(?:[%％‰]|(?!/)(?:(?![前后内底以上下])[^\W\d_]|/){1,4})\s*",
+}
+
+
+def _compile(pattern: str) -> tuple[re.Pattern, dict, dict]:
     """``共计{项目合计.年初预算}万元[[，其中…]]`` → a regex with a group per slot (``[[…]]`` may be absent),
-    and the slots' paths."""
+    the slots' paths and the types of the slots written ``{路径:类型}``."""
     slots: dict = {}
+    types: dict = {}
     regex = ""
     for token in re.split(r"(\[\[|\]\]|\{[^{}]+\})", pattern):
         if token == "[[":
@@ -198,11 +306,22 @@ def _compile(pattern: str) -> tuple[re.Pattern, dict]:
             regex += ".*?"
         elif token.startswith("{") and token.endswith("}"):
             name = f"s{len(slots)}"
-            slots[name] = parse_path(token[1:-1])
-            regex += f"(?P<{name}>{_slot_pattern(slots[name])})"
+            written, _, kind = token[1:-1].partition(":")
+            slots[name] = parse_path(written)
+            if kind:
+                types[name] = kind
+            regex += f"(?P<{name}>{SLOT_TYPES[kind] if kind else _slot_pattern(slots[name])})"
         else:
-            regex += re.escape(token)
-    return re.compile(regex), slots
+            regex += "".join(_either_width(char) for char in token)
+    return re.compile(regex), slots, types
+
+
+def _either_width(char: str) -> str:
+    """A character of a pattern's text, matching its full-width or half-width form too (：and :, （ and ()."""
+    forms = {char, unicodedata.normalize("NFKC", char)}
+    if "!" <= char <= "~":
+        forms.add(chr(ord(char) + 0xFEE0))
+    return re.escape(char) if len(forms) == 1 else "(?:" + "|".join(map(re.escape, sorted(forms))) + ")"
 
 
 ITEM_NUMBER = r"(?:[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|\d+[、.．]|[（(]\d+[)）])"
@@ -222,15 +341,15 @@ def _slot_pattern(path: tuple) -> str:
 
 
 def _list_item(spec: dict) -> Sentence:
-    items, item_slots = _compile(spec["每项"])
+    items, item_slots, _types = _compile(spec["每项"])
     return Sentence(re.compile(""), {}, items, item_slots, sets=dict(spec.get("设定") or {}))
 
 
 def _sentence(item) -> Sentence:
     if isinstance(item, str):
         item = {"模式": item}
-    pattern, slots = _compile(item["模式"])
-    items, item_slots = _compile(item["分项"]) if item.get("分项") else (None, {})
+    pattern, slots, _types = _compile(item["模式"])
+    items, item_slots, _types = _compile(item["分项"]) if item.get("分项") else (None, {}, {})
     following = _list_item(item["之后每段"]) if item.get("之后每段") else None
     return Sentence(
         re.compile(pattern.pattern + "$" if not items else pattern.pattern),
@@ -320,39 +439,96 @@ class _Collector:
             node = node.setdefault(step, {})
         return node.setdefault(path[-1], [])
 
-    def put_in(self, item: dict, target: tuple, raw: str, base: tuple, row: dict | None = None) -> bool:
-        """``item``'s value at ``target`` (inside the list at ``base``); a ``[]`` in it is a sub-list,
-        whose item is new for each table row (``row`` keeps the sub-items this row started)."""
-        value = typed_value(base + ("[]",) + target, raw)
+    def put_in(self, item: dict, target: tuple, raw: str, prefix: tuple, row: dict | None = None) -> bool:
+        """``item``'s value at ``target`` (``prefix``: the item's place in the source, as the schema
+        reads it); a ``[]`` in it is a sub-list, whose item is new for each table row (``row`` keeps
+        the sub-items this row started)."""
+        value = typed_value(prefix + target, raw)
         if value is None:
             return False
         self.consumed.add(_comparable(raw))
-        node = item
         row = {} if row is None else row
+        node = self.node_in(item, target, row, create=True)
+        node[target[-1]] = value
+        self.count += 1
+        return True
+
+    @staticmethod
+    def node_in(item: dict, target: tuple, row: dict, create: bool) -> dict | None:
+        """The mapping in ``item`` that holds ``target``'s last step (None when not there and not ``create``)."""
+        node = item
         for index, step in enumerate(target[:-1]):
             following = target[index + 1]
             if step == "[]":
                 continue
             if following == "[]":
-                sub = node.setdefault(step, [])
+                sub = node.setdefault(step, []) if create else node.get(step)
+                if sub is None:
+                    return None
                 if id(sub) not in row:
+                    if not create:
+                        return None
                     sub.append({})
                     row[id(sub)] = sub[-1]
                 node = row[id(sub)]
             else:
+                if step not in node and not create:
+                    return None
                 node = node.setdefault(step, {})
-        node[target[-1]] = value
-        self.count += 1
-        return True
+        return node
+
+    def put_target(self, item: dict, target, raw: str, prefix: tuple, row: dict | None = None) -> bool:
+        """``raw`` into ``item`` as ``target`` says: a path, or patterns (the first that matches the
+        whole text and agrees with what the item holds); a ``~`` target reads nothing."""
+        if target is None:
+            return False
+        if not isinstance(target, CellPattern):
+            return self.put_in(item, target, raw, prefix, row)
+        text = value_text(raw)
+        if not text:
+            return False
+        row = {} if row is None else row
+        for regex, slots, types in target.alternatives:
+            match = regex.fullmatch(text)
+            if match is None:
+                continue
+            captured = {}
+            for name, path in slots.items():
+                piece = match.group(name)
+                value = typed_value(prefix + path, slot_value(types.get(name), piece)) if piece is not None else None
+                if value is not None:
+                    captured[path] = value
+            if any(self.held(item, path, row) not in (None, value) for path, value in captured.items()):
+                continue  # it reads otherwise than the item's other cells (1080人 under 度量单位 人次)
+            for path, value in captured.items():
+                self.node_in(item, path, row, create=True)[path[-1]] = value
+                self.count += 1
+            self.consumed.add(_comparable(raw))
+            return bool(captured)
+        return False
+
+    def held(self, item: dict, path: tuple, row: dict):
+        node = self.node_in(item, path, row, create=False)
+        return node.get(path[-1]) if node is not None else None
+
+
+def slot_value(kind: str | None, piece: str):
+    """A slot's text as its type reads it: a ``数字`` is a figure (written as a number, not a text)."""
+    piece = piece.strip()
+    if kind == "数字" and piece:
+        return _Number(unicodedata.normalize("NFKC", piece).replace(",", ""))
+    return piece
 
 
 def typed_value(path: tuple, raw: str):
     """The document's text as the source writes it, by the schema's kind for ``path``; None when empty."""
-    text = value_text(raw)
+    text = raw if isinstance(raw, _Number) else value_text(raw)
     if not text:
         return None
     spec = field_at(schema_path(path))
     kind = spec.kind if spec is not None else "text"
+    if isinstance(raw, _Number) and kind == "text":
+        return raw  # a figure in a text field (指标值: 1200), written as a number
     folded = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
     if kind == "amount":
         number = folded.removesuffix("万元").removesuffix("元")
@@ -422,14 +598,48 @@ class _Reader:
         self.cell_narratives: dict[str, list[str]] = {}  # the same sections as a form's cells: used when the text has none
         self.used: set[int] = set()  # blocks read (by index)
         self.matched: Sentence | None = None  # the sentence the last paragraph matched
+        self.form_items: dict[int, dict] = {}  # block index → the item of the form it is in (表单)
 
     def read(self) -> None:
+        self.forms()
         self.tables()
         self.labelled_cells()
         self.paragraphs()
         for section, lines in self.cell_narratives.items():
             if not any(line.strip() for line in self.narratives.get(section, [])):
                 self.narratives[section] = lines
+        self.defaults()
+
+    # -- forms printed once per item: where each starts
+
+    def forms(self) -> None:
+        form = self.mapping.form
+        if form is None:
+            return
+        item = None
+        for index, block in enumerate(self.blocks):
+            if any(normal(cell.text) == form.start for cell in block.cells if not cell.continued):
+                item = {}
+                self.values.list_at(form.list_path).append(item)
+            if item is not None:
+                self.form_items[index] = item
+
+    def place_of(self, index: int) -> tuple:
+        """Where block ``index``'s values go: (the form's item, its place in the source, its labels and
+        tables), or (the source, (), the document's labels and tables)."""
+        form = self.mapping.form
+        if index in self.form_items:
+            return self.form_items[index], form.list_path + ("[]",), form.labels, form.tables
+        return self.values.data, (), self.mapping.labels, self.mapping.tables
+
+    def defaults(self) -> None:
+        """未写时: a value the documents do not print, taken from another value read."""
+        from ..load.schema import at_path
+
+        for target, source in self.mapping.defaults.items():
+            value = at_path(self.values.data, source)
+            if value is not None and at_path(self.values.data, target) is None:
+                self.values.put(target, value)
 
     # -- tables by their header labels
 
@@ -446,9 +656,9 @@ class _Reader:
     def header_at(self, index: int):
         """The table spec whose header starts at ``index``, and where its header rows end."""
         first = {normal(cell.text) for cell in self.blocks[index].cells if cell.text.strip()}
-        for spec in self.mapping.tables:
-            if spec.key_label and spec.key_label not in first:
-                continue
+        candidates = [spec for spec in self.place_of(index)[3] if not spec.key_label or spec.key_label in first]
+        # the table whose header shares the most labels with the row (both the 项目资金 and the 绩效指标 have 得分)
+        for spec in sorted(candidates, key=lambda spec: -len(first & set(spec.columns))):
             if len(first & set(spec.columns)) < min(2, len(spec.columns)):
                 continue
             end = index + 1
@@ -465,6 +675,7 @@ class _Reader:
         table = self.blocks[start].table
         header_cells = [cell for block in self.blocks[start:header_end] for cell in block.cells if normal(cell.text) in spec.columns]
         self.used.update(range(start, header_end))
+        place, prefix = self.place_of(start)[:2]  # a table without 列表 fills one place: the form's item, or the source
 
         def label_for(cell: GridCell) -> str | None:
             covering = [h for h in header_cells if h.column <= cell.column < h.column + h.span]
@@ -481,7 +692,7 @@ class _Reader:
             own = [cell for cell in block.cells if not cell.continued]
             if len(own) == 1 and len(spec.columns) > 1 and own[0].span > 1 and not any(cell.continued for cell in block.cells):
                 break  # a row across the table: a title or a signature box, not data
-            if self.is_label_row(block):
+            if self.is_label_row(index):
                 break
             cells = []
             for cell in block.cells:
@@ -495,15 +706,21 @@ class _Reader:
             index += 1
             if not any(text.strip() for label, cell, text in cells if label and not cell.continued):
                 continue  # a blank row
-            key_cell = next(((cell, text) for label, cell, text in cells if spec.key_label and label == spec.key_label), None)
-            if key_cell is not None and spec.total_label and normal(key_cell[1]) == spec.total_label:
-                self.read_cells(cells, spec, spec.total_path, None, total=True)
+            if spec.total_label and any(normal(text) == spec.total_label for _l, cell, text in cells if not cell.continued):
+                if spec.total_columns:
+                    self.read_cells(cells, spec, prefix, place, columns=spec.total_columns)
+                else:
+                    self.read_cells(cells, spec, spec.total_path, None, total=True)
                 continue
+            if not spec.list_path:
+                self.read_cells(cells, spec, prefix, place)
+                continue
+            key_cell = next(((cell, text) for label, cell, text in cells if spec.key_label and label == spec.key_label), None)
             new_item = key_cell is None or not key_cell[0].continued
             for row_cells in numbered_lines_apart(cells, spec):
                 if new_item:
                     item = self.item_named(spec, key_cell[1] if key_cell else None)
-                self.read_cells(row_cells, spec, spec.list_path, item, new_item=new_item)
+                self.read_cells(row_cells, spec, spec.list_path + ("[]",), item, new_item=new_item)
         return index
 
     def item_named(self, spec: TableSpec, name: str | None) -> dict:
@@ -519,43 +736,55 @@ class _Reader:
         items.append({})
         return items[-1]
 
-    def is_label_row(self, block: Block) -> bool:
-        return any(normal(cell.text) in self.mapping.labels for cell in block.cells if not cell.continued)
+    def is_label_row(self, index: int) -> bool:
+        labels = self.place_of(index)[2]
+        return any(_label_key(cell.text) in labels for cell in self.blocks[index].cells if not cell.continued)
 
-    def read_cells(self, cells, spec: TableSpec, base: tuple, item: dict | None, total: bool = False, new_item: bool = True) -> None:
-        """One row's cells into ``item``. A merged cell carries its value down into each new item
-        (the 一级 of every indicator under it); in a row that continues an item it was read already."""
+    def read_cells(self, cells, spec: TableSpec, prefix: tuple, item: dict | None, total: bool = False, new_item: bool = True,
+                   columns: dict | None = None) -> None:
+        """One row's cells into ``item`` (``prefix``: its place in the source; for a total row read
+        into a map, that map's). A merged cell carries its value down into each new item (the 一级 of
+        every indicator under it); in a row that continues an item it was read already. A table with
+        named rows reads a row only under its name (``{行}`` in a target)."""
+        columns = columns or spec.columns
+        row_name = None
+        if spec.rows:
+            row_name = next((spec.rows[_label_key(text)] for _l, _c, text in cells if _label_key(text) in spec.rows), None)
         seen: dict[str, int] = {}
         row_items: dict = {}
         for label, cell, text in cells:
-            if label is None:
+            if label is None or label not in columns:
                 continue
             position = seen.get(label, 0)
             seen[label] = position + 1
-            targets = spec.columns[label]
-            if position >= len(targets):
+            targets = columns[label]
+            if position >= len(targets) or targets[position] is None:
                 continue
             target = targets[position]
+            if isinstance(target, tuple) and "{行}" in target:
+                if row_name is None:
+                    continue
+                target = tuple(row_name if step == "{行}" else step for step in target)
             if cell.continued and not new_item:
                 continue
             if total and target[:1] == ("名称",):
                 continue
             if label in spec.numbered:
                 text = "\n".join(_NUMBERED_ITEM.sub("", line) for line in text.split("\n"))
-            choices = spec.choices.get(target[-1:])
+            choices = spec.choices.get(target[-1:]) if isinstance(target, tuple) else None
             if choices is not None:
                 text = choices.get(normal(text), text)
             if total:
-                self.values.put(base + target, text)
+                self.values.put(prefix + target, text)
             elif spec.split_lines:
                 lines = [line for line in text.split("\n") if line.strip()]
-                items = self.values.list_at(base)
+                items = self.values.list_at(spec.list_path)
                 while len(items) < len(lines):
                     items.append({})
                 for number, line in enumerate(lines):
-                    self.values.put_in(items[number], target, line, base)
+                    self.values.put_target(items[number], target, line, prefix)
             else:
-                self.values.put_in(item, target, text, base, row_items)
+                self.values.put_target(item, target, text, prefix, row_items)
 
     # -- label cells: the value is the next cell
 
@@ -564,19 +793,19 @@ class _Reader:
             if not block.cells or index in self.used:
                 continue
             self.values.place = block.place
+            place, prefix, labels, _tables = self.place_of(index)
             cells = [cell for cell in block.cells if not cell.continued]
             read = False
             for position, cell in enumerate(cells):
-                label = normal(cell.text)
-                if label.startswith("其中"):  # 其中: 一般公共预算 — the first of the parts under a total
-                    label = label.removeprefix("其中").lstrip(":：")
-                target = self.mapping.labels.get(label)
+                target = labels.get(_label_key(cell.text))
                 if target is None or position + 1 >= len(cells):
                     continue
                 value = cells[position + 1].text
-                if target[0] == "叙述":
+                if isinstance(target, tuple) and target[0] == "叙述":
                     self.cell_narratives.setdefault(target[1], []).extend(line for line in value.split("\n"))
                     read = True
+                elif place is not self.values.data:  # a label of a form: its item's
+                    read = self.values.put_target(place, target, value, prefix) or read
                 elif "[]" in target:  # a cell listing items, one a line
                     for line in [line for line in value.split("\n") if line.strip()]:
                         self.values.put(target, _NUMBERED_ITEM.sub("", line))
@@ -610,7 +839,7 @@ class _Reader:
                 section, numbered_list = None, self.mapping.lists[key]
                 self.used.add(index)
                 continue
-            if self.label_paragraph(text):
+            if self.label_paragraph(text, index):
                 self.used.add(index)
                 continue
             outcome = self.sentence(text)
@@ -629,17 +858,22 @@ class _Reader:
                 self.narratives.setdefault(section, []).append(text)
                 self.used.add(index)
 
-    def label_paragraph(self, text: str) -> bool:
+    def label_paragraph(self, text: str, index: int) -> bool:
         match = re.match(r"^\s*([^：:]{1,20})[：:](.*)$", text)
         if not match:
             return False
+        place, prefix, labels, _tables = self.place_of(index)
         read = False
         # a line may hold two labels: 填报人（签名）：李芷怡      联系电话：3723153
         pieces = re.split(r"\s{2,}(?=[^\s：:]{1,12}[：:])", text.strip())
         for piece in pieces:
             label, _, value = re.split(r"([：:])", piece, maxsplit=1) if re.search(r"[：:]", piece) else (piece, "", "")
-            target = self.mapping.labels.get(normal(label)) or self.mapping.labels.get(normal(re.sub(r"[（(].*?[)）]", "", label)))
-            if target is not None and value.strip():
+            target = labels.get(normal(label)) or labels.get(normal(re.sub(r"[（(].*?[)）]", "", label)))
+            if target is None or not value.strip():
+                continue
+            if place is not self.values.data:
+                read = self.values.put_target(place, target, value, prefix) or read
+            else:
                 read = self.values.put(target, value) or read
         return read
 
@@ -693,12 +927,18 @@ class _Reader:
                 item["资金名称"] = name
                 captured.pop(("名称",))
             for target, raw in captured.items():
-                self.values.put_in(item, target, raw, list_path)
+                self.values.put_in(item, target, raw, list_path + ("[]",))
             for key, value in sentence.sets.items():
                 item[key] = value
             ordered.append(item)
         rest = [item for item in items if all(item is not other for other in ordered)]
         items[:] = ordered + rest
+
+
+def _label_key(text: str) -> str:
+    """A label cell as compared: 其中: 一般公共预算 is the first of the parts under a total."""
+    label = normal(text)
+    return label.removeprefix("其中").lstrip(":：") if label.startswith("其中") else label
 
 
 def _same_item(existing, name: str) -> bool:
@@ -888,7 +1128,9 @@ def not_reproduced(
             for cell in block.cells:
                 for line in cell.lines:
                     seen = _comparable(line)
-                    if line.strip() and seen not in rendered and seen not in consumed and not cell.continued:
+                    if not value_text(line):  # blank, “/”, or a 【待填写】 marker: nothing the document states
+                        continue
+                    if seen not in rendered and seen not in consumed and not cell.continued:
                         out.append(Unmapped(block.place, line.strip()))
         elif block.text.strip() and _comparable(block.text) not in rendered and index not in read:
             out.append(Unmapped(block.place, block.text.strip()))

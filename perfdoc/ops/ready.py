@@ -59,7 +59,7 @@ def _markers(checked) -> list[Diagnostic]:
     markers = {str(value): value.paths for _, value in iter_leaves(context) if isinstance(value, Missing)}
     wanted: dict = {}  # source path → documents that show its marker
     for document in checked.analysis.format.documents:
-        text = document_text(render_checked(checked, document))
+        text = document_text(render_checked(checked, document, context))
         for marker, paths in markers.items():
             if marker in text:
                 for path in paths:

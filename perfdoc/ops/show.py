@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ..compute.figures import iter_leaves
 from ..numbers import Percent, plain
-from ..load.schema import dotted
+from ..load.schema import at_path, dotted
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,13 @@ def figure_rows(analysis) -> list[FigureRow]:
     return [row for _path, _value, row in figure_entries(analysis)]
 
 
-def figure_entries(analysis):
+def figure_entries(analysis, only=None):
     """``(path, value, row)`` for every figure :func:`figure_rows` lists: the path as a tuple and the
-    value as computed (Decimal, int or the grade's text), for outputs that need more than the text."""
+    value as computed (Decimal, int or the grade's text), for outputs that need more than the text.
+    ``only``: just those of these paths (the summary's few columns), without walking all the figures."""
     figures = analysis.figures
-    for path, value in iter_leaves(figures.values):
+    leaves = iter_leaves(figures.values) if only is None else ((path, at_path(figures.values, path)) for path in only)
+    for path, value in leaves:
         if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
             continue
         derivation = figures.derivations.get(path)
@@ -42,7 +44,7 @@ def figure_entries(analysis):
         else:
             origin = f"填报 {plain(derivation.stated)}（应为 {derivation.computed}）"
         yield path, value, FigureRow(dotted(path), str(value), origin, derivation.formula)
-    if figures.grade:
+    if figures.grade and (only is None or GRADE_PATH in only):
         yield GRADE_PATH, figures.grade, FigureRow("评分.评价等次（按得分）", figures.grade, "计算")
 
 

@@ -39,6 +39,7 @@ BASES = {
     },
 }
 SCORE, GRADE = ("评分", "综合得分"), ("评分", "评价等次")
+SHOWN_PATHS = frozenset({SCORE, GRADE, *(path for paths in BASES.values() for path in paths.values() if path)})
 HEADERS = (
     "主管部门", "部门", "年度", "口径", "年初预算", "调整后预算", "实际支出", "执行率", "调整率",
     "得分", "等次", "错误", "警告", "可报送",
@@ -60,13 +61,13 @@ class SummaryRow:
     grade: str | None
     errors: int
     warnings: int
-    ready: object  # True/False for a department-year; "2/3" for a subtotal
+    ready: object  # True/False for a department-year; "2/3" for a subtotal; None when not checked (no --ready)
     path: str = ""
     format_name: str | None = None
 
     def cells(self) -> list:
         """The row's values in :data:`HEADERS` order (numbers as Decimal, ready as 是/否 or a count)."""
-        ready = {True: "是", False: "否"}.get(self.ready, self.ready) if not isinstance(self.ready, str) else self.ready
+        ready = {True: "是", False: "否", None: ""}.get(self.ready, self.ready) if not isinstance(self.ready, str) else self.ready
         return [
             self.authority, self.department, self.year if self.year is not None else "", self.basis,
             *(self.figures.get(name) for name in AMOUNT_COLUMNS + PERCENT_COLUMNS),
@@ -88,12 +89,13 @@ class SummaryTable:
         return max(set(names), key=names.count) if names else None
 
 
-def department_row(result) -> SummaryRow:
-    """The summary row of one checked source (a :class:`~perfdoc.pipeline.Checked` with its context)."""
+def department_row(result, ready: bool = True) -> SummaryRow:
+    """The summary row of one checked source (a :class:`~perfdoc.pipeline.Checked` with its context);
+    ``ready``: whether to check it is ready to report (which renders its documents)."""
     from .show import figure_entries
 
     ctx = result.analysis
-    values = {path: value for path, value, _row in figure_entries(ctx)}
+    values = {path: value for path, value, _row in figure_entries(ctx, only=SHOWN_PATHS)}
     department = ctx.model.get("部门") or {}
     basis = next((name for name, paths in BASES.items() if values.get(paths["调整后预算"]) is not None), "部门预算")
     figures = {column: values.get(path) if path else None for column, path in BASES[basis].items()}
@@ -109,7 +111,7 @@ def department_row(result) -> SummaryRow:
         grade=grade if isinstance(grade, str) else None,
         errors=len(result.errors),
         warnings=len(result.warnings),
-        ready=is_ready(result),
+        ready=is_ready(result) if ready else None,
         path=result.path,
         format_name=ctx.model.get("格式") if isinstance(ctx.model.get("格式"), str) else None,
     )
@@ -122,11 +124,12 @@ def is_ready(result) -> bool:
     return not any(diagnostic.is_error for diagnostic in readiness(result))
 
 
-def unreadable_row(result) -> SummaryRow:
+def unreadable_row(result, ready: bool = True) -> SummaryRow:
     """A source that could not be read: a row that says so rather than a gap."""
     path = Path(result.path)
     return SummaryRow(
-        "部门", "（无法读取）", path.parent.name, path.stem, "", {}, None, None, len(result.errors), len(result.warnings), False, result.path
+        "部门", "（无法读取）", path.parent.name, path.stem, "", {}, None, None, len(result.errors), len(result.warnings),
+        False if ready else None, result.path,
     )
 
 
@@ -162,10 +165,11 @@ def total_row(kind: str, label: str, rows: list) -> SummaryRow:
         "执行率": spent.get("执行率"),
         "调整率": rates.get("预算调整率"),
     }
-    ready = sum(1 for row in rows if row.ready is True)
+    checked = all(row.ready is not None for row in rows)
+    ready = f"{sum(1 for row in rows if row.ready is True)}/{len(rows)}" if checked else None
     return SummaryRow(
         kind, label, "", None, "", figures, None, None,
-        sum(row.errors for row in rows), sum(row.warnings for row in rows), f"{ready}/{len(rows)}",
+        sum(row.errors for row in rows), sum(row.warnings for row in rows), ready,
     )  # fmt: skip
 
 
@@ -217,8 +221,10 @@ def arrange(rows: list) -> SummaryTable:
 UNASSIGNED = "（未填主管部门）"
 
 
-def summarise(paths, jobs: int = 1) -> SummaryTable:
-    """Check every source under ``paths`` (each department's years together) and summarise them."""
+def summarise(paths, jobs: int = 1, ready: bool = False) -> SummaryTable:
+    """Check every source under ``paths`` (each department's years together, over ``jobs`` processes,
+    as ``validate`` does) and summarise them; ``ready``: also check each is ready to report, which
+    renders its documents (``validate --ready``) and costs more than the rest together."""
     from ..build.parallel import in_order
     from ..pipeline import find_sources
 
@@ -226,20 +232,33 @@ def summarise(paths, jobs: int = 1) -> SummaryTable:
     folders: dict[Path, list[Path]] = {}
     for path in dict.fromkeys(files):
         folders.setdefault(path.parent, []).append(path)
-    rows = [row for rows in in_order(summarise_folder, list(folders.values()), jobs) for row in rows]
+    work = [(paths, ready) for paths in folders.values()]
+    rows = [row for rows in in_order(summarise_folder, work, jobs, failed=_folder_failed) for row in rows]
     return arrange(rows)
 
 
-def summarise_folder(paths: list[Path]) -> list[SummaryRow]:
-    """The rows of one department's sources, last year's read once (as ``validate`` does)."""
-    from ..pipeline import _year_order, check_file
+def summarise_folder(work: tuple) -> list[SummaryRow]:
+    """The rows of one department's sources (``work``: their paths, and whether to check readiness),
+    last year's read once (as ``validate`` does)."""
+    from ..pipeline import _year_order, check_file, failed_check
 
+    paths, ready = work
     analysed: dict = {}
     out = []
     for path in sorted(paths, key=_year_order):
-        result = check_file(path, analysed=analysed)
-        out.append(department_row(result) if result.analysis is not None else unreadable_row(result))
+        try:
+            result = check_file(path, analysed=analysed)
+            out.append(department_row(result, ready) if result.analysis is not None else unreadable_row(result, ready))
+        except Exception as exc:  # noqa: BLE001 - perfdoc failing on one source must not hide the others' rows
+            out.append(unreadable_row(failed_check(path, exc), ready))
     return out
+
+
+def _folder_failed(work: tuple, exc: BaseException) -> list[SummaryRow]:
+    from ..pipeline import failed_check
+
+    paths, ready = work
+    return [unreadable_row(failed_check(path, exc), ready) for path in paths]
 
 
 # ------------------------------------------------------------------ outputs

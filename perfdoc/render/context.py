@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from ..compute.figures import year_over_year
 from ..compute.indicators import parse_operator
+from ..compute.projects import explanation_needed
 from ..load.formats import place_of
 from .narrative import NarrativeError, render_references, strip_references
 from ..numbers import Amount
@@ -92,7 +93,7 @@ def build_context(ctx) -> dict:
         评价人员表=evaluator_rows(tree["评价人员"], ctx.format.evaluator_rows if ctx.format is not None else 0),
         收支表=institution_rows(tree["机构收支"], tree["收支合计"]),
         评价项目=[project for project in tree["项目"] if project.get("参与评价") is True],
-        项目自评表=project_sheets(tree["项目自评"], labels),
+        项目自评表=project_sheets(tree["项目自评"], labels, ctx.format),
         同比=year_over_year(ctx.figures, ctx.previous.figures) if ctx.previous is not None else {},
         编号=dict(LIST_NUMBERING),
         待填写=unwritten,
@@ -297,8 +298,10 @@ def indicator_groups(indicators: list, labels: dict) -> list:
 OPERATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 
 
-def project_sheets(projects: list, labels: dict) -> list:
+def project_sheets(projects: list, labels: dict, fmt=None) -> list:
     """Each project of 项目自评 with ``指标分组``: its indicators as the form prints them.
+
+    An unwritten ``执行说明`` is blank where the format's 须说明原因 does not ask for one.
 
     ``指标分组`` is ``[{"一级", "标签", "行": [row…]}]``, grouped by 一级 then 二级 in
     order of first appearance. A row is the indicator with ``二级标签``, ``二级首行``
@@ -319,6 +322,9 @@ def project_sheets(projects: list, labels: dict) -> list:
                 for index, item in enumerate(items)
             ]
             sheet.append({"一级": level1, "标签": level1_labels.get(level1, level1), "行": rows})
+        unexplained = fmt is not None and fmt.explanation and not project.get("执行说明")
+        if unexplained and not explanation_needed(project, project, fmt):
+            project = {**project, "执行说明": BLANK}
         out.append({**project, "指标分组": sheet})
     return out
 
