@@ -16,7 +16,14 @@ rate of a source):
   the same amount typed in 万元: ``34822000元`` prints 3482.20 万元, not 3482.2000;
 * a rate is a percentage, ``"6.61%"``; a bare decimal below 1 with more than
   two decimals (``0.0661``) is refused with the fix named, since it is almost
-  always a fraction meant as a percentage.
+  always a fraction meant as a percentage;
+* a score, a count or a year typed as full-width text (``９２．５``, ``２４``)
+  is the number it shows;
+* in narratives, numbers are read by the same rule: full-width digits, point,
+  sign, ％ and comparison signs count as their half-width forms
+  (``自评得分９２分`` is checked like ``自评得分92分``), a thousands separator is
+  the half-width comma (``1,234.50万元``); the full-width ``，`` and ``、`` stay
+  punctuation, since in Chinese text they separate numbers.
 """
 
 from __future__ import annotations
@@ -100,6 +107,38 @@ def parse_amount(raw, default_unit: str = "万元") -> tuple[Decimal, str]:
 def as_typed(text: str) -> str:
     """``text`` with full-width digits, signs, ％ and separators read as half-width (NFKC)."""
     return unicodedata.normalize("NFKC", text)
+
+
+# The full-width forms of what a number in running text is made of, one character for one.
+_NUMBER_FORMS = str.maketrans("０１２３４５６７８９．％﹪＋－＝＞＜", "0123456789.%%+-=><")
+
+
+def fold_number_forms(text: str) -> str:
+    """``text`` with the full-width characters of numbers read as half-width, all else kept.
+
+    Unlike :func:`as_typed` it maps one character to one, so a column found in the
+    folded text is the same column in the text as typed.
+    """
+    return text.translate(_NUMBER_FORMS)
+
+
+# A number in running text: digits, the half-width comma only between groups of three.
+TEXT_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_BARE_NUMBER_RE = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*", re.ASCII)
+
+
+def text_number(text: str) -> Decimal:
+    """The value of a :data:`TEXT_NUMBER` match: ``1,234.50`` → 1234.50."""
+    return Decimal(text.replace(",", ""))
+
+
+def typed_number(raw):
+    """A bare number typed as text (``"９２．５"``, ``" 24 "``) as a ``Decimal``; ``raw`` itself otherwise."""
+    if isinstance(raw, str):
+        folded = as_typed(raw)
+        if _BARE_NUMBER_RE.fullmatch(folded):
+            return Decimal(folded.strip())
+    return raw
 
 
 def parse_percent(raw) -> Decimal:

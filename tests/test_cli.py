@@ -115,3 +115,5 @@ def test_click_speaks_chinese():
         for english in ("Usage:", "Options:", "Commands:", "[OPTIONS]", "COMMAND", "Error:", "No such", "Did you mean", "Missing", "Show this message", "is not"):
             assert english not in result.output, (args, result.output)
     assert "是不是要用 'build'" in CliRunner().invoke(main, ["biuld"]).output
+    for typed, meant in (("nxt-year", "next-year"), ("vaildate", "validate"), ("textconf", "textconv")):
+        assert f"是不是要用 '{meant}'" in CliRunner().invoke(main, [typed]).output  # commands imported only when run too

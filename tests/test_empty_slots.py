@@ -31,7 +31,7 @@ EMPTY_SLOT = re.compile(
     rf"(?:{_BEFORE_FIGURE})(?:万元|元|(?:名|个|人|户|家|项|分|%)(?=[，。；、,;）)\s]|$))"
     r"|(?:等次为|等级为)等"
     r"|的[；;。，]"
-    r"|[：:][ \t]*(?:[；;。，]|\Z|\n(?=\n|[^\n：:【]{1,8}[：:]))"
+    r"|[：:][ \t]*(?:[；;。，]|\Z|\n(?=\n|[^\n：:【]{1,8}[：:]))"  # (a 【待填写：…】 marker's colon is not a label's)
     r"|\{'|Amount\(|Percent\(|Decimal\(|\bNone\b",
     re.M,
 )

@@ -385,3 +385,33 @@ def test_hostile_format_yaml_is_reported_never_raised(root, text):
     assert any(d.is_error for d in found) and all(d.code.startswith("PD8") and d.location for d in found)
     result = run("formats")
     assert result.exit_code == 0 and "内部错误" not in result.output and "case\t（有错误" in result.output
+
+
+# ------------------------------------------------------------------ a section is generated or written, never both
+
+
+def test_a_section_the_template_writes_cannot_also_be_required(root):
+    written = "基于: fam\n文档:\n  - 名称: 报告\n    模板: 报告.docx\n    必需章节: [{0}]\n    模板写出: {{人员情况: 写出编制与人数}}\n"
+    member(root, "case", written.format("人员情况, 存在问题"))
+    (found,) = problems(root, "case")
+    assert found.code == "PD805" and found.is_error and "“人员情况”不填写时由模板写出" in found.message
+    assert (found.file, found.location.line) == ("templates/case/format.yaml", 6)
+    member(root, "case", written.format("存在问题"))
+    assert [d for d in problems(root, "case") if d.is_error] == []
+
+
+def test_every_shipped_format_declares_what_its_templates_write_and_prints_what_it_requires():
+    """Each declared 模板写出 section is read by its template (to print it when written); no section is both."""
+    from perfdoc.load.formats import available_formats
+
+    for name in available_formats():
+        fmt = load_format(name)
+        for document in fmt.documents:
+            assert not set(document.generated_sections) & set(document.required_sections), (name, document.name)
+            if document.printed_sections is not None:
+                assert set(document.generated_sections) <= document.printed_sections, (name, document.name)
+                assert set(document.required_sections) <= document.printed_sections, (name, document.name)
+    assert set(load_format("hunan-linxiang").generated_sections) == {"机构设置", "人员情况", "支出概况", "基本支出情况"}
+    assert set(load_format("guangzhou").generated_sections) == {"机构设置", "人员情况", "绩效管理情况", "自评结论"}
+    assert set(load_format("hunan-yiyang").generated_sections) == {"综合评价结论"}
+    assert load_format("sichuan-project").printed_sections == frozenset()

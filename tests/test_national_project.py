@@ -217,6 +217,25 @@ def test_sichuan_form_prints_its_header_rule_and_signatures(tmp_path):
     assert "财务负责人：钱丽" in text and "财政专户管理资金" in text
 
 
+@pytest.mark.parametrize("funds, explanation, marked", [
+    ("{年初预算数: 50, 全年预算数: 50, 全年执行数: 48}", "", False),  # 96%, no adjustment: nothing to explain
+    ("{年初预算数: 50, 全年预算数: 50, 全年执行数: 40}", "", True),  # 80% < 须说明原因.执行率低于 90
+    ("{年初预算数: 40, 全年预算数: 50, 全年执行数: 50}", "", True),  # adjusted mid-year
+    ("{年初预算数: 50, 全年预算数: 50, 全年执行数: 40}", "执行说明: 设备采购延期。", False),
+])
+def test_sichuan_asks_for_the_explanation_only_where_the_form_does(funds, explanation, marked):
+    from perfdoc.build.rendering import render_checked
+    from perfdoc.render.extract import document_text
+
+    rows = f"财政资金: {funds}\n" + "\n".join(f"{row}: {ZERO}" for row in ("财政专户管理资金", "单位资金", "其他资金"))
+    text = project(GOOD_INDICATOR, rows, explanation).replace("national-project", "sichuan-project")
+    checked = run(text)
+    assert not checked.errors, checked.diagnostics
+    rendered = document_text(render_checked(checked, checked.analysis.format.documents[0]))
+    assert ("【待填写：项目自评[1].执行说明】" in rendered) is marked
+    assert ("设备采购延期。" in rendered) is bool(explanation)
+
+
 def test_build_writes_the_department_document_and_one_file_per_project(tmp_path):
     from perfdoc.render.extract import document_text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -149,7 +150,7 @@ def test_narrative_typo_digit_swap_and_unit_slip(check):
         津补贴27.74元，另有会费5000元。
     """
     result = check(textwrap.dedent(text))
-    found = {(d.code, d.message.split("”")[0].lstrip("“")) for d in result.diagnostics if d.code in ("PD502", "PD503")}
+    found = {(d.code, d.message.split("“")[1].split("”")[0]) for d in result.diagnostics if d.code in ("PD502", "PD503")}
     assert found == {("PD502", "336.10万元"), ("PD502", "366.01万元"), ("PD503", "27.74元")}
     slip = next(d for d in result.diagnostics if d.code == "PD503")
     assert (slip.location.line, slip.location.col) == (14, 8)
@@ -231,8 +232,11 @@ def test_text_without_a_full_width_colon_key_gets_no_such_hint(check, text):
     assert hints and not any("全角冒号" in hint for hint in hints)
 
 
-@pytest.mark.parametrize("written", ["3661000万元", "0.036610万元"])
-def test_narrative_figure_in_the_wrong_unit_is_a_near_miss_of_the_figure(check, written):
+@pytest.mark.parametrize(
+    "written, what",
+    [("3661000万元", "是按元计的数字，单位却写成了万元"), ("0.036610万元", "是把万元数当作元又换算成了万元")],
+)
+def test_narrative_figure_at_the_wrong_scale_is_a_unit_error(check, written, what):
     """366.10 万元 written in 元 under the 万元 label (3661000), or converted to 万元 twice (0.036610): shifted by 10⁴."""
     text = f"""
     机构收支:
@@ -242,9 +246,10 @@ def test_narrative_figure_in_the_wrong_unit_is_a_near_miss_of_the_figure(check, 
       支出概况: 财政拨款收入{written}。
     """
     result = check(textwrap.dedent(text))
-    (near_miss,) = [d for d in result.diagnostics if d.code == "PD502"]
-    assert f"“{written}”" in near_miss.message and "收支合计.收入.公共财政拨款" in near_miss.message and "366.10" in near_miss.message
-    assert (near_miss.location.line, near_miss.location.col) == (10, 15)
+    (unit_error,) = [d for d in result.diagnostics if d.code == "PD503"]
+    assert unit_error.message == f"单位错误：“{written}”{what}——收支合计.收入.公共财政拨款 为 366.10 万元"
+    assert (unit_error.location.line, unit_error.location.col) == (10, 15)
+    assert "PD502" not in [d.code for d in result.diagnostics]
 
 
 def test_a_project_with_only_actual_spending_is_not_a_negative_balance(check):
@@ -405,11 +410,34 @@ def test_pd508_parts_exceed_whole(check, text, fires):
     assert ("PD508" in _narrative_codes(check, "支出概况", text)) is fires
 
 
-def test_pd502_names_a_unit_error_and_leaves_round_targets_alone(check):
+def test_a_unit_error_is_called_a_unit_error_not_a_one_digit_slip(check):
     head = "项目:\n  - 名称: 甲\n    年初预算: 264\n    实际支出: 264\n"
     result = check(head + "叙述:\n  支出概况: |\n    全年项目支出2640000万元，完成率100%。\n")
-    (slip,) = [d for d in result.diagnostics if d.code == "PD502"]
-    assert slip.message.startswith("单位错误：“2640000万元”是按元写的数字")
+    assert [d.code for d in result.diagnostics if d.code in ("PD502", "PD503")] == ["PD503"]
+    (slip,) = [d for d in result.diagnostics if d.code == "PD503"]
+    assert slip.message.startswith("单位错误：“2640000万元”是按元计的数字，单位却写成了万元")
+    assert slip.hint == "写作“264.00万元”，或引用 {{ 项目合计.年初预算 }}万元"
+
+
+_STAFF = "机构收支:\n  - 名称: 机关\n    支出:\n      人员支出明细: {基本工资: 95.45, 津补贴: 27.74, 奖金: 300}\n"
+
+
+@pytest.mark.parametrize(
+    "text, fires",
+    [
+        ("其中基本工资954500万元。", True),
+        ("其中津补贴27.74元，发放及时。", True),
+        ("其中基本工资0.009545万元。", True),
+        # real-looking text that must pass
+        ("其中基本工资954500元，津补贴27.74万元，奖金300万元。", False),
+        ("其中基本工资95.45万元（954500元），津补贴277400元。", False),
+        ("开展慰问活动，每人发放慰问金300元，共发放3000000元。", False),
+        ("全年会费收入2000000万元以上的工会不在此列。", False),
+        ("人均补助95元，较上年增长45元。", False),
+    ],
+)
+def test_pd503_unit_error(check, text, fires):
+    assert ("PD503" in _narrative_codes(check, "基本支出情况", text, _STAFF)) is fires
 
 
 def test_no_narrative_rule_fires_on_the_examples():
@@ -418,3 +446,146 @@ def test_no_narrative_rule_fires_on_the_examples():
     for path in sorted((Path(__file__).resolve().parent.parent / "sources").rglob("*.yaml")):
         codes = {d.code for d in check_file(path).diagnostics}
         assert not codes & {"PD502", "PD503", "PD504", "PD505", "PD506", "PD507", "PD508"}, path
+
+
+# ---------------------------------------------------------------- numbers typed with full-width forms
+
+
+_SCORED = "评分:\n  综合得分: 91.45\n" + _BUDGET
+
+
+@pytest.mark.parametrize(
+    "text, code, quoted",
+    [
+        ("自评得分９２分。", "PD504", "自评得分９２分"),
+        ("全年预算执行率为９２．９％。", "PD504", "预算执行率为９２．９％"),
+        ("年初预算６４３．４６万元。", "PD502", "６４３．４６万元"),
+        ("年初预算６４３４５００万元。", "PD503", "６４３４５００万元"),
+        ("全年支出１２０．５０万元，其中人员经费８０．２０万元，公用经费４５．３０万元。", "PD508", "１２０．５０万元"),
+        ("共开展活动４项，包括：健步行、歌手大赛、演讲比赛。", "PD505", "４项，包括"),
+    ],
+)
+def test_a_narrative_number_typed_full_width_is_checked_like_half_width(check, text, code, quoted):
+    body = _SCORED + f"叙述:\n  自评结论: |\n    {text}\n"
+    (finding,) = [d for d in check(body).diagnostics if d.code == code]
+    assert f"“{quoted}”" in finding.message  # quoted as typed
+    line = example_source(body).splitlines()[finding.location.line - 1]
+    assert line[finding.location.col - 1 : finding.location.end_col - 1] == quoted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "自评得分９１．４５分，评价等次为优。",
+        "年初预算６４３．４５万元，全年预算执行率９２．８３％。",
+        "全年支出1,234.50万元，其中人员经费1,000.20万元，公用经费234.30万元。",
+        "１．加强预算管理；２．完善制度。",
+    ],
+)
+def test_full_width_and_grouped_numbers_that_agree_pass(check, text):
+    codes = _narrative_codes(check, "自评结论", text, _SCORED)
+    assert not set(codes) & {"PD502", "PD503", "PD504", "PD505", "PD506", "PD508"}, codes
+
+
+def test_scores_counts_and_targets_typed_full_width_are_read_as_numbers(check):
+    text = """
+    部门: {名称: 甲, 人员编制: "２４"}
+    指标:
+      - {一级: 产出, 二级: 数量, 名称: 甲, 权重: "１０", 得分: "９．５", 目标值: "≥９５．５％", 实际值: "９５％"}
+    """
+    result = check(textwrap.dedent(text))
+    assert not [d for d in result.diagnostics if d.code in ("PD103", "PD104", "PD403")], result.diagnostics
+    assert [d.code for d in result.diagnostics if d.code.startswith("PD40")] == ["PD402"]  # 95% < 95.5%: compared
+    model = result.analysis.model
+    assert model["部门"]["人员编制"] == 24 and model["指标"][0]["得分"] == Decimal("9.5")
+
+
+# ---------------------------------------------------------------- PD114: a narrative section no document prints
+
+
+@pytest.mark.parametrize(
+    "head, section, fires",
+    [
+        ("格式: guangzhou\n", "经济性分析", True),  # a project report's section, not in guangzhou's documents
+        ("格式: guangzhou\n", "自评结论", False),  # the template writes it when not written, and prints it when written
+        ("格式: hunan-linxiang\n", "人员情况", False),
+        ("格式: hunan-yiyang\n", "支出概况", True),  # the template writes the overview from 项目
+        ("格式: national-project\n", "存在问题", True),  # the form prints no narrative at all
+    ],
+)
+def test_pd114_a_section_no_document_prints(check, head, section, fires):
+    codes = _narrative_codes(check, section, "本年度各项工作按计划完成。", head)
+    assert ("PD114" in codes) is fires
+
+
+def test_pd114_names_the_sections_that_are_printed(check):
+    (found,) = [d for d in check("格式: hunan-yiyang\n叙述:\n  支出概况: 项目支出共计101.83万元。\n").diagnostics if d.code == "PD114"]
+    assert found.message == "叙述章节“支出概况”不会出现在格式“hunan-yiyang”的任何文档中：这些文档不印这一章节"
+    assert found.hint.startswith("本格式的文档印出的章节：专项资金管理情况、目标完成情况、")
+    assert (found.location.line, found.location.col) == (example_source("格式: hunan-yiyang\n").count("\n") + 2, 3)
+
+
+@pytest.mark.parametrize(
+    "tags, sections",
+    [
+        ("{{p 叙述.存在问题|段落 }}{% if 叙述.机构设置 %}{{p 叙述['人员情况']|段落 }}{% endif %}", {"存在问题", "机构设置", "人员情况"}),
+        ("叙述部分见下 {{ 项.叙述 }}{{ 部门.名称 }}", set()),  # text outside tags and another map's 叙述 are not the narrative
+        ("{% for 名, 文 in 叙述.items() %}{{ 文 }}{% endfor %}", None),  # reads every section
+        ("{% set s = 叙述 %}{{ s.存在问题 }}", None),
+        ("{{ 叙述[名称] }}", None),
+    ],
+)
+def test_the_sections_a_template_prints_are_read_from_its_tags(tags, sections):
+    from perfdoc.load.template_sections import sections_in_text
+
+    assert sections_in_text(tags) == (None if sections is None else frozenset(sections))
+
+
+@pytest.mark.parametrize("typed, codes", [("481.77", ["PD201"]), ("431.71", ["PD201"])])
+def test_one_typo_in_an_input_is_reported_once(check, typed, codes):
+    """The rate computed from the disagreeing 调整后预算 (PD202 89.62%, PD205 100.01%) would only repeat PD201."""
+    text = f"""
+    预算:
+      年初预算: {typed}
+      调整数: 0
+      实际支出: {{一般公共预算: 431.77}}
+      调整后预算: 431.77
+      预算完成率: "100%"
+    """
+    found = [d.code for d in check(textwrap.dedent(text)).diagnostics if d.code.startswith("PD2")]
+    assert found == codes
+
+
+def test_a_rate_typed_wrong_from_consistent_figures_is_still_reported(check):
+    text = """
+    预算:
+      年初预算: 431.77
+      调整数: 0
+      实际支出: {一般公共预算: 431.77}
+      调整后预算: 431.77
+      预算完成率: "90%"
+    """
+    assert [d.code for d in check(textwrap.dedent(text)).diagnostics if d.code.startswith("PD2")] == ["PD202"]
+
+
+def test_a_project_indicator_typed_full_width_is_judged(check):
+    text = """
+    格式: national-project
+    项目自评:
+      - 名称: 甲
+        资金:
+          当年财政拨款: {年初预算数: 10, 全年预算数: 10, 全年执行数: 10}
+        年度总体目标: {预期目标: 完成}
+        指标:
+          - {一级: 产出, 二级: 质量, 三级: 合格率, 指标性质: ＞＝, 指标值: "９０％", 度量单位: ％, 完成值: "８５．５", 分值: 90}
+    """
+    (indicator,) = check(textwrap.dedent(text)).analysis.figures.projects[0].indicators
+    assert (indicator.operator, indicator.target, indicator.actual, indicator.met) == (">=", 90, Decimal("85.5"), False)
+    assert indicator.unit_conflict == ""  # ９０％ is in the 度量单位 ％
+
+
+def test_numbers_in_text_with_grouping_and_half_width_punctuation():
+    from perfdoc.rules._literals import literal_numbers
+
+    found = [(l.text, str(l.value)) for l in literal_numbers("收入,366.10万元，合计1,234.50万元；１２３．４５万元，６３．９％")]
+    assert found == [("366.10万元", "366.10"), ("1,234.50万元", "1234.50"), ("123.45万元", "123.45"), ("63.9%", "63.9")]

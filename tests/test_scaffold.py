@@ -245,6 +245,22 @@ def test_the_skeleton_marks_the_sections_the_template_writes():
     conclusion = next(line for line in lines if "自评结论:" in line)
     assert "不填写时模板写出全年预算数、执行数和预算完成率；填写后只用这里的文字" in conclusion
     assert conclusion.lstrip().startswith("#")  # not required: the template writes it
+    assert "# 不填写时由模板按数据写出的叙述章节（填写后只用填写的文字）：机构设置、人员情况、绩效管理情况、自评结论" in lines
+    economy = next(line for line in lines if "经济性分析:" in line)
+    assert economy.lstrip().startswith("#") and economy.endswith("（本格式的文档不印这一章节，不必填写）")
+
+
+@pytest.mark.parametrize("name, sections", [
+    ("hunan-linxiang", ("机构设置", "人员情况", "支出概况", "基本支出情况")),
+    ("hunan-yiyang", ("综合评价结论",)),
+])
+def test_every_format_s_skeleton_marks_its_generated_sections(name, sections):
+    from perfdoc.ops.scaffold import scaffold_yaml
+
+    lines = scaffold_yaml(name, "测试单位", 2023).splitlines()
+    for section in sections:
+        line = next(line for line in lines if line.lstrip("# ").startswith(f"{section}:"))
+        assert line.lstrip().startswith("#") and "不填写时模板" in line and "填写后只用这里的文字" in line, line
 
 
 def test_a_section_is_generated_or_written_never_both():

@@ -46,6 +46,13 @@ class _Group(click.Group):
             self.add_command(getattr(importlib.import_module(f"perfdoc.{module}"), attribute), name)
         return super().get_command(ctx, name)
 
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:
+            # click suggests among the commands imported so far; the lazy ones count too
+            raise click.exceptions.NoSuchCommand(exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx) from None
+
     def format_commands(self, ctx, formatter):
         rows = []
         for name in self.list_commands(ctx):

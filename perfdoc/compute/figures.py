@@ -125,6 +125,22 @@ class Figures:
     def get(self, path: tuple):
         return lookup(self.values, path)
 
+    def follows_a_conflict(self, derivation: Derivation) -> bool:
+        """Whether ``derivation`` is computed, directly or not, from a stated figure that disagrees
+        with its own computation: that disagreement is reported, this one would only repeat it."""
+        seen: set = set()
+        stack = [term.path for _, term in derivation.operands]
+        while stack:
+            path = stack.pop()
+            operand = self.derivations.get(path)
+            if operand is None or path in seen:
+                continue
+            seen.add(path)
+            if not operand.consistent:
+                return True
+            stack.extend(term.path for _, term in operand.operands)
+        return False
+
 
 def lookup(tree, path: tuple):
     return at_path(tree, path)

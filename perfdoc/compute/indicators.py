@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..numbers import fold_number_forms
+
 _OPERATORS = {
     "≥": ">=", ">=": ">=", "不低于": ">=", "不少于": ">=", "达到": ">=", "大于等于": ">=",
     "≤": "<=", "<=": "<=", "不高于": "<=", "不超过": "<=", "不多于": "<=", "小于等于": "<=",
@@ -43,13 +45,13 @@ class IndicatorResult:
 
 def parse_operator(text) -> str | None:
     """``≥``, ``不低于``, ``>=`` → ``">="``; None for what is not a comparison."""
-    return _OPERATORS.get(str(text).strip()) if text is not None else None
+    return _OPERATORS.get(fold_number_forms(str(text)).strip()) if text is not None else None
 
 
 def parse_measure(text) -> Measure | None:
     if text is None:
         return None
-    match = _MEASURE_RE.match(str(text).replace("％", "%"))
+    match = _MEASURE_RE.match(fold_number_forms(str(text)))
     if not match:
         return None
     op, number, unit = match.groups()

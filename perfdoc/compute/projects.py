@@ -13,7 +13,7 @@ from decimal import Decimal
 from . import expr
 from .indicators import parse_measure, parse_operator
 from ..load.schema import FUND_COLUMNS, NATIONAL_FUND_SOURCES
-from ..numbers import HUNDRED, points, round_half_up
+from ..numbers import HUNDRED, fold_number_forms, points, round_half_up
 
 PROJECT_RATE = "项目资金执行率"
 _DIRECTION = {">=": "正向", ">": "正向", "<=": "反向", "<": "反向"}
@@ -124,7 +124,7 @@ def _judge_indicator(item: dict, fmt) -> ProjectIndicator:
     written_op = item.get("指标性质")
     operator = parse_operator(written_op)
     unreadable = written_op not in (None, "") and operator is None
-    unit = str(item.get("度量单位") or "").strip()
+    unit = fold_number_forms(str(item.get("度量单位") or "")).strip()  # ％ is %
     target, target_unit = _plain_number(item.get("指标值"), unit)
     actual, actual_unit = _plain_number(item.get("完成值"), unit) if target is not None else (None, "")
     expected_unit = unit or target_unit

@@ -29,6 +29,7 @@ from .inputs import shown_path, symbolic_link_on_path
 from .loader import load_path
 from .schema import has_path
 from .schema import LEVEL1, LEVEL2, NATIONAL_FUND_SOURCES
+from .template_sections import sections_read
 
 CONFIG = "format.yaml"
 NOT_INHERITED = ("名称", "基于", "仅供继承")
@@ -51,6 +52,7 @@ class Document:
     file_name: str | None = None
     split_by: str | None = None  # a context list: one more file per item (文档[].分项)
     generated_sections: dict = field(default_factory=dict)  # section → what the template writes when it is not written
+    printed_sections: frozenset | None = None  # the narrative sections the template prints; None: any
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,12 @@ class Format:
     def level_names(self) -> dict:
         """The 一级 and 二级 names a source of this format may write (the national ones when it names none)."""
         return {level: tuple(self.labels.get(level) or ()) or national for level, national in (("一级", LEVEL1), ("二级", LEVEL2))}
+
+    @property
+    def printed_sections(self) -> frozenset | None:
+        """The narrative sections some document of the format prints; ``None`` when one may print any."""
+        printed = [document.printed_sections for document in self.documents]
+        return None if any(p is None for p in printed) else frozenset().union(*printed)
 
     @property
     def evaluator_rows(self) -> int:
@@ -544,6 +552,11 @@ class _Checker:
                 template = self.folder / written
             elif template.suffix.lower() != ".docx":
                 self.report("PD808", ("文档", index, "模板"), f"模板“{written}”不是 .docx 文件")
+            generated = {str(k): str(v) for k, v in (item.get("模板写出") or {}).items()}
+            for section in dict.fromkeys(item.get("必需章节") or ()):
+                if section in generated:  # a section is generated or written, never both
+                    self.report("PD805", ("文档", index, "模板写出", section),
+                                f"章节“{section}”不填写时由模板写出，不应同时列为必需章节（必需章节未填写时文档显示【待填写】标记）")
             documents.append(Document(
                 name=str(item["名称"]),
                 template=template,
@@ -551,7 +564,8 @@ class _Checker:
                 required_sections=tuple(item.get("必需章节") or ()),
                 file_name=str(item["文件名"]) if item.get("文件名") is not None else None,
                 split_by=item.get("分项"),
-                generated_sections={str(k): str(v) for k, v in (item.get("模板写出") or {}).items()},
+                generated_sections=generated,
+                printed_sections=sections_read(template),
             ))
         names = [d.name for d in documents]
         for index, name in enumerate(names):

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from ..numbers import Amount, AmountSyntaxError, Percent, parse_amount, parse_percent, type_name
+from ..numbers import Amount, AmountSyntaxError, Percent, parse_amount, decimals, parse_percent, type_name, typed_number
 
 _PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})$")
 _DATE_TEXT_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -45,7 +45,16 @@ def _markdown(raw, **_):
     raise ValueProblem(f"应为文本（Markdown），实际为{type_name(raw)}")
 
 
+def _whole(raw):
+    """``raw``, or the whole number a text such as ``"２４"`` shows."""
+    number = typed_number(raw)
+    if isinstance(number, Decimal) and decimals(number) == 0:
+        return int(number)
+    return raw
+
+
 def _int(raw, **_):
+    raw = _whole(raw)
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise ValueProblem(f"应为整数，实际为{type_name(raw)}“{raw}”")
     if raw < 0:
@@ -71,6 +80,7 @@ def _percent(raw, **_):
 
 
 def _score(raw, **_):
+    raw = typed_number(raw)
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
         raise ValueProblem(f"应为分数（数字），实际为{type_name(raw)}“{raw}”")
     value = Decimal(raw)
@@ -104,6 +114,7 @@ def _phone(raw, **_):
 
 
 def _year(raw, **_):
+    raw = _whole(raw)
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise ValueProblem(f"年度应为四位数字，实际为{type_name(raw)}“{raw}”")
     if not 2000 <= raw <= 2100:

@@ -653,11 +653,20 @@ def _section_table() -> list[str]:
     formats = [load_format(name) for name in available_formats()]
     if not formats:
         return []
-    out = ["各格式需要的叙述章节（✓）：", ""]
+    out = ["各格式的叙述章节：✓ 必需；○ 可不填写，不填写时由模板按数据写出（填写后只用填写的文字）；"
+           "· 可选；空白表示本格式的文档不印这一章节（写了会有 PD114 警告）。", ""]
     out.append("| 章节 | " + " | ".join(f.name for f in formats) + " |")
     out.append("| --- |" + " --- |" * len(formats))
+
+    def mark(fmt, section: str) -> str:
+        if section in fmt.required_sections:
+            return "✓"
+        if section in fmt.generated_sections:
+            return "○"
+        return "·" if fmt.printed_sections is None or section in fmt.printed_sections else ""
+
     for section in NARRATIVE_SECTIONS:
-        marks = ["✓" if section in f.required_sections else "" for f in formats]
+        marks = [mark(f, section) for f in formats]
         out.append(f"| {section} | " + " | ".join(marks) + " |")
     out.append("")
     return out

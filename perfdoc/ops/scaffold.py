@@ -39,6 +39,7 @@ from ..numbers import format_amount_as_written
 DERIVED_NOTE = "（自动计算，可不填）"
 REQUIRED_NOTE = "（必填）"
 SECTION_NOTE = "（本格式必需）"
+UNPRINTED_NOTE = "（本格式的文档不印这一章节，不必填写）"
 PLACEHOLDER = "（待填写）"
 
 # Example entry names for the open mappings (明细), by key; others fall back to the doc.
@@ -149,6 +150,8 @@ class _Builder:
             lines.append(f"# 本格式的文档需要的数据：{'、'.join(map(str, fmt.required_data))}")
         if fmt.required_sections:
             lines.append(f"# 本格式的文档需要的叙述章节：{'、'.join(map(str, fmt.required_sections))}")
+        if fmt.generated_sections:
+            lines.append(f"# 不填写时由模板按数据写出的叙述章节（填写后只用填写的文字）：{'、'.join(fmt.generated_sections)}")
         lines.append("")
         return lines
 
@@ -259,6 +262,8 @@ class _Builder:
             doc += SECTION_NOTE
         if len(path) == 2 and path[0] == "叙述" and path[1] in self.fmt.generated_sections:
             doc += f"（不填写时模板{self.fmt.generated_sections[path[1]]}；填写后只用这里的文字）"
+        elif len(path) == 2 and path[0] == "叙述" and self.fmt.printed_sections is not None and path[1] not in self.fmt.printed_sections:
+            doc += UNPRINTED_NOTE
         return doc
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ..compute.figures import iter_leaves
 from ..errors import Location
-from ..numbers import Amount, Percent
+from ..numbers import Amount, Percent, fold_number_forms
 from ._walk import fields
 
 
@@ -19,15 +19,19 @@ def text_values(ctx, kinds=("markdown", "text")):
 
 
 def locate(source, path: tuple, needle: str, occurrence: int = 0) -> Location | None:
-    """Position of the ``occurrence``-th ``needle`` inside the value at ``path``."""
+    """Position of the ``occurrence``-th ``needle`` inside the value at ``path``.
+
+    Full-width forms of numbers match their half-width forms: rules read ``９２分`` as ``92分``.
+    """
     where = source.positions.get(tuple(path))
     if where is None:
         return None
     lines = source.text.splitlines()
     last = min(where.end_line or where.line, len(lines))
+    needle = fold_number_forms(needle)
     seen = 0
     for number in range(where.line, last + 1):
-        line = lines[number - 1]
+        line = fold_number_forms(lines[number - 1])
         start = where.col - 1 if number == where.line else 0
         index = line.find(needle, start)
         while index != -1:
@@ -36,6 +40,15 @@ def locate(source, path: tuple, needle: str, occurrence: int = 0) -> Location | 
             seen += 1
             index = line.find(needle, index + 1)
     return None
+
+
+def as_written(source, location: Location | None, folded: str) -> str:
+    """The text at ``location`` as the user typed it (``９２分``), where rules read ``folded`` (``92分``)."""
+    if location is None or location.end_line not in (None, location.line) or location.end_col is None:
+        return folded
+    lines = source.text.splitlines()
+    typed = lines[location.line - 1][location.col - 1 : location.end_col - 1] if location.line <= len(lines) else ""
+    return typed if fold_number_forms(typed) == folded else folded
 
 
 def line_in_value(source, path: tuple, line_in_text: int, column: int | None = None, width: int = 0) -> Location | None:

@@ -31,7 +31,7 @@ from . import Finding, rule
 @rule("PD201", "stated-total")
 def check(ctx):
     for derivation in ctx.figures.derivations.values():
-        if derivation.kind != "sum" or derivation.consistent:
+        if derivation.kind != "sum" or derivation.consistent or ctx.figures.follows_a_conflict(derivation):
             continue
         parts = " ".join(
             f"{'+' if sign > 0 else '−'} {_label(term.path, derivation.path)} {format_amount(term.value, 2)}"

@@ -33,6 +33,8 @@ def check(ctx):
     for derivation in ctx.figures.derivations.values():
         if derivation.kind != "ratio" or derivation.consistent or derivation.computed is None:
             continue  # a rate with no value is PD203's (undefined) or PD207's (an input missing)
+        if ctx.figures.follows_a_conflict(derivation):
+            continue  # computed from a figure whose own conflict is reported (PD201)
         computed = format_percent(derivation.computed)
         yield Finding(
             derivation.path,

@@ -30,5 +30,7 @@ from . import Finding, rule
 @rule("PD205", "over-budget", severity=Severity.WARNING)
 def check(ctx):
     for path, derivation in ctx.figures.derivations.items():
+        if ctx.figures.follows_a_conflict(derivation):
+            continue  # computed from a figure whose own conflict is reported (PD201)
         if path[-1] in ("预算完成率", "执行率") and derivation.computed is not None and derivation.computed > HUNDRED:
             yield Finding(path, f"{dotted(path)}为 {format_percent(derivation.computed)}，实际支出超过了调整后预算", hint=derivation.formula)

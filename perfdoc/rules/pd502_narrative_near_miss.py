@@ -31,8 +31,8 @@ from ..errors import Severity
 from ..numbers import decimals, round_half_up
 from ..load.schema import dotted, reference
 from . import Finding, rule
-from ._literals import literals_in_texts
-from ._text import known_figures, locate
+from ._literals import literals_in_texts, unit_slip
+from ._text import as_written, known_figures, locate
 
 
 @rule("PD502", "narrative-near-miss", severity=Severity.WARNING)
@@ -44,23 +44,16 @@ def check(ctx):
         if literal.unit == "%" and decimals(literal.value) == 0 and literal.value % 5 == 0:
             continue  # a round target or share (=100%, ≥95%), not a computed rate typed by hand
         pool = pools.get(literal.unit)
+        if pool is amount_pool and unit_slip(ctx, literal) is not None:
+            continue  # a 元/万元 unit error, which PD503 names as such
         guess = pool.near_miss(literal.value) if pool else None
         if guess is not None:
             figure_path, figure = guess
             location = locate(ctx.source, path, literal.text, occurrence)
-            if literal.unit != "%" and literal.value.scaleb(-4) == figure:
-                yield Finding(
-                    path,
-                    f"单位错误：“{literal.text}”是按元写的数字，{dotted(figure_path)} 为 {round_half_up(figure, 2)} 万元，"
-                    f"即 {literal.value.normalize():f} 元",
-                    hint=f"写作“{round_half_up(figure, 2)}万元”，或引用 {{{{ {reference(figure_path)} }}}}万元",
-                    location=location,
-                )
-                continue
             shown = f"{round_half_up(figure, max(decimals(literal.value), 2))}"
             yield Finding(
                 path,
-                f"“{literal.text}”与 {dotted(figure_path)} 的 {shown}{literal.unit} 仅差一位，可能是笔误",
+                f"“{as_written(ctx.source, location, literal.text)}”与 {dotted(figure_path)} 的 {shown}{literal.unit} 仅差一位，可能是笔误",
                 hint=f"可改为引用 {{{{ {reference(figure_path)} }}}}",
                 location=location,
             )
@@ -92,8 +85,8 @@ class _Pool:
         digits = _digits(value, places)
         if len(digits.lstrip("0")) < 3:
             return None  # too short to tell a typo from another number
-        # the first figure that the value is with its decimal point shifted, including 元/万元 slips
-        shifted = [self._first_index.get(value.scaleb(-shift)) for shift in (-4, -2, -1, 1, 2, 4)]
+        # the first figure that the value is with its decimal point shifted (a 元/万元 shift is PD503's)
+        shifted = [self._first_index.get(value.scaleb(-shift)) for shift in (-2, -1, 1, 2)]
         last = min((index for index in shifted if index is not None), default=len(candidates))
         for path, figure, candidate in candidates[:last]:
             if _one_edit(digits, candidate):

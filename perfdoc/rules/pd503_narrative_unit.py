@@ -1,6 +1,6 @@
-"""叙述中的金额单位疑似写错（元写成了万元的数）
+"""叙述中的金额单位错误：已知数字按元写成了万元，或按万元写成了元
 
-以元为单位写出的数字，如果其数值恰好与某个以万元计的已知数字相同（如津补贴为 27.74 万元，叙述中却写“津补贴27.74元”），几乎可以肯定是单位写错了。
+叙述中手写的金额，如果它不是任何已知数字，但换一个单位恰好就是某个已知的万元数，几乎可以肯定是单位写错了：以元计的数字后面写了“万元”（项目支出为 264 万元，叙述中写“2640000万元”），万元数又被当作元换算了一次（“0.036610万元”），或万元数后面写成了“元”（津补贴为 27.74 万元，叙述中写“津补贴27.74元”）。有效数字不足三位的数（如“2000000万元”）不作判断。更好的做法是改用引用，如 ``{{ 收支合计.支出.人员支出明细.津补贴 }}万元``。
 
 错误示例：
 
@@ -12,7 +12,7 @@
             津补贴: 27.74
     叙述:
       基本支出情况: |
-        其中基本工资95.45万元，津补贴27.74元。
+        其中基本工资954500万元，津补贴27.74元。
 
 正确示例：
 
@@ -24,32 +24,38 @@
             津补贴: 27.74
     叙述:
       基本支出情况: |
-        其中基本工资95.45万元，津补贴{{ 收支合计.支出.人员支出明细.津补贴 }}万元。
+        其中基本工资954500元，津补贴{{ 收支合计.支出.人员支出明细.津补贴 }}万元。
 """
 
 from __future__ import annotations
 
 from ..errors import Severity
-from ..numbers import WAN
+from ..numbers import format_amount
 from ..load.schema import dotted, reference
 from . import Finding, rule
-from ._literals import literals_in_texts
-from ._text import known_figures, locate
+from ._literals import literals_in_texts, unit_slip
+from ._text import as_written, locate
+
+# What went wrong, by kind of slip: {typed} is the literal as typed, {figure} the 万元 figure.
+_WHAT = {
+    "元写成万元": "“{typed}”是按元计的数字，单位却写成了万元",
+    "换算两次": "“{typed}”是把万元数当作元又换算成了万元",
+    "万元写成元": "“{typed}”是按万元计的数字，单位却写成了元",
+}
 
 
 @rule("PD503", "narrative-unit", severity=Severity.WARNING)
 def check(ctx):
-    amounts, _rates = known_figures(ctx)
     for path, literal, occurrence in literals_in_texts(ctx):
-        if literal.unit != "元":
+        slip = unit_slip(ctx, literal)
+        if slip is None:
             continue
-        if any(figure == literal.value / WAN for _, figure in amounts):
-            continue  # a correct 元 amount
-        match = next((p for p, figure in amounts if figure == literal.value), None)
-        if match is not None:
-            yield Finding(
-                path,
-                f"“{literal.text}”的数字与 {dotted(match)} 的 {literal.value} 万元相同，单位可能应为“万元”",
-                hint=f"可改为引用 {{{{ {reference(match)} }}}}万元",
-                location=locate(ctx.source, path, literal.text, occurrence),
-            )
+        figure = format_amount(slip.figure)
+        location = locate(ctx.source, path, literal.text, occurrence)
+        typed = as_written(ctx.source, location, literal.text)
+        yield Finding(
+            path,
+            f"单位错误：{_WHAT[slip.kind].format(typed=typed)}——{dotted(slip.figure_path)} 为 {figure} 万元",
+            hint=f"写作“{figure}万元”，或引用 {{{{ {reference(slip.figure_path)} }}}}万元",
+            location=location,
+        )

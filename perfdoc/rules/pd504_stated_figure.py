@@ -31,18 +31,18 @@ import re
 from decimal import Decimal
 
 from ..errors import Severity
-from ..numbers import decimals, round_half_up
+from ..numbers import TEXT_NUMBER, decimals, round_half_up, text_number
 from ..load.schema import dotted, reference
 from . import Finding, rule
 from ._narratives import narrative_texts
-from ._text import locate
+from ._text import as_written, locate
 
-_NUMBER = r"(\d+(?:\.\d+)?)"
+_NUMBER = rf"({TEXT_NUMBER})"
 # (pattern, figure path, unit): the name, an optional verb, the number typed right after it.
 _STATED = (
     (re.compile(rf"(?:自评得分|综合得分|自评分|自评总分)(?:为|是|达到|共)?{_NUMBER}分"), ("评分", "综合得分"), "分"),
-    (re.compile(rf"预算(?:完成|执行)率(?:为|是|达到|达)?{_NUMBER}[%％]"), ("预算", "预算完成率"), "%"),
-    (re.compile(rf"预算调整率(?:为|是)?{_NUMBER}[%％]"), ("预算", "预算调整率"), "%"),
+    (re.compile(rf"预算(?:完成|执行)率(?:为|是|达到|达)?{_NUMBER}%"), ("预算", "预算完成率"), "%"),
+    (re.compile(rf"预算调整率(?:为|是)?{_NUMBER}%"), ("预算", "预算调整率"), "%"),
 )
 _GRADE = re.compile(r"(?:评价等次|等次|等级)(?:为|是|评定为|评为)“?([优良中差][秀好等]?|合格|不合格|较好|一般)")
 
@@ -56,14 +56,15 @@ def check(ctx):
             if not isinstance(known, Decimal):
                 continue
             for match in pattern.finditer(text):
-                typed = Decimal(match.group(1))
+                typed = text_number(match.group(1))
                 if round_half_up(known, decimals(typed)) != typed:
                     shown = f"{round_half_up(known, max(decimals(typed), 2)).normalize():f}"
+                    location = locate(ctx.source, path, match.group(0))
                     yield Finding(
                         path,
-                        f"叙述中写的“{match.group(0)}”与计算出的 {dotted(figure_path)} {shown}{unit} 不符",
+                        f"叙述中写的“{as_written(ctx.source, location, match.group(0))}”与计算出的 {dotted(figure_path)} {shown}{unit} 不符",
                         hint=f"可改为引用 {{{{ {reference(figure_path)} }}}}",
-                        location=locate(ctx.source, path, match.group(0)),
+                        location=location,
                     )
         grade = figures.grade or (ctx.model.get("评分") or {}).get("评价等次")
         if not grade:

@@ -22,7 +22,7 @@ import re
 from ..errors import Severity
 from . import Finding, rule
 from ._narratives import narrative_texts
-from ._text import locate
+from ._text import as_written, locate
 
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十])\s*(个|项|家|名|类|条|所)[^，,。；;：:\d]{0,8}?[，,：:]?\s*(?:分别是|分别为|包括|即)[：:]?")
@@ -61,8 +61,9 @@ def check(ctx):
             if items is None or len(items) < 2 or len(items) == count:
                 continue
             typed = match.group(0).rstrip("：:")
+            location = locate(ctx.source, path, typed)
             yield Finding(
                 path,
-                f"“{typed}”写的是 {count}{match.group(2)}，随后列出了 {len(items)} 项：{'、'.join(items)}",
-                location=locate(ctx.source, path, typed),
+                f"“{as_written(ctx.source, location, typed)}”写的是 {count}{match.group(2)}，随后列出了 {len(items)} 项：{'、'.join(items)}",
+                location=location,
             )

@@ -24,7 +24,7 @@ import re
 from ..errors import Severity
 from . import Finding, rule
 from ._narratives import narrative_texts
-from ._text import locate
+from ._text import as_written, locate
 
 _FISCAL_YEAR = re.compile(r"(?<!\d)(\d{4})年(?:度|部门|单位|预算|决算|全年|年初|年中|年末|实际支出|绩效自评)")
 
@@ -38,9 +38,10 @@ def check(ctx):
         for match in _FISCAL_YEAR.finditer(text):
             typed = int(match.group(1))
             if typed not in (year, year - 1):
+                location = locate(ctx.source, path, match.group(0))
                 yield Finding(
                     path,
-                    f"“{match.group(0)}”的年份 {typed} 既不是本年度 {year} 也不是上一年度 {year - 1}，可能是照抄往年时漏改",
+                    f"“{as_written(ctx.source, location, match.group(0))}”的年份 {typed} 既不是本年度 {year} 也不是上一年度 {year - 1}，可能是照抄往年时漏改",
                     hint="可改为引用 {{ 年度 }}",
-                    location=locate(ctx.source, path, match.group(0)),
+                    location=location,
                 )

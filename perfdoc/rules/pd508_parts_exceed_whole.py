@@ -21,14 +21,14 @@ import re
 from decimal import Decimal
 
 from ..errors import Severity
-from ..numbers import AMOUNT_MIN_DECIMALS, Interval
+from ..numbers import AMOUNT_MIN_DECIMALS, TEXT_NUMBER, Interval, text_number
 from . import Finding, rule
 from ._literals import literal_numbers
 from ._narratives import narrative_texts
-from ._text import locate
+from ._text import as_written, locate
 
 # A whole in 万元 followed (in the same sentence) by 其中 and its parts, up to the end of the sentence.
-_WHOLE_THEN_PARTS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)万元[^。；;\d]{0,20}?其中([^。]*)")
+_WHOLE_THEN_PARTS = re.compile(rf"(?<![\d.])(?<!\d,)({TEXT_NUMBER})万元[^。；;\d]{{0,20}}?其中([^。]*)")
 # Where the list of parts ends: what follows is about something else (a balance, a share, a change).
 _END_OF_PARTS = re.compile(r"结余|余额|结转|占|比上年|同比|增长|下降|增加|减少|预算数|全年")
 
@@ -37,7 +37,7 @@ _END_OF_PARTS = re.compile(r"结余|余额|结转|占|比上年|同比|增长|�
 def check(ctx):
     for path, text in narrative_texts(ctx):
         for match in _WHOLE_THEN_PARTS.finditer(text):
-            whole = Interval.of_written(Decimal(match.group(1)), AMOUNT_MIN_DECIMALS)
+            whole = Interval.of_written(text_number(match.group(1)), AMOUNT_MIN_DECIMALS)
             listed = _END_OF_PARTS.split(match.group(2), maxsplit=1)[0]
             parts = [literal for literal in literal_numbers(listed) if literal.unit in ("万元", "万")]
             if len(parts) < 2:
@@ -47,8 +47,9 @@ def check(ctx):
                 total = total + Interval.of_written(literal.value, AMOUNT_MIN_DECIMALS)
             if total.low > whole.high:
                 shown = sum((literal.value for literal in parts), Decimal(0))
+                location = locate(ctx.source, path, f"{match.group(1)}万元")
                 yield Finding(
                     path,
-                    f"“{match.group(1)}万元”其中列出的 {len(parts)} 项合计 {shown:f} 万元，超过了总数",
-                    location=locate(ctx.source, path, f"{match.group(1)}万元"),
+                    f"“{as_written(ctx.source, location, match.group(1) + '万元')}”其中列出的 {len(parts)} 项合计 {shown:f} 万元，超过了总数",
+                    location=location,
                 )

@@ -1,0 +1,55 @@
+"""Which narrative sections a template prints, read from its tags without the template machinery.
+
+``{{p 叙述.存在问题|段落 }}`` prints 存在问题; a template that uses 叙述 in any
+other way (``叙述.items()``, ``叙述[名称]``, ``{% set s = 叙述 %}``) may print
+any section, and so may one that cannot be read: for those the answer is
+``None``, "unknown", and nothing is said about their sections.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+
+NARRATIVE = "叙述"
+_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+_XML_TAG = re.compile(r"<[^>]*>")
+_JINJA_TAG = re.compile(r"{[{%](.*?)[}%]}", re.S)
+# 叙述 as a name of its own (not 项.叙述), then .名称 or ['名称'] or anything else
+_USE = re.compile(rf"(?<![\w.]){NARRATIVE}(?!\w)(?:\s*\.\s*(\w+)(?!\w|\s*\()|\s*\[\s*(['\"])([^'\"]+)\2\s*\])?")
+_MAP_METHODS = {"items", "keys", "values", "get"}
+
+
+def sections_read(template: Path) -> frozenset | None:
+    """The narrative sections ``template`` reads by name; ``None`` when it may read any, or cannot be read."""
+    try:
+        stat = Path(template).stat()
+    except OSError:
+        return None
+    return _sections_read(Path(template), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _sections_read(template: Path, _mtime: int, _size: int) -> frozenset | None:
+    from ..render import safezip
+
+    try:
+        with safezip.open_zip(safezip.read_package(template)) as package:
+            parts = [package.read(name).decode("utf-8") for name in package.namelist() if _PARTS.match(name)]
+    except (OSError, UnicodeDecodeError, *safezip.READ_ERRORS):
+        return None
+    return sections_in_text("".join(html.unescape(_XML_TAG.sub("", part)) for part in parts))
+
+
+def sections_in_text(text: str) -> frozenset | None:
+    """The sections the Jinja tags in ``text`` read by name; ``None`` when they use 叙述 otherwise."""
+    found = set()
+    for tag in _JINJA_TAG.finditer(text):
+        for use in _USE.finditer(tag.group(1)):
+            name = use.group(1) or use.group(3)
+            if name is None or name in _MAP_METHODS:
+                return None
+            found.add(name)
+    return frozenset(found)
