@@ -226,3 +226,22 @@ def test_loops_sets_and_mapping_methods_are_not_unknown_names(tmp_path, family):
         "{% for 名, 文 in 叙述.items() %}{{ 名 }}{% endfor %}{% set 指标 = 任务表 %}{{ 指标.名称 }}{{ 格式.财政部门 }}（制）")
     document.save(family)
     assert findings(family) == []
+
+
+# ------------------------------------------------------------------ one numbering: lists from 1
+
+
+def test_pd902_an_index_0_is_an_error_with_the_fix(tmp_path):
+    template = write_plain(tmp_path / "a.docx", "封面", "第一个机构：{{ 机构收支[0].名称 }}")
+    ((code, severity, message),) = [(d.code, d.severity.value, d.message) for d in check_template(template)]
+    assert (code, severity) == ("PD902", "error")
+    assert message.startswith("第 2 段“{{ 机构收支[0].名称 }}”") and "第一项写作 [1]" in message
+    assert check_template(write_plain(tmp_path / "b.docx", "封面", "第一个机构：{{ 机构收支[1].名称 }}")) == []
+
+
+def test_pd907_an_item_the_empty_department_lacks_says_how_many_there_are(tmp_path, family):
+    document = docx.Document(str(family))
+    paragraph_with(document, "{{ 格式.财政部门 }}").text = "{{ 任务[1].名称 }}"
+    document.save(family)
+    ((code, _, message),) = findings(family)
+    assert code == "PD907" and "第 1 项不存在：列表没有任何项" in message and "{{ 任务[1].名称 }}" in message

@@ -17,8 +17,9 @@ from ruamel.yaml import YAML
 
 from perfdoc.build.rendering import render_checked
 from perfdoc.load.formats import available_formats, load_format
+from perfdoc.ops.nextyear import next_year_text
 from perfdoc.ops.scaffold import needs_region, scaffold_yaml
-from perfdoc.pipeline import check_text, find_sources
+from perfdoc.pipeline import check_file, check_text, find_sources
 from perfdoc.render.extract import document_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,6 +76,9 @@ def _cases():
         text = source.read_text(encoding="utf-8")
         yield pytest.param(text, str(source), id=f"full-{source.parent.name}-{source.stem}")
         yield pytest.param(_half_filled(text), str(source), id=f"half-{source.parent.name}-{source.stem}")
+        # next year's file as next-year starts it: results and amounts still to fill
+        following = next_year_text(check_file(source, with_previous=False).analysis)
+        yield pytest.param(following, str(source), id=f"next-{source.parent.name}-{source.stem}")
     for name in available_formats():
         region = "平江县" if needs_region(load_format(name)) else None
         yield pytest.param(scaffold_yaml(name, "测试单位", 2023, region), f"sources/{name}/测试单位/2023.yaml", id=f"new-{name}")
@@ -107,6 +111,7 @@ def test_no_document_has_an_empty_slot(text, path):
         ("共涉及资金【待填写：预算.实际支出】万元", False),
         ("部分项目充分发挥作用，个人分析到位。", False),
         ("主要职责是：指导全市工会工作。", False),
+        ("具体支出情况如下：\n人员经费【待填写：收支合计.支出.人员支出】万元", False),
     ],
 )
 def test_the_empty_slot_pattern(line, bad):

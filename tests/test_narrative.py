@@ -116,5 +116,19 @@ def test_a_wrong_reference_is_explained_at_its_own_column(text, message, column)
     assert caught.value.line == text.count("\n") + 1
 
 
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{% if 名单[0] %}有{% endif %}", "第一项写作 [1]，[0] 不存在"),
+        ("{% if 名单[5] %}有{% endif %}", "第 5 项不存在：列表只有 2 项（[1]～[2]），从 [1] 开始编号"),
+    ],
+)
+def test_conditions_count_from_one_in_the_one_sandbox(text, message):
+    with pytest.raises(NarrativeError) as caught:
+        render_references(text, FIGURES)
+    assert message in caught.value.message and "list object" not in caught.value.message
+    assert render_references("{% if 名单[2] %}有{% endif %}", FIGURES) == "有"
+
+
 def test_a_group_may_still_be_counted_or_summed():
     assert render_references("{{ 收支合计.收入.明细|length }}项", FIGURES) == "2项"

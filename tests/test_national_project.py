@@ -266,7 +266,7 @@ def test_item_file_names_are_safe_and_distinct():
 @pytest.mark.parametrize("funds, expected", [
     ("资金: [1]", ["PD103"]),
     ("资金:\n      当年财政拨款: 5", ["PD103"]),
-    ("资金: {}", ["PD111"]),
+    ("资金: {}", ["PD111"]),  # a warning: the place kept to fill (see below)
     ("资金:\n      当年财政拨款: {年初预算数: 1}", []),
 ])
 def test_funds_in_the_wrong_shape_are_reported_once(funds, expected):
@@ -279,8 +279,11 @@ def test_next_year_empties_each_projects_results_and_keeps_its_targets(tmp_path)
 
     target = tmp_path / "2024.yaml"
     result = CliRunner().invoke(main, ["next-year", str(SICHUAN), "-o", str(target)], catch_exceptions=False)
-    # written, and reported as not yet renderable: every project still needs its funds
-    assert result.exit_code == 1 and result.output.count("PD111") == 3
+    # written and valid; every project's funds are still to fill, said once each as a warning
+    assert result.exit_code == 0 and "3 条提示" in result.output
+    warnings = check_file(target).warnings
+    assert [(d.code, d.path) for d in warnings] == [("PD111", ("项目自评", index, "资金")) for index in range(3)]
+    assert all("尚未填写" in d.message for d in warnings)
     projects = load_path(target).data["项目自评"]
     first = projects[0]
     assert first["资金"] == {} and first["年度总体目标"]["实际完成情况"] == ""

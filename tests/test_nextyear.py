@@ -197,6 +197,24 @@ def test_amounts_in_yuan_are_prefilled_in_yuan(tmp_path):
     assert check_text(text, previous_text=source.read_text(encoding="utf-8")).errors == []
 
 
+EXAMPLE_SOURCES = sorted((REPO / "sources").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLE_SOURCES, ids=lambda p: f"{p.parent.parent.name}-{p.stem}")
+def test_every_examples_next_year_validates_with_only_what_is_left_to_fill(tmp_path, path):
+    """Every format alike: the new file has no errors, and its warnings are things still to write."""
+    source = tmp_path / path.name
+    shutil.copyfile(path, source)
+    result = run("next-year", source)
+    assert result.exit_code == 0, result.output
+    target = tmp_path / f"{int(path.stem) + 1}.yaml"
+    checked = check_file(target)
+    assert checked.errors == []
+    assert checked.warnings and all(d.code in ("PD109", "PD111", "PD207") for d in checked.warnings)
+    assert run("validate", target).exit_code == 0
+    assert run("validate", "--ready", target).exit_code == 1  # not ready to submit before it is filled in
+
+
 def test_refuses_to_overwrite_without_force(made):
     source, target, _text = made
     target.write_text("已有内容\n", encoding="utf-8")

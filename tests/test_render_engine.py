@@ -248,11 +248,11 @@ def test_numbering_named_inside_a_paragraph_tag(tmp_path):
 ORDINARY = [
     "{% for x in 表 %}{{ loop.index }}/{{ loop.length }}{{ x.名 }}{% if loop.last %}。{% endif %}{% endfor %}",
     "{{ 表|map(attribute='名')|join('、') }}|{{ 表|selectattr('值', 'gt', 1)|list|length }}|{{ 表|sum(attribute='值') }}",
-    "{{ 部门.名称 ~ '（' ~ 年度 ~ '）' }}{{ '-' * 10 }}{{ 2 ** 10 }}{{ [1, 2] + [3] }}{{ 'a,b'.split(',') }}",
+    "{{ 部门.名称 ~ '（' ~ 年度 ~ '）' }}{{ '-' * 10 }}{{ 2 ** 10 }}{{ ([1, 2] + [3])|join(',') }}{{ 'a,b'.split(',')|join('、') }}",
     "{% set ns = namespace(total=0) %}{% for x in 表 %}{% set ns.total = ns.total + x.值 %}{% endfor %}{{ ns.total }}",
     "{% macro cell(x) %}[{{ x }}]{% endmacro %}{% for x in 表 %}{{ cell(x.名) }}{% endfor %}{{ 表|batch(2)|list|length }}",
     "{% for x in 树 recursive %}{{ x.名 }}{% if x.子 %}({{ loop(x.子) }}){% endif %}{% endfor %}",
-    "{{ '%s年' | format(年度) }}{{ '{}-{}'.format(1, 2) }}{{ 表|first|attr('keys') is defined }}{{ range(3)|list }}",
+    "{{ '%s年' | format(年度) }}{{ '{}-{}'.format(1, 2) }}{{ 表|first|attr('keys') is defined }}{{ range(3)|list|join }}",
 ]
 
 

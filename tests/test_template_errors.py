@@ -470,3 +470,36 @@ def test_a_template_problem_error_survives_the_trip_from_a_worker():
     error = TemplateProblemError(TemplateProblem(problems.UNDEFINED, "t.docx", tag="{{ a + 1 }}", detail="'a' is undefined"))
     back = pickle.loads(pickle.dumps(error))
     assert back.problem == error.problem and str(back) == str(error)
+
+
+# ------------------------------------------------------------------ one numbering: lists from 1
+
+LISTS = {**CONTEXT, "任务": [{"名称": "甲"}, {"名称": "乙"}], "预算": {"实际支出": {"一般公共预算": 3, "政府性基金": 1}}}
+
+
+def test_a_template_numbers_list_items_from_1_as_narratives_do(tmp_path):
+    template = make(tmp_path / "序号.docx", "{{ 任务[1].名称 }}、{{ 任务[2].名称 }}；末项{{ 任务[-1].名称 }}")
+    assert "甲、乙；末项乙" in "\n".join(document_lines(render(template, LISTS)))
+
+
+def test_an_index_0_does_not_compile_and_says_where_and_how_to_write_it(tmp_path):
+    template = make(tmp_path / "零.docx", "前言", "{{ 任务[0].名称 }}")
+    message = error_of(template, LISTS)
+    assert "零.docx" in message and "第 2 段" in message and "第一项写作 [1]" in message
+
+
+def test_an_item_past_the_end_is_an_error_with_the_valid_numbers_not_a_blank(tmp_path):
+    template = make(tmp_path / "越界.docx", "一", cells=[["{{ 任务[3].名称 }}"]])
+    message = error_of(template, LISTS)
+    assert "第 3 项不存在：列表只有 2 项（[1]～[2]）" in message
+    assert "{{ 任务[3].名称 }}" in message and "第 1 个表格第 1 行第 1 列" in message
+    assert "倒数第 3 项不存在" in error_of(make(tmp_path / "倒数.docx", "{{ 任务[-3].名称 }}"), LISTS)
+
+
+def test_a_group_printed_as_it_is_is_an_error_naming_its_figures(tmp_path):
+    template = make(tmp_path / "一组.docx", "实际支出{{ 预算.实际支出 }}万元")
+    message = error_of(template, LISTS)
+    assert "不能直接写进文字；请引用其中之一：一般公共预算、政府性基金" in message
+    assert "{{ 预算.实际支出 }}" in message and "第 1 段" in message
+    listed = make(tmp_path / "列表.docx", "{{ 任务 }}")
+    assert "这是一个列表（2 项），不能直接写进文字；请引用其中一项，如 [1]" in error_of(listed, LISTS)

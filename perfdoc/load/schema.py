@@ -36,6 +36,9 @@ class Field:
     # FROM_THIS_FILE: removed with nothing to fill, as perfdoc reads it from this file (上年决算).
     # Unset: amounts and derived figures are cleared, everything else kept.
     next_year: str = ""
+    # Where next year's value comes from: this year's figure at this path, read within the same
+    # list item (from the top outside a list). This year's closing balance is next year's opening.
+    next_year_from: tuple = ()
 
     def child(self, key) -> "Field | None":
         """The field of ``key`` in this mapping: any key of an open one, the declared ones of another."""
@@ -102,6 +105,11 @@ def _this_year_only(field):
 def _from_last_year(field):
     """Last year's figure: next year's file drops it, and perfdoc reads it from this year's file."""
     return replace(field, next_year=FROM_THIS_FILE)
+
+
+def _opening(field, closing: tuple):
+    """An opening figure: next year's file starts it from this year's ``closing`` figure (see ``next_year_from``)."""
+    return replace(field, next_year_from=closing)
 
 
 def _result(field):
@@ -183,12 +191,15 @@ _KEY_INDICATOR = _map(
     完成情况=_result(_text("指标完成情况", example="56户")),
 )
 
+_INCOME = {item: _amount(item, example=0) for item in INCOME_ITEMS}
+_INCOME["上年结转"] = _opening(_INCOME["上年结转"], ("支出", "累计结余"))  # last year's closing balance
+
 _INSTITUTION = _map(
     "一个机构（机关或所属单位）的收支",
     名称=_text("机构名称", required=True, example="机关"),
     收入=_map(
         "年度收入情况（万元）",
-        **{item: _amount(item, example=0) for item in INCOME_ITEMS},
+        **_INCOME,
         收入合计=_derived_amount("收入合计 = 各项收入之和"),
     ),
     支出=_map(
@@ -223,7 +234,7 @@ _PROJECT = _map(
     资金名称=_text("在专项资金构成中使用的名称（不填则用项目名称）"),
     年初预算=_amount("年初预算", example=0),
     调整数=_amount("年中调整数（调减为负数）", signed=True, example=16.36),
-    上年结余=_amount("上年结余（结转）"),
+    上年结余=_opening(_amount("上年结余（结转）"), ("年终结余",)),
     实际支出=_amount("实际支出", example=16.36),
     用途=_text("资金主要用途", example="死亡抚恤"),
     概述=_md("项目概况（Markdown）"),
@@ -375,7 +386,7 @@ SOURCE_SCHEMA = _map(
         负责人=_text("单位负责人（基础数据表签字处）"),
         人员编制=_int("人员编制数", example=24),
         实有人数=_int("实有人数", example=24),
-        上年实有人数=_this_year_only(_int("上年末实有人数（用于核对人员变动）")),  # next year: this year's 实有人数
+        上年实有人数=_opening(_this_year_only(_int("上年末实有人数（用于核对人员变动）")), ("部门", "实有人数")),
         离退休人数=_int("离退休人数", example=13),
         职能职责=_list("职能职责，每条一项", _text("一条职责")),
         内设机构=_list("内设机构，每个一项", _text("机构名称")),
@@ -496,7 +507,8 @@ EACH_ITEM = -1  # the path step of "every item of this list", in a walk of the d
 EACH_KEY = "<名称>"  # the path step of "every key of this open mapping", likewise
 
 
-def walk(data, schema: Field = SOURCE_SCHEMA, path: tuple = (), *, missing: bool = False, unknown: bool = False):
+def walk(data, schema: Field = SOURCE_SCHEMA, path: tuple = (), *, missing: bool = False, unknown: bool = False,
+         into=None):
     """The one walk over the schema: ``(path, field, value)`` for every value of ``data``, in the file's order.
 
     Each value comes before what it holds. A value whose shape does not match its
@@ -504,24 +516,28 @@ def walk(data, schema: Field = SOURCE_SCHEMA, path: tuple = (), *, missing: bool
 
     ``unknown``: also each key that a mapping does not declare, with ``field`` None
     (not gone into). ``missing``: also each declared key a mapping lacks, with the
-    value :data:`MISSING` (not gone into).
+    value :data:`MISSING`.
+
+    ``into(path, field, value)``: whether to go into a value at all. By default
+    every mapping and list the data has is gone into, and no MISSING value.
+    Gone into, a MISSING mapping yields its declared keys (an open one
+    :data:`EACH_KEY`) and a MISSING list :data:`EACH_ITEM`, each MISSING.
 
     ``walk(MISSING)`` is the declaration alone: every declared key, down to every
     item of a list (path step :data:`EACH_ITEM`) and every key of an open mapping
     (:data:`EACH_KEY`), each with the value :data:`MISSING`.
     """
-    declaration = data is MISSING
+    if into is None and data is MISSING:
+        into = _everything
     stack = [(path, schema, data)]  # a stack, not recursion: nested generators cost per level
     while stack:
         path, schema, data = stack.pop()
         yield path, schema, data
+        if schema is None or (data is MISSING if into is None else not into(path, schema, data)):
+            continue
         children = []
-        if schema is None:
-            pass
-        elif data is MISSING:
-            if not declaration:
-                pass
-            elif schema.kind == "map" and not schema.open:
+        if data is MISSING:
+            if schema.kind == "map" and not schema.open:
                 children = [(path + (key,), child, MISSING) for key, child in schema.fields.items()]
             elif schema.item is not None and schema.kind in ("map", "list"):
                 children = [(path + (EACH_KEY if schema.kind == "map" else EACH_ITEM,), schema.item, MISSING)]
@@ -535,6 +551,27 @@ def walk(data, schema: Field = SOURCE_SCHEMA, path: tuple = (), *, missing: bool
         elif schema.kind == "list" and isinstance(data, list) and schema.item is not None:
             children = [(path + (index,), schema.item, item) for index, item in enumerate(data)]
         stack.extend(reversed(children))
+
+
+def _everything(path, field, value) -> bool:
+    return True
+
+
+def fold(combine, data=MISSING, schema: Field = SOURCE_SCHEMA, path: tuple = (), **options):
+    """:func:`walk` bottom up: ``combine(path, field, value, children)`` for each value, after the values it holds.
+
+    ``children`` is the ``[(step, result)]`` of those values, in the walk's order;
+    the result of the first value (``path``) is returned. ``options`` are walk's.
+    """
+    held: dict = {}
+    result = None
+    for here, declared, value in reversed(list(walk(data, schema, path, **options))):
+        children = held.pop(here, [])
+        children.reverse()
+        result = combine(here, declared, value, children)
+        if here != path:
+            held.setdefault(here[:-1], []).append((here[-1], result))
+    return result
 
 
 def iter_fields(data, schema: Field = SOURCE_SCHEMA, path: tuple = ()):

@@ -1,8 +1,9 @@
 """``perfdoc next-year``: start next year's source from this year's.
 
 The file is round-tripped with ruamel.yaml, so comments, key order, quoting
-and flow style survive. What happens to each value is the schema's
-(``Field.next_year``):
+and flow style survive. It is cleared by the schema's walk, innermost mappings
+first, and what happens to each value is the schema's (``Field.next_year``,
+``Field.next_year_from``):
 
 * carried over: 格式, 金额单位, the 部门 facts with 职能职责, 内设机构 and
   下属单位, 报告 (except its date), 评价人员, goals, task and project names,
@@ -40,7 +41,7 @@ from ruamel.yaml.tokens import CommentToken
 from ..errors import UserError
 from ..load.model import default_unit
 from ..numbers import UNITS, round_half_up
-from ..load.schema import CLEAR, EMPTY, FROM_THIS_FILE, SOURCE_SCHEMA, Field
+from ..load.schema import CLEAR, EMPTY, FROM_THIS_FILE, KEEP, Field, fold, walk
 
 if TYPE_CHECKING:
     from ..pipeline import Checked
@@ -95,28 +96,26 @@ def next_year_text(ctx) -> str:
     if not isinstance(document, CommentedMap):
         raise UserError(f"{ctx.source.path} 顶层不是映射（键: 值），无法生成下一年度的文件")
     year = ctx.model.get("年度")
-    _Clearer(prefills(ctx)).clear_mapping(document, SOURCE_SCHEMA, ())
+    _Clearer(prefills(ctx)).clear(document)
     document["年度"] = year + 1
     return dump_text(yaml, document)
 
 
 def prefills(ctx) -> dict:
-    """Values next year starts from, by path: last year's closing figures become its opening ones."""
+    """Values next year starts from, by path: each key's ``next_year_from`` figure of this year."""
     out: dict = {}
     to_file_unit = UNITS[default_unit(ctx.data)]
-    staff = (ctx.model.get("部门") or {}).get("实有人数")
-    if staff is not None:
-        out[("部门", "上年实有人数")] = staff
-    closings = []  # (this year's closing figure, next year's opening key)
-    for index, _ in enumerate(ctx.model.get("机构收支") or []):
-        closings.append((("机构收支", index, "支出", "累计结余"), ("机构收支", index, "收入", "上年结转")))
-    for index, _ in enumerate(ctx.model.get("项目") or []):
-        closings.append((("项目", index, "年终结余"), ("项目", index, "上年结余")))
-    for closing, opening in closings:
-        balance = ctx.figures.get(closing)
+    for path, field, _ in walk(ctx.model, missing=True):
+        if not field.next_year_from:
+            continue
+        item = next((path[: i + 1] for i in range(len(path) - 1, -1, -1) if isinstance(path[i], int)), ())
+        value = ctx.figures.get(item + field.next_year_from)
+        if field.kind != "amount":
+            if value is not None:
+                out[path] = value
         # A deficit cannot be carried as an amount: it is left for the user to settle.
-        if isinstance(balance, Decimal) and balance >= 0:
-            out[opening] = abs(Decimal(round_half_up(balance / to_file_unit, 2)))  # abs: never "-0.00"
+        elif isinstance(value, Decimal) and value >= 0:
+            out[path] = abs(Decimal(round_half_up(value / to_file_unit, 2)))  # abs: never "-0.00"
     return out
 
 
@@ -128,8 +127,35 @@ class _Clearer:
         # The lines that followed the contents of a mapping emptied of all its keys.
         self.orphans: dict[int, str] = {}
 
-    def clear_mapping(self, node: CommentedMap, field: Field, path: tuple) -> list[str]:
-        """Clear ``node`` in place; return the names of removed values someone must fill in."""
+    def clear(self, document: CommentedMap) -> None:
+        """Clear ``document`` by the schema's walk, the innermost mappings first."""
+        fold(self.cleared, document, into=self.goes_into)
+
+    def goes_into(self, path: tuple, field: Field, value) -> bool:
+        """A mapping whose keys are kept or cleared one by one, a list of such mappings, and each of its items."""
+        if path and isinstance(path[-1], int):
+            return isinstance(value, CommentedMap)
+        if path in self.prefill or field.next_year_action != KEEP:
+            return False
+        if field.kind == "map":
+            return isinstance(value, CommentedMap) and bool(value)
+        return field.kind == "list" and isinstance(value, CommentedSeq) and field.item.kind == "map"
+
+    def cleared(self, path: tuple, field: Field, value, children: list) -> list[str] | None:
+        """Clear ``value`` once what it holds is cleared; for a mapping, return the names of removed values
+        someone must fill in (None for anything else, and for a value not gone into)."""
+        if not self.goes_into(path, field, value):
+            return None
+        if field.kind == "list":
+            for index, inner in children:
+                item = value[index]
+                if inner and item and not item.fa.flow_style():
+                    set_note(item, next(iter(item)), f"{PENDING}：{'、'.join(inner)}")
+            return None
+        return self.clear_mapping(value, field, path, dict(children))
+
+    def clear_mapping(self, node: CommentedMap, field: Field, path: tuple, cleared: dict) -> list[str]:
+        """Clear ``node``'s own keys (``cleared``: what is left to fill in each mapping it holds, already cleared)."""
         pending: list[str] = []
         doomed: set = set()
         emptied: list[tuple[str, list[str]]] = []
@@ -152,14 +178,12 @@ class _Clearer:
                     set_note(node, key, PENDING)
             elif child.kind == "markdown":
                 empty_block(node, key)
-            elif child.kind == "map" and isinstance(value, CommentedMap) and value:
-                inner = self.clear_mapping(value, child, here)
+            elif cleared.get(key) is not None:  # a mapping, cleared already
+                inner = cleared[key]
                 if not value:
                     emptied.append((key, inner))
                 elif inner and not value.fa.flow_style():
                     set_note(node, key, f"{PENDING}：{'、'.join(inner)}")
-            elif child.kind == "list" and isinstance(value, CommentedSeq) and child.item.kind == "map":
-                self.clear_items(value, child.item, here)
         kept_anything = any(key not in doomed and key not in dict(emptied) for key in node)
         for key, inner in emptied:
             if kept_anything and inner:
@@ -171,13 +195,6 @@ class _Clearer:
         self.remove_all(node, doomed)
         self.add_prefills(node, field, path)
         return pending
-
-    def clear_items(self, items: CommentedSeq, field: Field, path: tuple) -> None:
-        for index, item in enumerate(items):
-            if isinstance(item, CommentedMap):
-                inner = self.clear_mapping(item, field, path + (index,))
-                if inner and item and not item.fa.flow_style():
-                    set_note(item, next(iter(item)), f"{PENDING}：{'、'.join(inner)}")
 
     def remove_all(self, node: CommentedMap, doomed: set) -> None:
         """Remove ``doomed`` keys, keeping the comment and blank lines around them in place.

@@ -6,9 +6,10 @@ anything is still to be written. On top of the validation findings:
 * PD701 a document still shows a 【待填写：…】 marker: located at the source
   line to fill (the figure's own line, or where its group is written);
 * PD702 a text still holds a skeleton placeholder (“（待填写）”, “【待填写】”);
-* the format's required sections and data left empty (PD109), missing inputs
-  (PD207) and hand-typed figures contradicting the computed ones (PD504, or a
-  known figure written at the wrong 元/万元 scale, PD503) are
+* the format's required sections and data left empty (PD109), a project's
+  funds left to fill (PD111), missing inputs (PD207) and hand-typed figures
+  contradicting the computed ones (PD504, or a known figure written at the
+  wrong 元/万元 scale, PD503) are
   errors, not warnings.
 
 Rendering happens in memory; nothing is written.
@@ -21,9 +22,9 @@ import dataclasses
 from ..errors import Diagnostic, Severity
 from ..load.schema import dotted
 
-# Warnings that mean “not finished yet” (PD109, PD207) or a hand-typed figure that contradicts
-# the computed one (PD504, PD503 a unit error): errors when getting ready to submit.
-NOT_FINISHED = frozenset({"PD109", "PD207", "PD503", "PD504"})
+# Warnings that mean “not finished yet” (PD109, PD207, a project's 资金 left {} for PD111) or a
+# hand-typed figure that contradicts the computed one (PD504, PD503 a unit error): errors when getting ready to submit.
+NOT_FINISHED = frozenset({"PD109", "PD111", "PD207", "PD503", "PD504"})
 PLACEHOLDERS = ("（待填写）", "【待填写")
 
 

@@ -1,8 +1,9 @@
 """``perfdoc new``: a commented YAML skeleton for a new department-year.
 
-The skeleton is generated from :data:`perfdoc.load.schema.SOURCE_SCHEMA`, so every
-key the schema knows appears in it, each with its Chinese description as a
-comment on the same line:
+The skeleton is generated from :data:`perfdoc.load.schema.SOURCE_SCHEMA` by the
+schema's walk (bottom up, :func:`~perfdoc.load.schema.fold`), so every key the
+schema knows appears in it, each with its Chinese description as a comment on
+the same line:
 
 * keys with an example value (``Field.example``) are written with it;
 * optional keys without one are written commented out, with a sample value;
@@ -24,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ruamel.yaml import YAML
@@ -31,9 +33,8 @@ from ruamel.yaml.error import YAMLError
 
 from ..errors import UsageError
 from ..load.formats import load_format
-from ..load.schema import FUND_SOURCES
+from ..load.schema import EACH_ITEM, EACH_KEY, FUND_SOURCES, Field, field_at, fold
 from ..numbers import format_amount_as_written
-from ..load.schema import SOURCE_SCHEMA, Field
 
 DERIVED_NOTE = "（自动计算，可不填）"
 REQUIRED_NOTE = "（必填）"
@@ -88,6 +89,17 @@ def scaffold_yaml(format_name: str, department: str, year: int, region: str | No
     return builder.text()
 
 
+@dataclass(frozen=True)
+class _Rendered:
+    """One key's lines in each way its container may write it."""
+
+    live: list  # in the file as written: what is not known stays commented out
+    is_live: bool  # whether any line of ``live`` is not commented out
+    sample: list  # as a filled-in example (the container comments it out as a whole)
+    derived: list  # as a figure perfdoc computes: the key without a value
+    item: list  # for a list's item: one example item, with its "- "
+
+
 class _Builder:
     def __init__(self, format_name: str, fmt, department: str, year: int):
         self.format_name = format_name
@@ -107,14 +119,10 @@ class _Builder:
         lines = self.header()
         # The data of an optional document (文档[].条件) is written commented out: writing it asks for the document.
         optional = {doc.needs for doc in self.fmt.documents if doc.needs} - set(self.fmt.required_data)
-        for key, field in SOURCE_SCHEMA.fields.items():
+        for key, rendered in fold(self.render):
             if key in PLACE_KEYS and not self.fmt.place_from_source:
                 continue  # the format fixes its place (PD110)
-            if key in optional:
-                block, _ = self.entry(key, field, (key,), 0, live=False)
-                block = _comment(block, 0)
-            else:
-                block, _live = self.entry(key, field, (key,), 0, live=True)
+            block = _comment(rendered.sample, 0) if key in optional else rendered.live
             if len(block) > 1 and lines and lines[-1] != "":
                 lines.append("")
             lines.extend(block)
@@ -151,70 +159,62 @@ class _Builder:
 
     # -- one key ------------------------------------------------------------
 
-    def entry(
-        self, key: str, field: Field, path: tuple, indent: int, live: bool, in_derived: bool = False
-    ) -> tuple[list[str], bool]:
-        """The lines for ``key``; in live mode also whether any line is not commented out.
+    def render(self, path: tuple, field: Field, _value, children: list):
+        """The lines of one declared key, from those of the keys it holds (the schema's walk, bottom up).
 
-        In sample mode (``live=False``) the lines are written as if live; the
-        caller comments out the whole block. ``in_derived``: inside a block of
-        derived figures that is commented out as a whole.
+        The top of the schema gives its keys' renderings, in order.
         """
+        if not path:
+            return children
+        indent = 2 * (len(path) - 1)
         pad = " " * indent
+        key = self.key_of(path)
         note = self.note(key, field, path)
-        if field.computed and not in_derived:
-            block, _ = self.entry(key, field, path, indent, live=False, in_derived=True)
-            return _comment(block, indent), False
-        if in_derived and field.kind not in ("map", "list"):
-            return [f"{pad}{key}:  # {note}"], False
+        inner = [rendered for _step, rendered in children]
+        on_form = [rendered for step, rendered in children if self.on_the_form(path + (step,))]
+        head = f"{pad}{key}:  # {note}"
         if field.kind == "map" and field.open:
-            entry_key = _open_example_key(key, field)
-            child, _ = self.entry(entry_key, field.item, path + (entry_key,), indent + 2, False, in_derived)
-            if live:
-                return [f"{pad}{key}: {{}}  # {note}"] + _comment(child, indent + 2), True
-            return [f"{pad}{key}:  # {note}"] + child, False
-        if field.kind == "map":
-            body, any_live = [], False
-            for child_key, child_field in field.fields.items():
-                if not self.on_the_form(path + (child_key,)):
-                    continue
-                lines, child_live = self.entry(child_key, child_field, path + (child_key,), indent + 2, live, in_derived)
-                body.extend(lines)
-                any_live = any_live or child_live
-            if live and not any_live:
-                sample, _ = self.entry(key, field, path, indent, live=False)
-                return _comment(sample, indent), False
-            return [f"{pad}{key}:  # {note}"] + body, live
-        if field.kind == "list":
-            item = self.item(field.item, path + (0,), indent + 2) if field.item is not None else []
-            if live:
-                return [f"{pad}{key}: []  # {note}"] + _comment(item, indent + 2), True
-            return [f"{pad}{key}:  # {note}"] + item, False
-        if field.kind == "markdown":
-            lines = [f"{pad}{key}: |  # {note}", f"{pad}  {PLACEHOLDER}{_one_line(field.doc)}"]
-            if live and not self.is_live_section(path):
-                return _comment(lines, indent), False
-            return lines, live
-        # Only what the command was told is written live; examples stay commented out
-        # so that no figure of another department slips into a new file.
-        if live and (path in self.values or field.required):
-            return [f"{pad}{key}: {self.scalar(field, path)}  # {note}"], True
-        line = f"{pad}{key}: {self.scalar(field, path)}  # {note}"
-        return (_comment([line], indent), False) if live else ([line], False)
+            derived, sample = [head] + inner[0].derived, [head] + inner[0].sample
+            live, is_live = [f"{pad}{key}: {{}}  # {note}"] + _comment(inner[0].sample, indent + 2), True
+        elif field.kind == "map":
+            derived = [head] + [line for rendered in on_form for line in rendered.derived]
+            sample = [head] + [line for rendered in on_form for line in rendered.sample]
+            is_live = any(rendered.is_live for rendered in on_form)
+            live = [head] + [line for rendered in on_form for line in rendered.live] if is_live else _comment(sample, indent)
+        elif field.kind == "list":
+            item = inner[0].item if inner else []
+            derived = sample = [head] + item
+            live, is_live = [f"{pad}{key}: []  # {note}"] + _comment(item, indent + 2), True
+        elif field.kind == "markdown":
+            derived = [head]
+            sample = [f"{pad}{key}: |  # {note}", f"{pad}  {PLACEHOLDER}{_one_line(field.doc)}"]
+            is_live = self.is_live_section(path)
+            live = sample if is_live else _comment(sample, indent)
+        else:
+            derived = [head]
+            # Only what the command was told is written live; examples stay commented out
+            # so that no figure of another department slips into a new file.
+            sample = [] if field.computed else [f"{pad}{key}: {self.scalar(field, path)}  # {note}"]  # see below
+            is_live = path in self.values or field.required
+            live = sample if is_live else _comment(sample, indent)
+        if field.computed:  # commented out as a whole, each figure without a value
+            sample = live = _comment(derived, indent)
+            is_live = False
+        return _Rendered(live, is_live, sample, derived, self.item(path, field, inner))
 
-    def on_the_form(self, path: tuple) -> bool:
-        """A project's fund rows are the format's (项目资金来源), not every source the schema knows."""
-        if len(path) == 4 and path[0] == "项目自评" and path[2] == "资金" and path[3] in FUND_SOURCES:
-            return path[3] in self.fmt.fund_sources
-        return True
+    def key_of(self, path: tuple) -> str:
+        """The key a path's last step is written as: an open mapping's example entry is named after it."""
+        if path[-1] == EACH_KEY:
+            return _open_example_key(path[-2], field_at(path[:-1]))
+        return "示例" if path[-1] == EACH_ITEM else path[-1]
 
-    def item(self, field: Field, path: tuple, indent: int) -> list[str]:
-        """One example list item at ``indent`` (the column of its ``-``), in sample mode."""
+    def item(self, path: tuple, field: Field, inner: list) -> list[str]:
+        """An example list item of this field at its indentation (the column of its ``-``), in sample mode."""
+        if path[-1] != EACH_ITEM:
+            return []
+        indent = 2 * (len(path) - 1)
         if field.kind == "map" and not field.open:
-            body = []
-            for key, child in field.fields.items():
-                lines, _ = self.entry(key, child, path + (key,), indent + 2, live=False)
-                body.extend(lines)
+            body = [line for rendered in inner for line in rendered.sample]
             # The "- " goes on the first line that is not commented out.
             first = next((i for i, line in enumerate(body) if not line.lstrip().startswith("#")), None)
             if first is None:
@@ -222,10 +222,15 @@ class _Builder:
             head = body.pop(first)
             return [" " * indent + "- " + head[indent + 2 :]] + body
         if field.kind in ("map", "list"):
-            lines, _ = self.entry("示例", field, path, indent + 2, live=False)
-            return [" " * indent + "- " + lines[0][indent + 2 :]] + lines[1:]
+            return [" " * indent + ("- {}" if field.kind == "map" else "- []")]
         value = field.example if field.example is not None else _short(field.doc)
         return [" " * indent + "- " + yaml_scalar(value)]
+
+    def on_the_form(self, path: tuple) -> bool:
+        """A project's fund rows are the format's (项目资金来源), not every source the schema knows."""
+        if len(path) == 4 and path[0] == "项目自评" and path[2] == "资金" and path[3] in FUND_SOURCES:
+            return path[3] in self.fmt.fund_sources
+        return True
 
     # -- values and notes ---------------------------------------------------
 

@@ -3,7 +3,7 @@
 For a template (a .docx a bureau may have edited in Word or WPS):
 
 * PD901 the file is a Word package whose parts are well-formed XML;
-* PD902 every tag parses (syntax, unclosed ``{% for %}``, ``段落`` outside ``{{p …}}``), via :mod:`.diagnose`;
+* PD902 every tag parses (syntax, unclosed ``{% for %}``, ``段落`` outside ``{{p …}}``, an index ``[0]``: lists are numbered from 1), via :mod:`.diagnose`;
 * PD903 a tag Word split across runs with different formatting (a warning: the tag works, the output takes the first run's look);
 * PD904 full-width braces, percent signs or punctuation typed by a Chinese IME inside or around a tag (``｛｛ ％ ｝``);
 * PD905 names and fields the render context does not have, with a did-you-mean;

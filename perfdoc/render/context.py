@@ -31,7 +31,7 @@ from ..load.formats import place_of
 from .narrative import NarrativeError, render_references, strip_references
 from ..numbers import Amount
 from ..load.format_schema import SCORABLE_RATES
-from ..load.schema import BASIC_DATA_COLUMNS, NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, at_path, dotted
+from ..load.schema import MISSING as NOT_WRITTEN, NARRATIVE_SECTIONS, SOURCE_SCHEMA, BASIC_DATA_COLUMNS, Field, at_path, dotted, walk
 
 BLANK = ""  # an empty text cell or label
 MARKER_OPEN, MARKER_CLOSE = "【待填写：", "】"
@@ -118,27 +118,43 @@ def _copied(value):
 
 
 def _fill(value, schema: Field, path: tuple, missing, unwritten: dict):
-    """``value`` with every key the schema declares present.
+    """``value`` with every key the schema declares present, by the schema's walk.
 
     An absent scalar becomes a :class:`Missing` naming what to write
     (``missing(path)``); an absent or empty list of the first two levels is
-    recorded in ``unwritten`` under its dotted name.
+    recorded in ``unwritten`` under its dotted name. A mapping is filled in
+    place; an open one (明细, 实际支出) keeps the user's keys only.
     """
-    if schema.kind == "map" and not schema.open:
-        node = value if isinstance(value, dict) else {}
-        for key, child in schema.fields.items():
-            node[key] = _fill(node.get(key), child, path + (key,), missing, unwritten)
-        return node
-    if schema.kind == "map":  # open map (明细, 实际支出): the user's keys only
-        return value if isinstance(value, dict) else {}
-    if schema.kind == "list":
-        items = value if isinstance(value, list) else []
-        if value is None and len(path) <= 2:  # not written at all; an empty list is a written “none”
-            unwritten[dotted(path)] = Missing([path])
-        return [_fill(item, schema.item, path + (index,), missing, unwritten) for index, item in enumerate(items)]
-    if value is None:
-        return Missing(missing(path))
-    return value
+    filled: dict = {}  # path → the mapping or list being filled there
+    result = None
+    for here, field, given in walk(value, schema, path, missing=True, into=_filled_inside):
+        absent = given is None or given is NOT_WRITTEN
+        if field.kind == "map":
+            node = given if isinstance(given, dict) else {}
+        elif field.kind == "list":
+            node = []
+            if absent and len(here) <= 2:  # not written at all; an empty list is a written “none”
+                unwritten[dotted(here)] = Missing([here])
+        else:
+            node = Missing(missing(here)) if absent else given
+        if here == path:
+            result = node
+        else:
+            parent = filled.get(here[:-1])
+            if parent is None:
+                continue  # a value of an open mapping: kept as the user wrote it
+            if type(parent) is list:
+                parent.append(node)
+            else:
+                parent[here[-1]] = node
+        if field.kind == "list" or (field.kind == "map" and not field.open):
+            filled[here] = node
+    return result
+
+
+def _filled_inside(path, field, value) -> bool:
+    """Where filling goes: into every fixed mapping, written or not, and into written lists."""
+    return (field.kind == "map" and not field.open) or (field.kind == "list" and value is not NOT_WRITTEN)
 
 
 def _render_markdown_fields(tree: dict, figures: dict) -> None:

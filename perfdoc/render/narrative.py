@@ -77,14 +77,15 @@ def _render_with_jinja(text: str, context: dict) -> str:
     """``text`` rendered by the sandbox, list indices counted from 1."""
     from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 
-    from .sandbox import TooLarge
+    from .sandbox import TooLarge, ZeroIndex
 
     env = environment()
     try:
         parsed = env.parse(text)
         _refuse_statements(parsed)
-        _count_from_one(parsed)
-        template = env.from_string(parsed)
+        template = env.from_string(parsed)  # the sandbox counts indices from 1
+    except ZeroIndex as exc:
+        raise NarrativeError(exc.message, exc.lineno or 1) from None
     except TemplateSyntaxError as exc:
         raise NarrativeError(f"引用语法错误：{_syntax_message(exc)}", exc.lineno or 1) from None
     except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
@@ -131,17 +132,6 @@ def _refuse_statements(parsed) -> None:
                 f"叙述中只能引用数字和名称（{{{{ … }}}}，可加过滤器）和 {{% if %}} 条件，不能使用{used}",
                 getattr(node, "lineno", 1) or 1,
             )
-
-
-def _count_from_one(parsed) -> None:
-    """Each constant index ``[n]`` made Python's ``[n - 1]``; ``[0]`` refused."""
-    from jinja2 import nodes
-
-    for node in parsed.find_all(nodes.Getitem):
-        if isinstance(node.arg, nodes.Const) and type(node.arg.value) is int:
-            if node.arg.value < 1:
-                raise NarrativeError("列表从 1 开始编号：第一项写作 [1]", node.lineno or 1)
-            node.arg = nodes.Const(node.arg.value - 1, lineno=node.arg.lineno)
 
 
 _TAG = re.compile(r"{{(.*?)}}", re.S)
@@ -272,7 +262,7 @@ def _look_up_plain_references(text: str, context: dict) -> str | None:
 
     Compiling a template costs a millisecond; looking a path up, microseconds. Jinja's
     sandbox looks a name up in a dict as a key (a dict has no attribute of that name) and an
-    index in a list as an item (``[n]`` being item n - 1, see :func:`_count_from_one`),
+    index in a list as an item (``[n]`` being item n - 1, see :func:`.sandbox.count_from_one`),
     calls a filter with the value alone, and prints ``str()``.
     """
     if "{%" in text or "{#" in text or "\r" in text or type(context) is not dict:

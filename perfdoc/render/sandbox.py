@@ -21,6 +21,12 @@ A rendering that goes past a bound raises :class:`TooLarge`, a
 ``Template.render`` of these environments, so docxtpl rendering with them is
 bounded too.
 
+Lists are numbered from 1 in both, as the forms, ``perfdoc show`` and every
+message number them: a constant index ``[n]`` is item n (compiled as Python's
+``[n - 1]``), ``[0]`` does not compile (:class:`ZeroIndex`), and an item past
+the end is an error that says how many items there are (:class:`NoSuchItem`),
+never a blank.
+
 Two environments are made here: :func:`template_environment` for .docx
 templates (autoescaped, missing data blank) and :func:`narrative_environment`
 for references in narrative text (names must exist, no loops or calls; see
@@ -37,7 +43,7 @@ from functools import lru_cache, wraps
 
 from jinja2 import ChainableUndefined, StrictUndefined, Template, Undefined, nodes
 from jinja2.compiler import CodeGenerator
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateRuntimeError, TemplateSyntaxError, UndefinedError
 from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, modifies_known_mutable
 from jinja2.utils import pass_eval_context
@@ -161,18 +167,65 @@ def _materialised(env, iterable) -> list:
     return items
 
 
+# ---------------------------------------------------------------- lists numbered from 1
+
+FIRST_ITEM = "列表从 1 开始编号，与表格、perfdoc show 和校验消息相同：第一项写作 [1]，[0] 不存在"
+
+
+class ZeroIndex(TemplateSyntaxError):
+    """An index ``[0]`` (or below): lists are numbered from 1."""
+
+
+class NoSuchItem(UndefinedError):
+    """An index past the end of a list."""
+
+
+class GroupPrinted(TemplateRuntimeError):
+    """A mapping or a list put into the text as it is."""
+
+
+def count_from_one(tree: nodes.Template) -> None:
+    """Each constant index ``[n]`` made Python's ``[n - 1]``; ZeroIndex for ``[0]``."""
+    for node in tree.find_all(nodes.Getitem):
+        if getattr(node, "_perfdoc_counted", False):
+            continue
+        if isinstance(node.arg, nodes.Const) and type(node.arg.value) is int:
+            if node.arg.value < 1:
+                raise ZeroIndex(FIRST_ITEM, node.lineno)
+            node.arg = nodes.Const(node.arg.value - 1, lineno=node.arg.lineno)
+        node._perfdoc_counted = True
+
+
+def no_such_item(index: int, count: int) -> str:
+    """Why Python's ``index`` of a list of ``count`` items does not exist, said counting from 1, with the valid numbers."""
+    item = f"第 {index + 1} 项" if index >= 0 else f"倒数第 {-index} 项"
+    if count == 0:
+        return f"{item}不存在：列表没有任何项"
+    return f"{item}不存在：列表只有 {count} 项（[1]～[{count}]），从 [1] 开始编号"
+
+
+def _group_printed(value) -> str:
+    """Why a mapping or a list cannot be printed as it is, with the names or numbers to use."""
+    if isinstance(value, dict):
+        names = "、".join(map(str, value))
+        return f"这是一组数字，不能直接写进文字；请引用其中之一：{names}" if names else "这是一组空的数字，不能直接写进文字"
+    return f"这是一个列表（{len(value)} 项），不能直接写进文字；请引用其中一项，如 [1]，或逐项循环"
+
+
 # ---------------------------------------------------------------- loops and ~ as the code generator writes them
 
 
 class _BoundedCodeGenerator(CodeGenerator):
-    """Jinja's code generator, after routing every loop and ``~`` through the sandbox's checks.
+    """Jinja's code generator, after routing every loop and ``~`` through the sandbox's checks
+    and counting list indices from 1.
 
     A ``{% for %}`` iterates ``iterable|_perfdoc_steps(cost)`` (each step costs
-    one unit plus the literal text of the loop's body) and ``a ~ b`` becomes
-    ``(a, b)|_perfdoc_concat``.
+    one unit plus the literal text of the loop's body), ``a ~ b`` becomes
+    ``(a, b)|_perfdoc_concat`` and ``[n]`` becomes ``[n - 1]`` (:func:`count_from_one`).
     """
 
     def visit_Template(self, node, frame=None):
+        count_from_one(node)
         for loop in node.find_all(nodes.For):
             if not getattr(loop, "_perfdoc_bounded", False):
                 body_text = sum(len(data.data) for part in loop.body for data in part.find_all(nodes.TemplateData))
@@ -223,6 +276,11 @@ class BoundedSandbox(SandboxedEnvironment):
         self.filters[STEPS_FILTER] = lambda iterable, cost: _steps(self, iterable, cost)
         self.filters[CONCAT_FILTER] = pass_eval_context(lambda eval_ctx, operands: _concat(self, eval_ctx, operands))
         self.globals.pop("lipsum", None)
+
+    def getitem(self, obj, argument):
+        if type(obj) is list and type(argument) is int and not -len(obj) <= argument < len(obj):
+            raise NoSuchItem(no_such_item(argument, len(obj)))
+        return super().getitem(obj, argument)
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and type(attribute) is str and attribute not in _DICT_ATTRIBUTES:
@@ -465,9 +523,14 @@ class _LimitsOnly:
 
 
 def _printable(value):
-    """What ``{{ … }}`` prints in a template: nothing for missing values, text XML can hold, printed as typed."""
+    """What ``{{ … }}`` prints in a template: nothing for missing values, text XML can hold, printed as typed.
+
+    A group of figures (a mapping or a list) is not printed: it is an error that names what to print instead.
+    """
     if value is None or isinstance(value, Undefined):
         return ""
+    if type(value) in (dict, list):
+        raise GroupPrinted(_group_printed(value))
     if isinstance(value, Markup):
         _budget(_TEMPLATE_LIMITS_ONLY).spend(len(value))
         return value

@@ -602,8 +602,8 @@ def expensive_reference() -> st.SearchStrategy[str]:
 
 
 REFERENCE_POOL = (
-    "预算.年初预算", "预算.调整后预算", "预算.实际支出合计", "预算.预算完成率", "项目[0].实际支出", "项目合计.实际支出",
-    "机构收支[0].收入.收入合计", "收支合计.支出.支出合计", "任务[0].资金", "年度", "部门.名称", "没有.这个", "评分.综合得分",
+    "预算.年初预算", "预算.调整后预算", "预算.实际支出合计", "预算.预算完成率", "项目[1].实际支出", "项目合计.实际支出",
+    "机构收支[1].收入.收入合计", "收支合计.支出.支出合计", "任务[1].资金", "年度", "部门.名称", "没有.这个", "评分.综合得分",
     "预算.实际支出.一般公共预算", "部门.实有人数", "指标完成情况.完成率",
 )
 
@@ -874,7 +874,7 @@ def _valid_projects(draw, doc, amount, expected, references, fmt, year) -> Decim
                                     f"{year}年部门预算专项资金共计{wan(sum_adjusted)}万元。", "项目合计.调整后预算"))
         for index, (name, label, _parts, adjusted, _e) in enumerate(rows):
             lead = "其中，" if index == 0 else "，"
-            expected.append(Expectation("{{ 项.调整后预算 }}", "text", f"{lead}{label or name}{as_written(adjusted)}万元", f"项目[{index}].调整后预算"))
+            expected.append(Expectation("{{ 项.调整后预算 }}", "text", f"{lead}{label or name}{as_written(adjusted)}万元", f"项目[{index + 1}].调整后预算"))
         count = sum(1 for row in rows if row[4])
         expected.append(Expectation("{{ 项目合计.评价项目资金 }}", "text",
                                     f"参与绩效评价的项目{count}个，共计{as_written(evaluated_total)}万元。", "项目合计.评价项目资金"))
@@ -883,7 +883,7 @@ def _valid_projects(draw, doc, amount, expected, references, fmt, year) -> Decim
         expected.append(Expectation("{{ 项目合计.实际支出|万元 }}", "text", f"实际决算支出{wan(sum_actual)}万元。", "项目合计.实际支出"))
         for index, (name, _label, parts, _adjusted, _e) in enumerate(rows, 1):
             expected.append(Expectation("{{ 项.实际支出|万元 }}", "text", f"{circled(index)}{name}{wan(parts.get('实际支出'))}万元",
-                                        f"项目[{index - 1}].实际支出"))
+                                        f"项目[{index}].实际支出"))
     return sum_actual
 
 
