@@ -22,3 +22,12 @@ def fields(ctx) -> list:
 def scalar_problems(ctx, kinds: set[str]) -> list:
     """``(path, field, message)`` for values of ``kinds`` that do not parse (found while building the model)."""
     return [problem for problem in ctx.value_problems if problem[1].kind in kinds]
+
+
+def project_indicators(ctx):
+    """``(path, item, judged)`` for each indicator of each project of 项目自评: its path
+    (``("项目自评", i, "指标", j)``), its typed values, and how the computation judged it
+    (:class:`~perfdoc.compute.projects.ProjectIndicator`)."""
+    for index, (project, result) in enumerate(zip(ctx.model.get("项目自评") or [], ctx.figures.projects)):
+        for position, (item, judged) in enumerate(zip(project.get("指标") or [], result.indicators)):
+            yield ("项目自评", index, "指标", position), item, judged

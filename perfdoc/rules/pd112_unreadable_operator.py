@@ -26,14 +26,13 @@
 from __future__ import annotations
 
 from . import Finding, rule
+from ._walk import project_indicators
 
 
 @rule("PD112", "unreadable-operator")
 def check(ctx):
-    for index, result in enumerate(ctx.figures.projects):
-        for position, judged in enumerate(result.indicators):
-            if judged.operator_unreadable:
-                written = ctx.model["项目自评"][index]["指标"][position].get("指标性质")
-                yield Finding(("项目自评", index, "指标", position, "指标性质"),
-                              f"指标性质“{written}”无法识别",
-                              hint="写 =、≥ 或 ≤（也可写 等于、不低于、不超过）；定性指标不写指标性质")
+    for where, item, judged in project_indicators(ctx):
+        if judged.operator_unreadable:
+            yield Finding(where + ("指标性质",),
+                          f"指标性质“{item.get('指标性质')}”无法识别",
+                          hint="写 =、≥ 或 ≤（也可写 等于、不低于、不超过）；定性指标不写指标性质")

@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from ..numbers import plain
 from . import Finding, rule
+from ._walk import project_indicators
 
 
 @rule("PD309", "qualitative-score")
@@ -39,19 +40,17 @@ def check(ctx):
     if fmt is None or not fmt.qualitative_tiers:
         return
     tier_names = "、".join(tier.name for tier in fmt.qualitative_tiers)
-    for index, (project, result) in enumerate(zip(ctx.model.get("项目自评") or [], ctx.figures.projects)):
-        for position, (item, judged) in enumerate(zip(project.get("指标") or [], result.indicators)):
-            where = ("项目自评", index, "指标", position)
-            if judged.unknown_tier:
-                yield Finding(where + ("完成程度",), f"完成程度“{judged.unknown_tier}”不是格式“{fmt.name}”的定性分档之一",
-                              hint=f"写其中之一：{tier_names}")
-                continue
-            stated, weight, tier = item.get("得分"), item.get("分值"), judged.tier
-            if tier is None or not isinstance(stated, Decimal) or not isinstance(weight, Decimal):
-                continue
-            low, high = tier.interval(weight)
-            if not low <= stated <= high:
-                yield Finding(where + ("得分",),
-                              f"定性指标“{item.get('三级', '')}”完成程度为“{tier.name}”，得分应在分值 {plain(weight)} 的 "
-                              f"{plain(tier.low)}%–{plain(tier.high)}% 之间（{plain(low)}–{plain(high)} 分），填写的是 {plain(stated)}",
-                              hint="按完成程度改正得分；完成程度判断有误时，在“完成程度”中写明：" + tier_names)
+    for where, item, judged in project_indicators(ctx):
+        if judged.unknown_tier:
+            yield Finding(where + ("完成程度",), f"完成程度“{judged.unknown_tier}”不是格式“{fmt.name}”的定性分档之一",
+                          hint=f"写其中之一：{tier_names}")
+            continue
+        stated, weight, tier = item.get("得分"), item.get("分值"), judged.tier
+        if tier is None or not isinstance(stated, Decimal) or not isinstance(weight, Decimal):
+            continue
+        low, high = tier.interval(weight)
+        if not low <= stated <= high:
+            yield Finding(where + ("得分",),
+                          f"定性指标“{item.get('三级', '')}”完成程度为“{tier.name}”，得分应在分值 {plain(weight)} 的 "
+                          f"{plain(tier.low)}%–{plain(tier.high)}% 之间（{plain(low)}–{plain(high)} 分），填写的是 {plain(stated)}",
+                          hint="按完成程度改正得分；完成程度判断有误时，在“完成程度”中写明：" + tier_names)

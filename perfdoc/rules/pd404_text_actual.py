@@ -28,14 +28,14 @@ from __future__ import annotations
 from ..errors import Severity
 from ..numbers import plain
 from . import Finding, rule
+from ._walk import project_indicators
 
 
 @rule("PD404", "text-actual", severity=Severity.WARNING)
 def check(ctx):
-    for index, (project, result) in enumerate(zip(ctx.model.get("项目自评") or [], ctx.figures.projects)):
-        for position, (item, judged) in enumerate(zip(project.get("指标") or [], result.indicators)):
-            if judged.target is not None and judged.actual_is_text:
-                unit = item.get("度量单位") or ""
-                yield Finding(("项目自评", index, "指标", position, "完成值"),
-                              f"指标值是 {plain(judged.target)}{unit}，完成值“{item.get('完成值')}”中没有数字，无法判断是否达成、无法计分",
-                              hint=f"写实际完成的数字（单位{unit or '与指标值相同'}）；确实无法量化时在“偏差原因”中说明")
+    for where, item, judged in project_indicators(ctx):
+        if judged.target is not None and judged.actual_is_text:
+            unit = item.get("度量单位") or ""
+            yield Finding(where + ("完成值",),
+                          f"指标值是 {plain(judged.target)}{unit}，完成值“{item.get('完成值')}”中没有数字，无法判断是否达成、无法计分",
+                          hint=f"写实际完成的数字（单位{unit or '与指标值相同'}）；确实无法量化时在“偏差原因”中说明")

@@ -26,14 +26,14 @@
 from __future__ import annotations
 
 from . import Finding, rule
+from ._walk import project_indicators
 
 
 @rule("PD405", "unit-mismatch")
 def check(ctx):
-    for index, (project, result) in enumerate(zip(ctx.model.get("项目自评") or [], ctx.figures.projects)):
-        for position, (item, judged) in enumerate(zip(project.get("指标") or [], result.indicators)):
-            if judged.unit_conflict:
-                unit = item.get("度量单位") or "指标值的单位"
-                yield Finding(("项目自评", index, "指标", position, "完成值"),
-                              f"完成值“{item.get('完成值')}”的单位“{judged.unit_conflict}”与指标值的单位“{unit}”不同，无法比较",
-                              hint=f"把完成值换算成{unit}，只写数字")
+    for where, item, judged in project_indicators(ctx):
+        if judged.unit_conflict:
+            unit = item.get("度量单位") or "指标值的单位"
+            yield Finding(where + ("完成值",),
+                          f"完成值“{item.get('完成值')}”的单位“{judged.unit_conflict}”与指标值的单位“{unit}”不同，无法比较",
+                          hint=f"把完成值换算成{unit}，只写数字")

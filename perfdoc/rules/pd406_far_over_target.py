@@ -25,11 +25,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..errors import Severity
 from ..numbers import plain, round_half_up
 from . import Finding, rule
+from ._walk import project_indicators
 
 _POSITIVE, _REVERSE = (">=", ">"), ("<=", "<")
 
@@ -39,20 +38,19 @@ def check(ctx):
     fmt = ctx.format
     if fmt is None or fmt.far_over_target is None:
         return
-    for index, (project, result) in enumerate(zip(ctx.model.get("项目自评") or [], ctx.figures.projects)):
-        for position, (item, judged) in enumerate(zip(project.get("指标") or [], result.indicators)):
-            if item.get("偏差原因") or judged.target is None or judged.actual is None or judged.unit_conflict:
-                continue
-            operator = judged.operator or ">="
-            if operator in _POSITIVE and judged.target > 0:
-                share = judged.actual / judged.target * 100
-            elif operator in _REVERSE and judged.actual > 0:
-                share = judged.target / judged.actual * 100
-            else:
-                continue
-            if share >= fmt.far_over_target:
-                relation = "完成值是指标值" if operator in _POSITIVE else "指标值是完成值"
-                yield Finding(("项目自评", index, "指标", position, "完成值"),
-                              f"指标“{item.get('三级', '')}”{relation}的 {plain(round_half_up(share, 0))}%"
-                              f"（指标值 {plain(judged.target)}，完成值 {plain(judged.actual)}），指标值可能设得过低",
-                              hint="在“偏差原因”中说明大幅超额的原因，并在下一年度按实际设定指标值")
+    for where, item, judged in project_indicators(ctx):
+        if item.get("偏差原因") or judged.target is None or judged.actual is None or judged.unit_conflict:
+            continue
+        operator = judged.operator or ">="
+        if operator in _POSITIVE and judged.target > 0:
+            share = judged.actual / judged.target * 100
+        elif operator in _REVERSE and judged.actual > 0:
+            share = judged.target / judged.actual * 100
+        else:
+            continue
+        if share >= fmt.far_over_target:
+            relation = "完成值是指标值" if operator in _POSITIVE else "指标值是完成值"
+            yield Finding(where + ("完成值",),
+                          f"指标“{item.get('三级', '')}”{relation}的 {plain(round_half_up(share, 0))}%"
+                          f"（指标值 {plain(judged.target)}，完成值 {plain(judged.actual)}），指标值可能设得过低",
+                          hint="在“偏差原因”中说明大幅超额的原因，并在下一年度按实际设定指标值")
