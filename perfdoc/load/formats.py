@@ -273,8 +273,7 @@ def _linked(name: str, link: Path) -> str:
 
 
 def _folder(name: str, root: Path) -> Path | None:
-    if _link_on_the_way(name, root) is not None:
-        return None
+    """The folder of format ``name`` under ``root``; callers first refuse a link on the way (:func:`_link_on_the_way`)."""
     try:
         folder = (root / name).resolve()
         found = (folder / CONFIG).is_file() and root.resolve() in folder.parents
@@ -383,11 +382,11 @@ def _chain(folder: Path, root: Path) -> tuple[list, list]:
         location = layer.source.location_of(("基于",))
         if not isinstance(parent, str):
             parent = str(parent)
-        target = _folder(parent, root)
-        link = _link_on_the_way(parent, root) if target is None else None
+        link = _link_on_the_way(parent, root)
         if link is not None:
             diagnostics.append(Diagnostic("PD809", f"“基于”的{_linked(parent, link)}", file=shown, location=location))
             break
+        target = _folder(parent, root)
         if target is None:
             known = available_formats(root, include_abstract=True)
             diagnostics.append(Diagnostic("PD809", f"“基于”的格式“{parent}”不存在" + (did_you_mean(parent, known) or f"；已有格式：{'、'.join(known)}"),
