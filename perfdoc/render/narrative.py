@@ -23,9 +23,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .bounds import NARRATIVE_JINJA_FILTERS, NARRATIVE_LIMITS
 from .present import FILTERS
+
+if TYPE_CHECKING:  # Jinja is imported only for a reference that is not a plain name path
+    from jinja2 import TemplateSyntaxError, UndefinedError
 
 # Jinja is imported by the functions that need it: most narratives hold plain references only,
 # which are looked up without it, and validating one file should not pay for importing it.
