@@ -1,6 +1,15 @@
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+
+def pytest_configure(config):
+    # the suite starts with an empty cache of its own (perfdoc.usercache), never the user's;
+    # commands the tests run as subprocesses inherit it
+    os.environ["PERFDOC_CACHE_DIR"] = tempfile.mkdtemp(prefix="perfdoc-cache-")
 
 
 @pytest.fixture

@@ -1,0 +1,85 @@
+"""What perfdoc keeps between runs for the user running it, outside the repository.
+
+A repository arrives through ``git pull``, ``build/`` included, so nothing perfdoc
+loads back as code or objects may live there. This cache lives in the user's own
+cache folder (``$PERFDOC_CACHE_DIR``, else ``$XDG_CACHE_HOME/perfdoc``, else
+``~/.cache/perfdoc``); ``PERFDOC_CACHE_DIR=off`` turns it off.
+
+Entries are keyed by a digest of everything that shapes them, so an entry is
+either right or never asked for. An entry carries the digest of its own bytes:
+a truncated or damaged file is a miss, as is any error reading it. Writing is
+best effort (atomic, errors ignored): a cache that cannot be written is no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+OFF = ("", "0", "off", "no")
+_HEADER = 32  # sha256 of the payload, before it
+LARGEST_ENTRY = 64 * 1024 * 1024
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is off."""
+    chosen = os.environ.get("PERFDOC_CACHE_DIR")
+    if chosen is not None:
+        return None if chosen.strip().lower() in OFF else Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "perfdoc"
+
+
+def key(*parts: bytes | str) -> str:
+    """A digest of ``parts`` as an entry's name (each part length-prefixed, so parts cannot run into each other)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def _entry(kind: str, name: str) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / kind / name[:2] / name
+
+
+def read(kind: str, name: str) -> bytes | None:
+    """The payload stored under ``kind``/``name``; None when missing, damaged or unreadable."""
+    path = _entry(kind, name)
+    if path is None:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as file:
+            data = file.read(LARGEST_ENTRY + _HEADER + 1)
+    except OSError:
+        return None
+    payload = data[_HEADER:]
+    if len(data) > LARGEST_ENTRY + _HEADER or hashlib.sha256(payload).digest() != data[:_HEADER]:
+        return None
+    return payload
+
+
+def write(kind: str, name: str, payload: bytes) -> None:
+    """Store ``payload`` under ``kind``/``name``, atomically; nothing happens when it cannot be written."""
+    path = _entry(kind, name)
+    if path is None or len(payload) > LARGEST_ENTRY:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError:
+        return
