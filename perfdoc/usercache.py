@@ -83,3 +83,32 @@ def write(kind: str, name: str, payload: bytes) -> None:
             raise
     except OSError:
         return
+
+
+def prune(kind: str, limit: int) -> None:
+    """Remove the oldest entries of ``kind`` (by the time they were written) until the rest hold at most ``limit`` bytes."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    entries = []
+    try:
+        with os.scandir(folder / kind) as shards:
+            for shard in shards:
+                if not shard.is_dir(follow_symlinks=False):
+                    continue
+                with os.scandir(shard.path) as files:
+                    for entry in files:
+                        if entry.is_file(follow_symlinks=False):
+                            info = entry.stat(follow_symlinks=False)
+                            entries.append((info.st_mtime_ns, info.st_size, entry.path))
+    except OSError:
+        return
+    total = sum(size for _, size, _ in entries)
+    for _, size, path in sorted(entries):
+        if total <= limit:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        total -= size

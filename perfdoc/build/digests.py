@@ -86,25 +86,29 @@ def input_parts(checked, document, digests: FileDigests | None = None) -> dict[s
     not as the files are now: a file saved while a build runs must not be
     recorded as rendered.
     """
-    from ..pipeline import previous_year_path
-
     digests = digests or FileDigests()
     ctx = checked.analysis
-    source = Path(checked.path)
-    previous = previous_year_path(source, ctx.data)
+    source = ctx.source.digest or digests.of_readable(Path(checked.path))
+    return document_parts(source, document.template, ctx.format.chain, previous_digest(checked, digests), digests)
+
+
+def previous_digest(checked, digests: FileDigests | None = None) -> str:
+    """The digest of last year's source as the analysis read it; of no bytes when there is none."""
+    from ..pipeline import previous_year_path
+
+    ctx = checked.analysis
+    previous = previous_year_path(Path(checked.path), ctx.data)
     last_year = ctx.previous.source if ctx.previous is not None else None
     if previous is None:
-        previous_digest = EMPTY_DIGEST
-    elif last_year is not None and last_year.digest and Path(last_year.path) == previous:
-        previous_digest = last_year.digest
-    else:
-        previous_digest = digests.of_readable(previous)
-    return {
-        "source": ctx.source.digest or digests.of_readable(source),
-        "template": digests.of(document.template),
-        "format": digests.of_all(ctx.format.chain),
-        "previous": previous_digest,
-    }
+        return EMPTY_DIGEST
+    if last_year is not None and last_year.digest and Path(last_year.path) == previous:
+        return last_year.digest
+    return (digests or FileDigests()).of_readable(previous)
+
+
+def document_parts(source: str, template, chain, previous: str, digests: FileDigests) -> dict[str, str]:
+    """The digests :func:`combined_digest` is made of, from the source's and last year's digests."""
+    return {"source": source, "template": digests.of(template), "format": digests.of_all(chain), "previous": previous}
 
 
 def combined_digest(*, source: str, template: str, format: str, previous: str) -> str:

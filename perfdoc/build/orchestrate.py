@@ -196,6 +196,7 @@ def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, pr
         folders.setdefault(path.parent, []).append((str(path), recorded.get(path.as_posix(), {})))
     results = processed(list(folders.values()), out, force, jobs)
     done: dict[str, SourceResult] = {}
+    stored = False  # analyses added to the cache kept between runs
     try:
         for path, same in plans:
             if same is not None:
@@ -209,7 +210,9 @@ def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, pr
                 continue
             while str(path) not in done:  # a department's results come together
                 done.update((result.path, result) for result in next(results))
-            _record(path, done.pop(str(path)), out, manifest, cache, claimed, unknown, force, outcome)
+            result = done.pop(str(path))
+            stored = stored or result.stored
+            _record(path, result, out, manifest, cache, claimed, unknown, force, outcome)
             advance()
     finally:
         results.close()
@@ -220,6 +223,10 @@ def build(files: list[Path], out: Path, *, jobs: int, force: bool, pdf: bool, pr
         manifest.intend(None)  # PDFs are written too
         make_pdfs(outcome.generated + outcome.current, manifest, outcome, progress)
     cache.save(manifest_written=manifest.save())
+    if stored:
+        from .prepared import prune
+
+        prune()
     return outcome
 
 

@@ -6,17 +6,17 @@ what comes back (:class:`SourceResult`) is written by the main process.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError, failure_message
 from . import parallel
-from .digests import FileDigests, combined_digest, input_parts
+from .digests import FileDigests, combined_digest
 from .cache import file_stat
 from .manifest import is_current
-from .paths import item_file_names, item_path, output_path
-from .rendering import prepared_template, refusal, render_checked, template_context
+from .paths import item_file_names, item_path
+from .prepared import SourceCache
+from .rendering import prepared_template
 
 
 @dataclass
@@ -43,6 +43,7 @@ class SourceResult:
     warnings: int = 0
     documents: list = field(default_factory=list)
     entry: tuple | None = None  # what the cache remembers of the source: (stat, digest, format, folder, previous path)
+    stored: bool = False  # its analysis was added to the cache kept between runs (perfdoc.build.prepared)
 
 
 class SourceProcessor:
@@ -58,6 +59,7 @@ class SourceProcessor:
         self.digests = FileDigests()
         self.templates_checked: set = set()  # templates whose unknown names were looked for
         self.prepared: dict = {}  # template → prepared_template's result, or the error it raised: once per build
+        self.sources = SourceCache(self.digests)  # analysed sources kept between runs
 
     def compiled(self, template):
         """The template prepared once in this build (see rendering.prepared_template); its refusal raised again."""
@@ -94,43 +96,36 @@ class SourceProcessor:
             return failed_source(path, exc)
 
     def _processed(self, path: str, recorded: dict, analysed: dict | None = None) -> SourceResult:
-        from ..pipeline import check_file, last_year_path
         from ..render import templates
 
         before = file_stat(path)  # taken before reading: a later change shows in the next build's stat
-        checked = check_file(path, analysed=analysed)
-        refused = refusal(checked)
-        if refused:
-            fmt = checked.analysis.format if checked.analysis else None
-            return SourceResult(path, refused=refused, failed=len(fmt.documents) if fmt else 1)
-        ctx = checked.analysis
-        result = SourceResult(path, warnings=len(checked.warnings))
+        prepared = self.sources.prepared(path, analysed)
+        if prepared.refused:
+            return SourceResult(path, refused=prepared.refused, failed=prepared.failed, stored=prepared.stored)
+        result = SourceResult(path, warnings=prepared.warnings, stored=prepared.stored)
         pristine: list[dict] = []  # a context no template has changed, for the next document
-        for document in ctx.format.documents_for(ctx.data):
-            try:
-                target = output_path(self.out, checked, document)
-            except UserError as exc:
-                return SourceResult(path, refused=f"{path}：{exc}", failed=len(ctx.format.documents))
-            key = target.relative_to(self.out).as_posix()
-            parts = input_parts(checked, document, self.digests)
+        for document, key in prepared.documents:
+            target = self.out / key
+            parts = prepared.input_parts(document, self.digests)
             done = DocumentResult(key, str(document.template), templates.display_path(document.template),
                                   combined_digest(**parts), parts)
             result.documents.append(done)
             if not self.force and is_current(recorded.get(key), done.inputs, target):
                 if document.split_by:  # the items' files may still be missing
-                    result.documents.extend(self.split(checked, document, target, recorded, template_context(ctx), done))
+                    result.documents.extend(self.split(prepared, document, target, recorded, prepared.context(), done))
                 continue
-            context = pristine.pop() if pristine else template_context(ctx)
+            context = pristine.pop() if pristine else prepared.context()
             try:
-                done.data = render_checked(checked, document, context, self.compiled(document.template))
+                done.data = templates.render_document(document.template, context, prepared.properties(document),
+                                                      compiled=self.compiled(document.template))
             except Exception as exc:  # noqa: BLE001 - a template perfdoc fails on fails this document alone
                 done.error = failure_message(exc)
                 continue
             finally:
                 shares = self.shares_context(document.template)
                 if document.split_by:
-                    items_context = context if shares else template_context(ctx)
-                    result.documents.extend(self.split(checked, document, target, recorded, items_context, done))
+                    items_context = context if shares else prepared.context()
+                    result.documents.extend(self.split(prepared, document, target, recorded, items_context, done))
                 if shares:
                     pristine.append(context)
             if done.template in self.templates_checked:
@@ -140,15 +135,16 @@ class SourceProcessor:
                 done.unknown = templates.undefined_names(document.template, context)
             except UserError:
                 done.unknown = []
-        previous = last_year_path(Path(path), ctx.data)
-        if before is not None and ctx.source.digest:
-            result.entry = (before, ctx.source.digest, str(ctx.model.get("格式")), str(ctx.format.folder),
-                            os.path.abspath(previous) if previous else None)
+        if before is not None and prepared.source_digest:
+            result.entry = (before, prepared.source_digest, prepared.format_name, str(prepared.format.folder),
+                            prepared.previous_path)
         return result
 
-    def split(self, checked, document, target: Path, recorded: dict, context: dict, whole: DocumentResult) -> list:
+    def split(self, prepared, document, target: Path, recorded: dict, context: dict, whole: DocumentResult) -> list:
         """One more file per item of ``document.split_by`` (文档[].分项): ``<document>/<item 名称>.docx``,
         the template rendered with that item alone."""
+        from ..render.templates import render_document
+
         out = []
         for name, item in item_file_names(context.get(document.split_by) or []):
             path = item_path(target, name)
@@ -158,8 +154,8 @@ class SourceProcessor:
             if not self.force and is_current(recorded.get(key), done.inputs, path):
                 continue
             try:
-                done.data = render_checked(checked, document, {**context, document.split_by: [item]},
-                                           self.compiled(document.template))
+                done.data = render_document(document.template, {**context, document.split_by: [item]},
+                                            prepared.properties(document), compiled=self.compiled(document.template))
             except UserError as exc:
                 done.error = str(exc)
         return out
