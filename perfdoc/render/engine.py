@@ -53,7 +53,7 @@ from jinja2 import TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from lxml import etree
 
-from . import package, problems, safezip
+from . import package, problems, safezip, sandbox, shape
 from .package import CoreProperties
 from .problems import TemplateProblem, TemplateProblemError
 from .sandbox import TooLarge, template_environment
@@ -241,6 +241,11 @@ MAX_TEMPLATE_DEPTH = 100
 _COMPILED: dict = {}  # template digest → _Compiled, or the TemplateProblem it has
 _LOCK = threading.Lock()
 _PARAGRAPH_ON_ITS_LINE = re.compile(r"<w:p([ >])")
+# In a rendered body, what the XML round trip would change: a carriage return (read as a line feed) or a
+# listing character (docxtpl turns them into markup).
+_NOT_AS_RENDERED = re.compile("[\r\n\t\a\f]")
+_EMPTY_ELEMENT = re.compile(r"<([\w:.-]+)(\s[^<>]*?)?></\1>")
+_XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 # A listing character (tab, bell, newline, form feed) that DocxTemplate.resolve_listing could turn into
 # markup: one after a <w:t> start tag before the next </w:t>, or inside such a tag. Without a match,
 # every <w:t>…</w:t> span resolve_listing looks at is free of them and it returns the XML as it was.
@@ -271,6 +276,8 @@ class _Compiled:
             raise self._unsupported("表格或文本框嵌套过深")
         self._body_index = root.index(root.body)
         self._splice = _Splice(root, self._body_index, body_source)
+        self._as_rendered = self._fixed_shape(env, body_source)
+        self.fixed_shape = self._as_rendered is not None
 
         # headers, then footers, as DocxTemplate.render does them; a part without tags is made once
         self._headers_footers = []
@@ -352,8 +359,13 @@ class _Compiled:
             unknown = sorted(self.variables - set(context))
             if unknown:
                 raise TemplateProblemError(TemplateProblem(problems.UNKNOWN_NAMES, self.label, names=tuple(unknown)))
-        xml = self._render_part(self._body, context, self._document_name, 0)
-        fresh = {self._document_name: self._document(xml)}
+        printed = sandbox.markup_printed()
+        xml = self._jinja_part(self._body, context, self._document_name, 0)
+        if self._as_rendered is not None and sandbox.markup_printed() == printed and not _NOT_AS_RENDERED.search(xml):
+            body = self._as_rendered(xml)
+        else:
+            body = self._document(_listing_resolved(xml))
+        fresh = {self._document_name: body}
         for index, (name, encoding, template) in enumerate(self._headers_footers, 1):
             if not isinstance(template, package.Deflated):
                 template = self._header_footer(template, context, encoding, name, index)
@@ -404,8 +416,43 @@ class _Compiled:
             self._checked(xml, name)
         return xml.encode("utf-8")
 
+    def _fixed_shape(self, env, body_source: str):
+        """For a template whose body cannot change shape (:mod:`.shape`), the function giving word/document.xml
+        from the rendered body as it is; None otherwise, or when the two ways differ on the template itself."""
+        static = shape.fixed_shape(env, body_source)
+        splice = self._splice
+        if static is None or splice._before is None or _NOT_AS_RENDERED.search(static):
+            return None
+        static = _after_jinja(static)
+        if not static.startswith(splice._start) or not static.endswith("</w:body>"):
+            return None
+        try:
+            root = splice.parse(static)
+            if root is None or not shape.rows_fill_their_grids(root[self._body_index]):
+                return None
+            expected = self._document(static)
+        except (_PartError, TemplateProblemError, ValueError, TypeError):
+            return None
+        head = (_XML_DECLARATION + splice._before).encode("utf-8")
+        tail = splice._after.encode("utf-8")
+        start, end = len(splice._start), -len("</w:body>")
+
+        def as_rendered(xml: str) -> bytes:
+            inner = xml[start:end]
+            if "&#" in inner:  # what Jinja escapes and lxml writes as the character
+                inner = inner.replace("&#34;", '"').replace("&#39;", "'").replace("&#95;", "_")
+            if "></" in inner:  # an element left empty by the data, which lxml writes as <… />
+                inner = _EMPTY_ELEMENT.sub(r"<\1\2/>", inner)
+            return head + inner.encode("utf-8") + tail
+
+        return as_rendered if as_rendered(static) == expected else None
+
     def _render_part(self, template, context: dict, part: str, index) -> str:
         """What DocxTemplate.render_xml_part makes of a part."""
+        return _listing_resolved(self._jinja_part(template, context, part, index))
+
+    def _jinja_part(self, template, context: dict, part: str, index) -> str:
+        """The part rendered by Jinja, as DocxTemplate.render_xml_part has it before resolving listing characters."""
         try:
             xml = template.render(context)
         except TEMPLATE_ERRORS as exc:
@@ -414,12 +461,7 @@ class _Compiled:
         if len(xml) > LARGEST_PART:
             raise TemplateProblemError(TemplateProblem(
                 problems.TOO_LARGE, self.label, part, detail=f"生成的内容超过 {LARGEST_PART} 个字符"))
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # re.sub(r"\n<w:p([ >])", r"<w:p\1", …)
-        if "{_" in xml or "_}" in xml:
-            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if any(c in xml for c in "\n\t\a\f") and _LISTING_IN_TEXT.search(xml):  # else resolve_listing changes nothing
-            xml = _resolve_listing(xml)
-        return xml
+        return _after_jinja(xml)
 
     def _render_property(self, template, context: dict) -> str:
         try:
@@ -502,6 +544,21 @@ class _Splice:
             return None
         inner = xml[len(self._start) : len(xml) - len("</w:body>")]
         return _check_rendered(self._before + inner + self._after, encoded=False)
+
+
+def _after_jinja(xml: str) -> str:
+    """What DocxTemplate.render_xml_part does to Jinja's output before resolving listing characters."""
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # re.sub(r"\n<w:p([ >])", r"<w:p\1", …)
+    if "{_" in xml or "_}" in xml:
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    return xml
+
+
+def _listing_resolved(xml: str) -> str:
+    """DocxTemplate.resolve_listing's result, computed only where it changes something."""
+    if any(c in xml for c in "\n\t\a\f") and _LISTING_IN_TEXT.search(xml):  # else resolve_listing changes nothing
+        xml = _resolve_listing(xml)
+    return xml
 
 
 def _constant(env, source: str) -> bool:

@@ -36,6 +36,7 @@ for references in narrative text (names must exist, no loops or calls; see
 from __future__ import annotations
 
 import re
+import threading
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
@@ -522,6 +523,14 @@ class _LimitsOnly:
     limits: Limits
 
 
+_MARKUP_PRINTED = threading.local()
+
+
+def markup_printed() -> int:
+    """How many Markup values templates have printed in this thread: text that is not escaped, so may be any XML."""
+    return getattr(_MARKUP_PRINTED, "count", 0)
+
+
 def _printable(value):
     """What ``{{ … }}`` prints in a template: nothing for missing values, text XML can hold, printed as typed.
 
@@ -533,6 +542,7 @@ def _printable(value):
         raise GroupPrinted(_group_printed(value))
     if isinstance(value, Markup):
         _budget(_TEMPLATE_LIMITS_ONLY).spend(len(value))
+        _MARKUP_PRINTED.count = markup_printed() + 1
         return value
     if type(value) is str and value.isprintable():  # no character xml_text would drop
         text = value
