@@ -29,6 +29,10 @@ How a build goes, fast:
   as it was last time, warnings notice included; the manifest is then
   neither read nor rewritten. The cache only saves work: without it (or
   after ``--force``) every source is validated as before.
+* **A source analysed by an earlier build is not analysed again** when its
+  bytes, last year's and its format's files are unchanged: what rendering
+  needs of it (its outcome, template context and digests) is read back from
+  the user's cache (:mod:`perfdoc.build.prepared`), ``--force`` included.
 * **Every other source is validated once**, a department's years together
   and oldest first so that last year's analysis is reused: its template context is built
   once for all its documents (unless a template could change it, see

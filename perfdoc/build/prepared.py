@@ -151,9 +151,10 @@ class SourceCache:
             data = read_input(source)
             last_year = source.with_name(f"{int(source.stem) - 1}{source.suffix}") if source.stem.isdigit() else None
             previous = read_input(last_year) if last_year is not None and os.path.lexists(last_year) else None
+            where = os.getcwd()
         except (OSError, ValueError):
             return None
-        name = usercache.key(ENTRY_VERSION, renderer_identity(), os.getcwd(), path, os.path.abspath(path), data,
+        name = usercache.key(ENTRY_VERSION, renderer_identity(), where, path, os.path.abspath(path), data,
                              b"absent" if previous is None else b"present", previous or b"")
         return name, data, previous
 
