@@ -96,16 +96,18 @@ class SourceProcessor:
     def _processed(self, path: str, recorded: dict, analysed: dict | None = None) -> SourceResult:
         from ..pipeline import check_file, last_year_path
         from ..render import templates
+        from ..render.shown import marker_findings
 
         before = file_stat(path)  # taken before reading: a later change shows in the next build's stat
-        checked = check_file(path, analysed=analysed)
+        checked = check_file(path, analysed=analysed, markers=False)  # looked for in the documents rendered
         refused = refusal(checked)
         if refused:
             fmt = checked.analysis.format if checked.analysis else None
             return SourceResult(path, refused=refused, failed=len(fmt.documents) if fmt else 1)
         ctx = checked.analysis
-        result = SourceResult(path, warnings=len(checked.warnings))
         pristine: list[dict] = []  # a context no template has changed, for the next document
+        rendered: dict = {}  # document name → its parts' rendered Jinja, to look for 【待填写】 markers in
+        result = SourceResult(path)
         for document in ctx.format.documents_for(ctx.data):
             try:
                 target = output_path(self.out, checked, document)
@@ -122,7 +124,9 @@ class SourceProcessor:
                 continue
             context = pristine.pop() if pristine else template_context(ctx)
             try:
-                done.data = render_checked(checked, document, context, self.compiled(document.template))
+                shown: list = []
+                done.data = render_checked(checked, document, context, self.compiled(document.template), shown)
+                rendered[document.name] = "".join(shown)
             except Exception as exc:  # noqa: BLE001 - a template perfdoc fails on fails this document alone
                 done.error = failure_message(exc)
                 continue
@@ -140,6 +144,8 @@ class SourceProcessor:
                 done.unknown = templates.undefined_names(document.template, context)
             except UserError:
                 done.unknown = []
+        said = {d.path for d in checked.diagnostics}
+        result.warnings = len(checked.warnings) + len(marker_findings(ctx, said, rendered))  # as validate counts them
         previous = last_year_path(Path(path), ctx.data)
         if before is not None and ctx.source.digest:
             result.entry = (before, ctx.source.digest, str(ctx.model.get("格式")), str(ctx.format.folder),

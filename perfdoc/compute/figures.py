@@ -370,14 +370,26 @@ def _project_scores(figures: Figures, model: dict, fmt) -> None:
     for index, result in enumerate(figures.projects):
         base = ("项目自评", index)
         project = model["项目自评"][index]
+        lacking: list = []  # the unwritten inputs that leave the 总分 unknown
         for position, judged in enumerate(result.indicators):
-            if judged.expected is not None and not isinstance(project["指标"][position].get("得分"), Decimal):
-                _assign(figures.values, base + ("指标", position, "得分"), judged.expected)
-                figures.computed.add(base + ("指标", position, "得分"))
+            item, score = project["指标"][position], base + ("指标", position, "得分")
+            if isinstance(item.get("得分"), Decimal):
+                continue
+            if judged.expected is not None:
+                _assign(figures.values, score, judged.expected)
+                figures.computed.add(score)
+                continue
+            if item.get("完成值") in (None, ""):  # a score perfdoc would give once the 完成值 is written
+                figures.unknown[score] = (base + ("指标", position, "完成值"),)
+            lacking.extend(figures.missing_inputs(score))
         for key, value in (("执行率分值", result.rate_points), ("执行率得分", result.rate_score), ("总分", result.total)):
             if value is not None and not (key != "执行率分值" and isinstance(project.get(key), Decimal)):
                 _assign(figures.values, base + (key,), value)
                 figures.computed.add(base + (key,))
+        if result.rate_score is None:
+            lacking.extend(figures.missing_inputs(base + ("执行率",)))
+        if result.total is None and not isinstance(project.get("总分"), Decimal) and lacking:
+            figures.unknown[base + ("总分",)] = figures.unknown[base + ("等次",)] = tuple(dict.fromkeys(lacking))
         if result.grade is not None and not project.get("等次"):
             _assign(figures.values, base + ("等次",), result.grade)
 
