@@ -1148,7 +1148,7 @@ def import_documents(paths: list, format_name: str, beside: Path | None = None) 
         if len(found) > lines * MOSTLY_UNREAD:
             raise UserError(expected_forms_message(file.path, fmt, file.blocks))
         found = sorted(found + file.reader.values.conflicts + conflicts[index], key=lambda item: _document_order(file.blocks, item.place))
-        unmapped += [replace(item, place=f"{file.path.name} {item.place}") for item in found] if len(files) > 1 else found
+        unmapped += [replace(item, place=f"{file.path.name} {item.place}".rstrip()) for item in found] if len(files) > 1 else found
     text = source_text(fmt.name, values, narratives, origin, unmapped)
     mapped = filled + sum(file.reader.values.count for file in files) + sum(1 for lines in narratives.values() if lines)
     return Imported(text, mapped, unmapped)
