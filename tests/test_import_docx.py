@@ -386,6 +386,9 @@ def test_one_years_documents_edited_in_word_import_into_one_source(tmp_path):
     target.write_text(imported.text, encoding="utf-8")
     again = check_file(target)
     assert again.errors == [], [d.message for d in again.errors]
+    # the rule-scored rows' 评分标准 is the format's rule: still taken from the format, not written
+    rules = checked.analysis.format.indicator_rules
+    assert {row["三级"]: "评分标准" in row for row in again.analysis.model["指标表"] if row["三级"] in rules} == dict.fromkeys(rules, False)
     for doc in checked.analysis.format.documents:  # the same documents as the example's
         assert document_text(render_checked(again, doc)) == document_text(render_checked(checked, doc)), doc.name
 

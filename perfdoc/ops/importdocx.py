@@ -144,6 +144,7 @@ class Mapping:
     form: FormSpec | None = None
     defaults: dict = field(default_factory=dict)  # path → the path (with item numbers) whose value it takes when unread
     rule_rates: dict = field(default_factory=dict)  # indicator name → where the rate its scoring rule scores is (RULE_RATE)
+    rule_texts: dict = field(default_factory=dict)  # indicator name → the text of its scoring rule (RULE_TEXT)
 
 
 def parse_path(text: str) -> tuple:
@@ -197,6 +198,9 @@ def _targets(spec) -> tuple:
 # A slot of a table cell's pattern that reads the rate the format's scoring rule for the row scores
 # (评分.指标计分, by the row's 三级 or 名称): written at that rate's place (基础数据.三公经费变动率 …).
 RULE_RATE = ("计分比率",)
+# A slot that matches the text the format prints for the row's rule (its 评分标准): read as nothing,
+# so that the source keeps taking it from the format.
+RULE_TEXT = ("计分规则",)
 
 
 def target_paths(target) -> list:
@@ -204,7 +208,7 @@ def target_paths(target) -> list:
     if target is None:
         return []
     if isinstance(target, CellPattern):
-        return [path for _regex, slots, _types in target.alternatives for path in slots.values() if path != RULE_RATE]
+        return [path for _regex, slots, _types in target.alternatives for path in slots.values() if path not in (RULE_RATE, RULE_TEXT)]
     return [target]
 
 
@@ -214,6 +218,11 @@ def rule_rate_places(fmt) -> dict:
 
     places = {name: SCORABLE_RATES.get(rule.rate) for name, rule in (fmt.indicator_rules or {}).items()}
     return {name: place for name, place in places.items() if place and None not in place}
+
+
+def rule_texts(fmt) -> dict:
+    """Indicator name → the text the format prints for its scoring rule (as the documents show it)."""
+    return {name: rule.describe() for name, rule in (fmt.indicator_rules or {}).items()}
 
 
 def load_mapping(fmt) -> Mapping:
@@ -268,7 +277,7 @@ def load_mapping(fmt) -> Mapping:
     for section in headings.values():
         if section is not None and section not in SOURCE_SCHEMA.fields["叙述"].fields:
             raise FormatError(f"{path}: “{section}”不是叙述部分的章节")
-    return Mapping(labels, tables, headings, sentences, lists, form, defaults, rule_rate_places(fmt))
+    return Mapping(labels, tables, headings, sentences, lists, form, defaults, rule_rate_places(fmt), rule_texts(fmt))
 
 
 def _layered(layers: list) -> dict:
@@ -444,8 +453,9 @@ class Imported:
 class _Collector:
     """The values read, by path; lists grow as items are found."""
 
-    def __init__(self, rule_rates: dict | None = None):
+    def __init__(self, rule_rates: dict | None = None, rule_texts: dict | None = None):
         self.rule_rates = rule_rates or {}  # see Mapping.rule_rates
+        self.rule_texts = rule_texts or {}  # see Mapping.rule_texts
         self.data: dict = {}
         self.count = 0
         self.consumed: set[str] = set()  # the texts read as values, as compared (see _comparable)
@@ -562,14 +572,20 @@ class _Collector:
                 continue
             captured = {}
             rate = None
+            indicator = str(item.get("三级") or item.get("名称") or "")
             if RULE_RATE in slots.values():  # only in a row the format scores by a rule
                 name = next(name for name, path in slots.items() if path == RULE_RATE)
-                rate = self.rule_rates.get(str(item.get("三级") or item.get("名称") or ""))
+                rate = self.rule_rates.get(indicator)
                 if rate is None or not (match.group(name) or "").strip():
                     continue
                 rate = (rate, match.group(name))
+            rule_text = RULE_TEXT in slots.values()
+            if rule_text:  # only the very text the format prints for the row's rule
+                name = next(name for name, path in slots.items() if path == RULE_TEXT)
+                if indicator not in self.rule_texts or normal(match.group(name)) != normal(self.rule_texts[indicator]):
+                    continue
             for name, path in slots.items():
-                if path == RULE_RATE:
+                if path in (RULE_RATE, RULE_TEXT):
                     continue
                 piece = match.group(name)
                 value = typed_value(prefix + path, slot_value(types.get(name), piece)) if piece is not None else None
@@ -585,7 +601,7 @@ class _Collector:
             if rate is not None:
                 self.put(*rate)
             self.consumed.add(_comparable(raw))
-            return bool(captured) or rate is not None
+            return bool(captured) or rate is not None or rule_text
         return False
 
     def held(self, item: dict, path: tuple, row: dict):
@@ -674,7 +690,7 @@ class _Reader:
     def __init__(self, mapping: Mapping, blocks: list[Block]):
         self.mapping = mapping
         self.blocks = blocks
-        self.values = _Collector(mapping.rule_rates)
+        self.values = _Collector(mapping.rule_rates, mapping.rule_texts)
         self.narratives: dict[str, list[str]] = {}
         self.cell_narratives: dict[str, list[str]] = {}  # the same sections as a form's cells: used when the text has none
         self.used: set[int] = set()  # blocks read (by index)
