@@ -1160,7 +1160,7 @@ def import_documents(paths: list, format_name: str, beside: Path | None = None) 
     unmapped = []
     for index, file in enumerate(files):
         found = unreproduced(file.blocks, rendered, file.reader.values.consumed, file.reader.used)
-        lines = sum(1 for block in file.blocks for line in (block.text, *(l for c in block.cells for l in c.lines)) if line.strip())
+        lines = sum(1 for block in file.blocks for line in _block_lines(block) if line.strip())
         if len(found) > lines * MOSTLY_UNREAD:
             raise UserError(expected_forms_message(file.path, fmt, file.blocks))
         found = sorted(found + file.reader.values.conflicts + conflicts[index], key=lambda item: _document_order(file.blocks, item.place))
@@ -1270,7 +1270,7 @@ RECOGNISED = 0.5  # the share of a document's fixed text a file must hold to be 
 def recognised_document(fmt, blocks: list[Block]):
     """The format's document that ``blocks`` are: the one whose template's fixed text (headers, labels,
     headings, compared without numbering) the file holds the largest share of, at least RECOGNISED."""
-    held = {heading_key(line) for block in blocks for line in (block.text, *(l for c in block.cells for l in c.lines))}
+    held = {heading_key(line) for block in blocks for line in _block_lines(block)}
     best, best_key = None, (RECOGNISED, 0)
     for document in fmt.documents:
         fixed = _fixed_text(document.template)
@@ -1281,6 +1281,11 @@ def recognised_document(fmt, blocks: list[Block]):
         if key >= best_key:
             best, best_key = document, key
     return best
+
+
+def _block_lines(block: Block) -> tuple:
+    """A paragraph's text, or each line of a table row's cells."""
+    return (block.text, *(line for cell in block.cells for line in cell.lines))
 
 
 def _fixed_text(template: Path) -> frozenset:
@@ -1352,13 +1357,6 @@ def resembling_format(blocks: list[Block], exclude: str) -> str | None:
 
 def _document_order(blocks: list[Block], place: str) -> int:
     return next((index for index, block in enumerate(blocks) if block.place == place), len(blocks))
-
-
-def not_reproduced(
-    text: str, fmt, blocks: list[Block], consumed: set = frozenset(), read: set = frozenset(), previous: str | None = None
-) -> list[Unmapped]:
-    """The document's lines that the imported source, rendered again, does not reproduce (see unreproduced)."""
-    return unreproduced(blocks, rendered_lines(text, fmt, previous), consumed, read)
 
 
 def rendered_lines(text: str, fmt, previous: str | None = None) -> set:
