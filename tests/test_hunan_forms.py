@@ -115,6 +115,16 @@ def test_a_stated_score_is_checked_against_the_rule():
     assert "6.33" in finding.message and finding.location.line == _line_of(text, "三级: 在职人员控制率")
 
 
+@pytest.mark.parametrize("stated, finding", [("103.33%", False), ("103.3%", False), ("104.00%", True)])
+def test_a_rate_stated_as_printed_scores_as_the_exact_one(stated, finding):
+    """31 / 30 = 103.333…% scores 6.33; the rate written as the document prints it (an imported
+    source) scores the same; a rate that does not round to it is scored as written and reported."""
+    text = THIS_YEAR.replace("  楼堂馆所控制情况:", f'  在职人员控制率: "{stated}"\n  楼堂馆所控制情况:', 1)
+    checked = _check(text)
+    assert bool(checked.errors) is finding, [d.message for d in checked.errors]
+    assert _scores(text)["在职人员控制率"] == Decimal("6.33")
+
+
 def _scores(text: str) -> dict:
     checked = _check(text)
     return {row["三级"]: row.get("得分") for row in checked.analysis.figures.values["指标表"]}

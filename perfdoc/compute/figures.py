@@ -642,7 +642,7 @@ def _indicators_and_score(figures: Figures, model: dict, fmt) -> None:
     elif indicators and all(isinstance(s, Decimal) for s in scores):
         score = sum(scores, Decimal(0))
         for item in fmt.outside_items if fmt is not None else ():
-            rate = lookup(figures.values, SCORABLE_RATES[item.rate])
+            rate = _scored_rate(figures, SCORABLE_RATES[item.rate])
             if isinstance(rate, Decimal):
                 score += round_half_up(item.score(rate), 2)
         figures.score_computed = True
@@ -663,11 +663,25 @@ def _table_rule_scores(figures: Figures, table: list, fmt) -> list:
     out = []
     for index, row in enumerate(table):
         rule = fmt.indicator_rules.get(str(row.get("三级") or ""))
-        rate = lookup(figures.values, SCORABLE_RATES[rule.rate]) if rule is not None else None
+        rate = _scored_rate(figures, SCORABLE_RATES[rule.rate]) if rule is not None else None
         if isinstance(rate, Decimal):
             out.append(RuleScore(index, round_half_up(rule.score(rate), 2), True,
                                  f"{rule.rate} {plain(round_half_up(rate, 2))}%：{rule.describe()}", table="指标表"))
     return out
+
+
+def _scored_rate(figures: Figures, path: tuple):
+    """The rate a rule scores: the computed one where the file states it rounded, to the decimals it
+    is written with (103.33% or 103.3% for 31 / 30), so that stating a rate as a document prints it
+    does not move its score."""
+    rate = lookup(figures.values, path)
+    derivation = figures.derivations.get(path)
+    computed = derivation.computed if derivation is not None else None
+    if isinstance(rate, Decimal) and isinstance(computed, Decimal):
+        decimals = max(0, -rate.as_tuple().exponent) if isinstance(rate.as_tuple().exponent, int) else 2
+        if round_half_up(computed, decimals) == rate:
+            return computed
+    return rate
 
 
 def _table_scores(figures: Figures, table: list) -> list:
@@ -691,7 +705,7 @@ def _rule_scores(figures: Figures, indicators: list, fmt) -> list:
         weight = item.get("权重")
         rule = fmt.indicator_rules.get(str(item.get("名称") or ""))
         if rule is not None:
-            rate = lookup(figures.values, SCORABLE_RATES[rule.rate])
+            rate = _scored_rate(figures, SCORABLE_RATES[rule.rate])
             if isinstance(rate, Decimal):
                 out.append(RuleScore(index, round_half_up(rule.score(rate), 2), True,
                                      f"{rule.rate} {plain(round_half_up(rate, 2))}%：{rule.describe()}"))
