@@ -145,7 +145,8 @@ class SourceProcessor:
             except UserError:
                 done.unknown = []
         said = {d.path for d in checked.diagnostics}
-        result.warnings = len(checked.warnings) + len(marker_findings(ctx, said, rendered))  # as validate counts them
+        markers = marker_findings(ctx, said, rendered, pristine[0] if pristine else None)
+        result.warnings = len(checked.warnings) + len(markers)  # as validate counts them
         previous = last_year_path(Path(path), ctx.data)
         if before is not None and ctx.source.digest:
             result.entry = (before, ctx.source.digest, str(ctx.model.get("格式")), str(ctx.format.folder),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import marshal
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,9 +23,11 @@ from .. import usercache
 from ..load.inputs import read_input
 from . import codecache
 from .safezip import MAX_PACKAGE_BYTES
+from .context import MARKER_CLOSE, MARKER_OPEN
 from .sandbox import TEMPLATE_ERRORS, template_environment
 
 PARTS_KIND = "template-parts"
+_MARKER = re.compile(f"{re.escape(MARKER_OPEN)}[^{MARKER_CLOSE}<]*{MARKER_CLOSE}")  # as escaped in the XML
 
 
 def shown_xml(template: Path, context: dict) -> str | None:
@@ -74,10 +77,11 @@ def _parts_shape() -> str:
     return usercache.key(*stamps)
 
 
-def marker_findings(analysis, said=frozenset(), rendered: dict | None = None) -> list:
+def marker_findings(analysis, said=frozenset(), rendered: dict | None = None, context: dict | None = None) -> list:
     """PD701 warnings, located: the source paths whose 【待填写】 markers the documents of ``analysis``
     will show, naming the documents. ``rendered``: document name → the parts' rendered Jinja of
-    documents already rendered (a build's); the others are rendered here.
+    documents already rendered (a build's); the others are rendered here. ``context``: the source's
+    template context, unchanged by rendering, when the caller has it.
 
     One finding per mapping to write in (the keys missing from 部门, the 完成值 and 偏差原因 of one
     indicator), at its path and at the first of its lines. Said once: left out are paths in or
@@ -94,23 +98,29 @@ def marker_findings(analysis, said=frozenset(), rendered: dict | None = None) ->
 
     blocks = set(missing_data(analysis))
     covered = {path for path in said if path}
+    judged: dict = {}
 
     def to_say(path) -> bool:
-        field = field_at(path)
-        return (bool(path) and path[0] not in blocks and not (field is not None and field.computed)
-                and not any(path[:n] in covered for n in range(1, len(path) + 1)))
+        if path not in judged:
+            field = field_at(path)
+            judged[path] = (bool(path) and path[0] not in blocks and not (field is not None and field.computed)
+                            and not any(path[:n] in covered for n in range(1, len(path) + 1)))
+        return judged[path]
 
-    context = build_context(analysis)
-    markers = {str(escape(value)): value.paths for _, value in iter_leaves(context) if isinstance(value, Missing)}
+    context = context if context is not None else build_context(analysis)
+    markers = {str(escape(value)): value.paths for _, value in iter_leaves(context)
+               if isinstance(value, Missing) and any(map(to_say, value.paths))}
     if not markers:
-        return []
-    wanted: dict = {}  # source path → documents that show its marker
+        return []  # nothing a document could show would be said: no need to render
+    shown_by: dict = {}  # marker → documents that show it
     for document in analysis.format.documents_for(analysis.data):
         xml = rendered[document.name] if rendered and document.name in rendered else shown_xml(document.template, context)
-        for marker, paths in markers.items() if xml is not None else ():
-            if marker in xml:
-                for path in filter(to_say, paths):
-                    wanted.setdefault(path, []).append(document.name)
+        for marker in set(_MARKER.findall(xml)) if xml is not None else ():
+            shown_by.setdefault(marker, []).append(document.name)
+    wanted: dict = {}  # source path → documents that show its marker, in the context's order
+    for marker, paths in markers.items():
+        for path in filter(to_say, paths if marker in shown_by else ()):
+            wanted.setdefault(path, []).extend(shown_by[marker])
     source = analysis.source
     groups: dict = {}  # (the mapping written in, documents) → paths
     for path, names in wanted.items():
