@@ -136,11 +136,13 @@ def previous_year_path(path: Path, data) -> Path | None:
     return candidate if candidate is not None and candidate.is_file() else None
 
 
-def check_file(path: str | Path, with_previous: bool = True, analysed: dict | None = None) -> Checked:
+def check_file(path: str | Path, with_previous: bool = True, analysed: dict | None = None, markers: bool = True) -> Checked:
     """Validate one source file (and read last year's beside it, for the cross-year rules).
 
     ``analysed`` maps paths to the analyses of files already checked in this run, so
     that last year's file is not read twice; this file's analysis is added to it.
+    ``markers``: also look at the documents for 【待填写】 markers (PD701); a build does
+    that in the documents it renders (:func:`.render.shown.marker_findings`).
     """
     path = Path(path)
     source, load_diagnostics = load_path(path)
@@ -157,18 +159,30 @@ def check_file(path: str | Path, with_previous: bool = True, analysed: dict | No
     analysis = analyse(source, previous)
     if analysed is not None:
         analysed[path] = analysis
-    return Checked(str(path), sorted(load_diagnostics + run_rules(analysis), key=Diagnostic.sort_key), analysis)
+    return Checked(str(path), diagnosed(analysis, load_diagnostics, markers), analysis)
 
 
-def check_text(text: str, path: str = "<text>", previous_text: str | None = None) -> Checked:
-    """Validate YAML text (used by tests and the scaffold); ``previous_text`` is last year's."""
+def check_text(text: str, path: str = "<text>", previous_text: str | None = None, markers: bool = True) -> Checked:
+    """Validate YAML text (used by tests and the scaffold); ``previous_text`` is last year's;
+    ``markers`` as for :func:`check_file`."""
     source, load_diagnostics = load_text(text, path)
     if source is None:
         return Checked(path, load_diagnostics)
     last_year = load_text(previous_text, "<上年>").source if previous_text else None
     previous = analyse(last_year) if last_year is not None else None
     analysis = analyse(source, previous)
-    return Checked(path, sorted(load_diagnostics + run_rules(analysis), key=Diagnostic.sort_key), analysis)
+    return Checked(path, diagnosed(analysis, load_diagnostics, markers), analysis)
+
+
+def diagnosed(analysis: Analysis, load_diagnostics: list[Diagnostic], markers: bool = True) -> list[Diagnostic]:
+    """Everything validation finds in a source, sorted: the loader's and the rules' findings and, when
+    there is no error, the 【待填写】 markers its documents will show (PD701) that no finding names yet."""
+    found = load_diagnostics + run_rules(analysis)
+    if markers and analysis.format is not None and not any(d.is_error for d in found):
+        from .render.shown import marker_findings
+
+        found += marker_findings(analysis, said={d.path for d in found})
+    return sorted(found, key=Diagnostic.sort_key)
 
 
 def check_files(paths: list[Path], jobs: int = 1) -> Iterator[Checked]:

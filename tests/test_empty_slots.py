@@ -84,16 +84,49 @@ def _cases():
         yield pytest.param(scaffold_yaml(name, "测试单位", 2023, region), f"sources/{name}/测试单位/2023.yaml", id=f"new-{name}")
 
 
+MARKER = re.compile(r"【待填写：([^】]*)】")
+
+
 @pytest.mark.parametrize("text, path", list(_cases()))
-def test_no_document_has_an_empty_slot(text, path):
+def test_no_document_has_an_empty_slot_and_validate_names_every_marker(text, path):
     checked = check_text(text, path)
     assert checked.analysis is not None
-    problems = {}
-    for document in checked.analysis.format.documents:
-        slots = empty_slots(document_text(render_checked(checked, document)))
+    problems, unsaid = {}, set()
+    said = "\n".join(_spelled_out(d.message) for d in checked.diagnostics)
+    for document in checked.analysis.format.documents_for(checked.analysis.data):
+        shown = document_text(render_checked(checked, document))
+        slots = empty_slots(shown)
         if slots:
             problems[document.name] = slots
+        for marker in MARKER.finditer(shown):
+            for name in marker.group(1).split("、"):
+                if not _said(name, said):
+                    unsaid.add((document.name, name))
     assert not problems, problems
+    # what a document shows to fill, validate has said (PD701, or the finding that covers it)
+    assert checked.errors or not unsaid, sorted(unsaid)
+
+
+def _spelled_out(message: str) -> str:
+    """A PD701 message's ``部门：人员编制、实有人数`` as ``部门.人员编制、部门.实有人数``."""
+    listed = re.search(r"请填写 (\S+)：(\S+)$", message)
+    if not listed:
+        return message
+    holder, leaves = listed.groups()
+    return "、".join(holder + ("" if leaf.startswith("[") else ".") + leaf for leaf in leaves.split("、"))
+
+
+def _said(name: str, said: str) -> bool:
+    """Whether a marker's dotted name is in a finding: itself, or its block (PD109), or for a derived
+    figure, which no one writes, the block it is derived from."""
+    from perfdoc.load.schema import field_at
+
+    top = re.split(r"[.\[]", name, maxsplit=1)[0]
+    if name in said or re.search(rf"(?<![\w.]){re.escape(top)}(?![\w.\[])", said):
+        return True
+    path = tuple(re.findall(r"[^.\[\]]+", name))
+    field = field_at(path)
+    return field is not None and field.computed
 
 
 @pytest.mark.parametrize(

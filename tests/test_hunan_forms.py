@@ -55,9 +55,12 @@ def test_without_last_years_file_the_column_is_unknown_not_zero():
     assert not checked.errors
     sheet = _document(checked, "基础数据表")
     assert "1、基本支出\n【待填写：基础数据.上年决算.基本支出】\n390.00\n382.00" in sheet
-    ready = {d.path for d in readiness(checked) if d.code == "PD701"}
-    assert ("基础数据", "上年决算", "基本支出") in ready
-    assert ("基础数据", "上年三公经费预算") in ready
+    ready = {d.code: d for d in readiness(checked) if d.is_error}
+    assert ready["PD701"].message.endswith("请填写 基础数据.上年决算：基本支出、公用经费、三公经费.公务接待费、"
+                                           "三公经费.公务用车运维费、三公经费.公务用车购置费、三公经费.因公出国费、专项")
+    # said once: the missing input (PD207) names what the 三公经费变动率 and its 得分 lack
+    assert ready["PD207"].path == ("基础数据", "上年三公经费预算")
+    assert "上年三公经费预算" not in ready["PD701"].message
     # 三公经费变动率 is unknown, so is the 得分 its rule gives: the 指标表 says so
     table = _document(checked, "指标表")
     assert "【待填写：基础数据.上年三公经费预算】" in table
@@ -110,6 +113,16 @@ def test_a_stated_score_is_checked_against_the_rule():
     (finding,) = _codes(_check(text), "PD306")
     assert finding.path == ("指标表", 0, "得分")
     assert "6.33" in finding.message and finding.location.line == _line_of(text, "三级: 在职人员控制率")
+
+
+@pytest.mark.parametrize("stated, finding", [("103.33%", False), ("103.3%", False), ("104.00%", True)])
+def test_a_rate_stated_as_printed_scores_as_the_exact_one(stated, finding):
+    """31 / 30 = 103.333…% scores 6.33; the rate written as the document prints it (an imported
+    source) scores the same; a rate that does not round to it is scored as written and reported."""
+    text = THIS_YEAR.replace("  楼堂馆所控制情况:", f'  在职人员控制率: "{stated}"\n  楼堂馆所控制情况:', 1)
+    checked = _check(text)
+    assert bool(checked.errors) is finding, [d.message for d in checked.errors]
+    assert _scores(text)["在职人员控制率"] == Decimal("6.33")
 
 
 def _scores(text: str) -> dict:

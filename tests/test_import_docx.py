@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from perfdoc.build.rendering import render_checked, render_output
 from perfdoc.cli import main
-from perfdoc.ops.importdocx import heading_key, import_document
+from perfdoc.ops.importdocx import heading_key, import_document, import_documents
 from perfdoc.pipeline import check_file, check_text
 from perfdoc.render.extract import document_text
 
@@ -32,28 +32,29 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-def the_document(source: Path) -> str:
-    """The document that holds everything of its format: guangzhou's 自评报告 has the 自评表 appended."""
-    fmt = check_file(source).analysis.format
-    return fmt.documents[-1].name if fmt.name == "guangzhou" else fmt.documents[0].name
+def documents_to_import(source: Path) -> list:
+    """The documents of the source's format, as built, that together hold its data: guangzhou's
+    自评报告 has its 自评表 appended; hunan-department-2019's 自评报告, 基础数据表 and 指标表 are
+    three files; an optional document (文档[].条件) only when the source writes its data."""
+    checked = check_file(source)
+    fmt = checked.analysis.format
+    if fmt.name == "guangzhou":
+        return [fmt.documents[-1]]
+    return [doc for doc in fmt.documents if doc.needs is None or doc.needs in checked.analysis.model]
 
 
-# Formats whose data spans documents one import does not read: hunan-department-2019's 指标表 and
-# 基础数据表 are separate documents, and its cover names the 地区 its sources write (a known gap of
-# hunan-department's mapping, tested below as such).
-NOT_ONE_DOCUMENT = {"hunan-department-2019"}
-# every other example's folder: each format's documents import
-DEPARTMENTS = sorted({path.parent for path in EXAMPLES if path.parent.parent.name not in NOT_ONE_DOCUMENT})
-PARTLY_IMPORTED = sorted(path for path in EXAMPLES if path.parent.parent.name in NOT_ONE_DOCUMENT)
+DEPARTMENTS = sorted({path.parent for path in EXAMPLES})
 PROJECT_FORMS = sorted(path for path in EXAMPLES if path.parent.parent.name.endswith("-project"))
+HUNAN_2019 = REPO / "sources/hunan-department-2019/南县农业农村局"
 
 
 def test_the_round_trip_covers_every_format_with_an_example():
     from perfdoc.load.formats import available_formats, load_format
 
     used = {check_file(path).analysis.format.name for path in EXAMPLES}
-    assert used >= {"guangzhou", "hunan-linxiang", "hunan-yiyang", "national-project", "sichuan-project"}
-    assert {d.parent.name for d in DEPARTMENTS} | NOT_ONE_DOCUMENT == used
+    assert used >= {"guangzhou", "hunan-linxiang", "hunan-yiyang", "national-project", "sichuan-project", "hunan-department-2019"}
+    assert {d.parent.name for d in DEPARTMENTS} == used
+    assert [doc.name for doc in documents_to_import(HUNAN_2019 / "2019.yaml")] == ["自评报告", "基础数据表", "指标表"]
     # every format a source can use says where things are in its documents (its own 导入.yaml or one it is based on)
     for name in available_formats():
         assert any((config.parent / "导入.yaml").is_file() for config in load_format(name).chain), name
@@ -63,15 +64,18 @@ def test_the_round_trip_covers_every_format_with_an_example():
 def test_round_trip_gives_the_same_document_text(tmp_path, department):
     """build → import → validate → build, for every example: each department's years imported
     oldest first into one folder (the later year's comparison with last year is made from the
-    earlier), and every document of the format reads the same."""
+    earlier), the documents of a year that are separate files imported together, and every
+    document of the format reads the same."""
     folder = tmp_path / department.name
     folder.mkdir()
     for source in sorted(department.glob("*.yaml")):
         checked = check_file(source)
         fmt = checked.analysis.format
-        document = tmp_path / f"{source.stem}.docx"
-        document.write_bytes(render_checked(checked, fmt.document(the_document(source))))
-        imported = import_document(document, fmt.name, beside=folder)
+        documents = []
+        for doc in documents_to_import(source):
+            documents.append(tmp_path / f"{source.stem}-{doc.name}.docx")
+            documents[-1].write_bytes(render_checked(checked, doc))
+        imported = import_documents(documents, fmt.name, beside=folder)
         assert imported.unmapped == [], [item.describe() for item in imported.unmapped]
         target = folder / source.name
         target.write_text(imported.text, encoding="utf-8")
@@ -107,15 +111,37 @@ def test_each_projects_own_file_imports_back(tmp_path, source):
         assert document_text(render_checked(again, document)) == alone
 
 
-@pytest.mark.parametrize("source", PARTLY_IMPORTED, ids=lambda p: f"{p.parent.name}-{p.stem}")
-def test_a_report_whose_cover_names_the_sources_place_lists_what_it_could_not_read(tmp_path, source):
-    """The 自评报告 is read; its cover lines with the 地区 the source writes are listed, not lost."""
-    checked = check_file(source)
-    document = tmp_path / "doc.docx"
+@pytest.mark.parametrize(
+    "place, written",
+    [
+        ("地区: 南县\n", "地区: 南县\n"),
+        ("地区: 平江县\n", "地区: 平江县\n"),
+        ("地区: 平江县\n财政部门: 岳阳市财政局\n", "地区: 平江县\n财政部门: 岳阳市财政局\n"),
+    ],
+    ids=["南县", "平江县", "另一财政部门"],
+)
+def test_the_cover_gives_the_region_the_source_writes(tmp_path, place, written):
+    """A format whose sources name their 地区: the cover's region (and a 财政部门 other than
+    “<地区>财政局”) comes back into the source; the 自评报告 alone imports with nothing listed."""
+    text = (HUNAN_2019 / "2019.yaml").read_text(encoding="utf-8").replace("地区: 南县\n", place)
+    checked = check_text(text, "2019.yaml")
+    document = tmp_path / "自评报告.docx"
     document.write_bytes(render_checked(checked, checked.analysis.format.document("自评报告")))
-    imported = import_document(document, checked.analysis.format.name, beside=source.parent)  # last year beside it
-    assert [item.text for item in imported.unmapped] == [f"南县{checked.analysis.model['年度']}年度部门（单位）整体支出", "南县财政局（制）"]
-    assert "名称: 南县农业农村局" in imported.text and "人员编制: 30" in imported.text
+    imported = import_document(document, "hunan-department-2019")
+    assert imported.unmapped == [], [item.describe() for item in imported.unmapped]
+    body = re.sub(r"  #.*", "", imported.text.split("\n部门:")[0] + "\n")
+    assert body.endswith("年度: 2019\n" + written)
+    again = check_text(imported.text, "2019.yaml")
+    assert document_text(render_checked(again, again.analysis.format.document("自评报告"))) == document_text(document.read_bytes())
+
+
+def test_a_format_with_its_own_region_writes_none(tmp_path):
+    """hunan-linxiang's cover names 临湘市, the format's own: the source does not repeat it."""
+    document = tmp_path / "自评报告.docx"
+    document.write_bytes(render_output(LINXIANG_2023, "自评报告"))
+    imported = import_document(document, "hunan-linxiang", beside=LINXIANG_2023.parent)  # last year beside it
+    assert "\n地区:" not in imported.text and "\n财政部门:" not in imported.text
+    assert imported.unmapped == []
 
 
 def test_headings_are_known_whatever_their_numbering():
@@ -307,6 +333,116 @@ def test_a_reordered_table_is_read_by_its_header_labels(tmp_path):
     assert "  - 姓名: 胡萍\n    职务: 女工委主任、财务资产管理部部长" in imported.text.replace("  # 职务/职称", "")
 
 
+# ---------------------------------------------------------------- one year's documents, each its own file
+
+
+def hunan_2019_documents(tmp_path: Path, edit=None) -> tuple:
+    """南县 2019's 自评报告, 基础数据表 and 指标表 built into ``tmp_path``; ``edit(name, document)``
+    may change a document (python-docx) before it is saved. Returns (the checked source, paths)."""
+    checked = check_file(HUNAN_2019 / "2019.yaml")
+    paths = []
+    for doc in checked.analysis.format.documents:
+        path = tmp_path / f"{doc.name}.docx"
+        data = render_checked(checked, doc)
+        if edit is not None:
+            document = docx.Document(io.BytesIO(data))
+            edit(doc.name, document)
+            document.save(path)
+        else:
+            path.write_bytes(data)
+        paths.append(path)
+    return checked, paths
+
+
+def _as_word_and_wps_leave_them(name: str, document) -> None:
+    if name == "基础数据表":
+        edit_cell(document, "390.00", "390万元", pieces=2)  # 万元 typed into a cell
+        edit_cell(document, "31.50", "３１．５０", pieces=3)  # full-width digits
+        edit_cell(document, "4、政府采购金额", "（四）政府采购金额")  # a row renumbered
+        edit_cell(document, "其中：（1）公务用车购置及运行维护费", "其中:1.公务用车购置及运行维护费", pieces=4)
+        edit_cell(document, "\u3000\u3000\u3000动物防疫项目", "动物防疫项目")  # its indent retyped
+        blank_row_before(document, "支出总额")
+        _table, _row, cell = cell_with(document, "本年度无新建、改扩建和装修办公楼等楼堂馆所项目。")
+        set_text(cell.paragraphs[0], cell.text, pieces=5)
+    if name == "指标表":
+        edit_cell(document, "6.33", "6.33分")
+        edit_cell(document, "103.33%；年中录用3人，超编1人", "１０３．３３％;年中录用3人，超编1人", pieces=3)
+        edit_cell(document, "两项工作延期完成", "两项工作延期完成", pieces=3)
+        blank_row_before(document, "工作质量达标率")
+        document.add_paragraph("注：评价情况栏写明扣分原因。")
+
+
+def test_one_years_documents_edited_in_word_import_into_one_source(tmp_path):
+    """The 基础数据表 and 指标表 as Word and WPS leave them import with the figures of the example."""
+    checked, paths = hunan_2019_documents(tmp_path, _as_word_and_wps_leave_them)
+    folder = tmp_path / "南县农业农村局"
+    folder.mkdir()
+    shutil.copy(HUNAN_2019 / "2018.yaml", folder)  # last year beside it: the 上年决算数 are checked against it
+    imported = import_documents(list(reversed(paths)), "hunan-department-2019", beside=folder)
+    assert [item.describe() for item in imported.unmapped] == ["指标表.docx 第 4 段：未能对应：注：评价情况栏写明扣分原因。"]
+    assert "    基本支出: 390\n" in imported.text and "政府采购金额: 31.50\n" in imported.text
+    assert '在职人员控制率: "103.33%"' in imported.text and "说明: 年中录用3人，超编1人" in imported.text
+    target = folder / "2019.yaml"
+    target.write_text(imported.text, encoding="utf-8")
+    again = check_file(target)
+    assert again.errors == [], [d.message for d in again.errors]
+    # the rule-scored rows' 评分标准 is the format's rule: still taken from the format, not written
+    rules = checked.analysis.format.indicator_rules
+    assert {row["三级"]: "评分标准" in row for row in again.analysis.model["指标表"] if row["三级"] in rules} == dict.fromkeys(rules, False)
+    for doc in checked.analysis.format.documents:  # the same documents as the example's
+        assert document_text(render_checked(again, doc)) == document_text(render_checked(checked, doc)), doc.name
+
+
+def test_a_figure_two_documents_state_differently_is_listed_and_the_first_kept(tmp_path):
+    """The 自评报告 states 综合得分 92.02, the 指标表 (whose scores add to 91.02) 91.02: both places
+    listed, the 自评报告's kept as written, and validate finds it does not add up."""
+    def report_says_otherwise(name, document):
+        if name == "自评报告":
+            edit_cell(document, "91.02", "92.02")
+
+    _checked, paths = hunan_2019_documents(tmp_path, report_says_otherwise)
+    target = tmp_path / "2019.yaml"
+    result = run("import", *paths, "--format", "hunan-department-2019", "-o", target)
+    assert result.exit_code == 0, result.output
+    (conflict,) = [line for line in result.output.splitlines() if "：前后不一：" in line]
+    assert re.fullmatch(r"指标表\.docx 第 1 个表格第 14 行：前后不一：评分\.综合得分 在此写作 91\.02，"
+                        r"自评报告\.docx 第 \d+ 个表格第 \d+ 行写作 92\.02（保留前者）", conflict), conflict
+    text = target.read_text(encoding="utf-8")
+    assert "综合得分: 92.02" in text and "#   指标表.docx 第 1 个表格第 14 行：前后不一：" in text
+    check = run("validate", target)
+    assert check.exit_code == 1 and "92.02" in check.output
+
+
+def test_a_file_that_is_none_of_the_formats_documents_is_refused(tmp_path):
+    """Among one year's documents, a file that is none of them: the documents expected and what it
+    holds are named, and nothing is written, even though the other files import."""
+    _checked, paths = hunan_2019_documents(tmp_path)
+    notice = docx.Document()
+    notice.add_paragraph("关于召开2024年春季运动会的通知")
+    notice.add_paragraph("填报单位：南县农业农村局（2019年度）")  # a line one of the documents has is not enough
+    other = tmp_path / "通知.docx"
+    notice.save(other)
+    target = tmp_path / "2019.yaml"
+    result = run("import", paths[0], other, paths[2], "--format", "hunan-department-2019", "-o", target)
+    assert result.exit_code == 1, result.output
+    assert f"{other} 不是 hunan-department-2019 格式的文档" in result.output
+    assert "应为 “部门（单位）整体支出绩效评价自评报告”、“部门整体支出绩效评价基础数据表”、“部门整体支出绩效评价指标表” 之一" in result.output
+    assert "关于召开2024年春季运动会的通知" in result.output and "Traceback" not in result.output
+    assert not target.exists()
+
+
+def test_documents_are_recognised_by_their_text_not_their_file_names(tmp_path):
+    from perfdoc.load.formats import load_format
+    from perfdoc.ops.importdocx import read_blocks, recognised_document
+
+    _checked, paths = hunan_2019_documents(tmp_path)
+    fmt = load_format("hunan-department-2019")
+    for path, doc in zip(paths, fmt.documents):
+        renamed = path.with_name(f"附件{doc.name[::-1]}.docx")
+        path.rename(renamed)
+        assert recognised_document(fmt, read_blocks(renamed)).name == doc.name
+
+
 # ---------------------------------------------------------------- .doc through LibreOffice
 
 
@@ -347,6 +483,20 @@ def test_a_project_form_saved_again_by_another_word_processor_imports_the_same(t
     original.write_bytes(render_checked(checked, checked.analysis.format.documents[0]))
     resaved = libreoffice_convert(original, "docx:MS Word 2007 XML", tmp_path)
     first, second = import_document(original, "sichuan-project"), import_document(resaved, "sichuan-project")
+    assert second.unmapped == [] and second.text.split("\n", 1)[1] == first.text.split("\n", 1)[1]
+
+
+@pytest.mark.libreoffice
+def test_one_years_forms_saved_again_by_another_word_processor_import_the_same(tmp_path):
+    """LibreOffice rewrites the 基础数据表's and 指标表's merged cells and runs: imported with the
+    自评报告, they give the source the files perfdoc made give."""
+    _checked, paths = hunan_2019_documents(tmp_path)
+    resaved = [paths[0]]
+    for number, path in enumerate(paths[1:]):
+        (tmp_path / f"lo{number}").mkdir()
+        resaved.append(libreoffice_convert(path, "docx:MS Word 2007 XML", tmp_path / f"lo{number}"))
+    first = import_documents(paths, "hunan-department-2019", beside=HUNAN_2019)
+    second = import_documents(resaved, "hunan-department-2019", beside=HUNAN_2019)
     assert second.unmapped == [] and second.text.split("\n", 1)[1] == first.text.split("\n", 1)[1]
 
 

@@ -35,7 +35,8 @@ def project(indicators: str, funds: str = ALL_FUNDS, extra: str = "") -> str:
 
 
 def run(text: str):
-    return check_text(text, "2023.yaml")
+    # the rules alone: a fragment's form shows 【待填写】 markers (PD701) for the fields it leaves out
+    return check_text(text, "2023.yaml", markers=False)
 
 
 def codes(text: str) -> list:
@@ -279,11 +280,18 @@ def test_next_year_empties_each_projects_results_and_keeps_its_targets(tmp_path)
 
     target = tmp_path / "2024.yaml"
     result = CliRunner().invoke(main, ["next-year", str(SICHUAN), "-o", str(target)], catch_exceptions=False)
-    # written and valid; every project's funds are still to fill, said once each as a warning
-    assert result.exit_code == 0 and "3 条提示" in result.output
+    # written and valid; every project's funds are still to fill, said once each as a warning,
+    # and so are the results the form shows a marker for: one warning per project and per indicator
+    assert result.exit_code == 0 and "17 条提示" in result.output
     warnings = check_file(target).warnings
-    assert [(d.code, d.path) for d in warnings] == [("PD111", ("项目自评", index, "资金")) for index in range(3)]
-    assert all("尚未填写" in d.message for d in warnings)
+    assert [d.path for d in warnings if d.code == "PD111"] == [("项目自评", i, "资金") for i in range(3)]
+    assert all("尚未填写" in d.message for d in warnings if d.code == "PD111")
+    results = [d for d in warnings if d.code == "PD701"]
+    assert [d.path for d in results if len(d.path) == 2] == [("项目自评", i) for i in range(3)]
+    assert all(d.message.endswith("请填写 项目自评[%d]：评价结论、存在问题、改进措施" % (d.path[1] + 1))
+               for d in results if len(d.path) == 2)
+    assert all(d.message.endswith("：完成值、偏差原因") for d in results if len(d.path) == 4)
+    assert len(results) == 3 + 11  # the three projects, and their 4 + 4 + 3 indicators
     projects = load_path(target).data["项目自评"]
     first = projects[0]
     assert first["资金"] == {} and first["年度总体目标"]["实际完成情况"] == ""

@@ -70,23 +70,46 @@ def test_subtotals_by_authority_and_a_total_per_year(units):
         ("小计", "广州市总工会 2022年 小计", ""),
         ("部门", "", "临湘市总工会"),
         ("小计", "（未填主管部门） 2022年 小计", ""),
-        ("合计", "2022年 合计", ""),
+        ("合计", "2022年 合计", ""),  # the departments' budgets
+        ("合计", "2022年 合计", ""),  # the sums of projects, not added to them
         ("部门", "广州市总工会", "广州市天河区总工会"),
         ("小计", "广州市总工会 2023年 小计", ""),
         ("部门", "", "临湘市总工会"),
         ("部门", "", "益阳市总工会"),
         ("小计", "（未填主管部门） 2023年 小计", ""),
         ("合计", "2023年 合计", ""),
+        ("合计", "2023年 合计", ""),
     ]
-    total_2022 = table.rows[6]
-    assert total_2022.figures["调整后预算"] == Decimal("767.91")  # 655.55 + 112.36
-    assert total_2022.figures["实际支出"] == Decimal("720.93")  # 608.57 + 112.36
-    assert str(total_2022.figures["执行率"].quantize(Decimal("0.01"))) == "93.88"  # 720.93 / 767.91
-    subtotal_2023 = table.rows[8]
-    assert subtotal_2023.ready == "0/1" and subtotal_2023.errors == table.rows[7].errors > 0
+    budgets_2022, projects_2022 = table.rows[6], table.rows[7]
+    assert (budgets_2022.basis, projects_2022.basis) == ("部门预算", "项目合计")
+    assert budgets_2022.figures["调整后预算"] == Decimal("655.55") and budgets_2022.figures["调整率"] is not None
+    assert projects_2022.figures["调整后预算"] == Decimal("112.36") and projects_2022.figures["调整率"] is None
+    subtotal_2023 = table.rows[9]
+    assert subtotal_2023.ready == "0/1" and subtotal_2023.errors == table.rows[8].errors > 0
     total_2023 = table.rows[-1]
+    assert total_2023.basis == "项目合计"
     assert total_2023.figures["实际支出"] is None  # 益阳 states no spending: not given is not zero
-    assert total_2023.figures["年初预算"] == Decimal("1376.13")  # 668.20 + 0.00 + 707.93
+    assert total_2023.figures["年初预算"] == Decimal("707.93")  # 0.00 + 707.93
+    assert total_2023.figures["调整后预算"].quantize(Decimal("0.01")) == Decimal("826.53")  # 118.60 + 707.933
+
+
+def test_a_total_has_the_rate_its_rows_formula_gives():
+    # the Hunan 预算完成率 counts 年初结余 in its denominator: a total of one row is that row
+    table = summarise([SOURCES / "hunan-department-2019"])
+    for row, total in zip(table.rows[::2], table.rows[1::2]):
+        assert (row.kind, total.kind) == ("部门", "合计")
+        assert total.figures["执行率"] == row.figures["执行率"] != total.figures["实际支出"] / total.figures["调整后预算"] * 100
+
+
+def test_a_project_form_row_adds_up_its_projects():
+    table = summarise([SOURCES / "national-project"])
+    row, total = table.rows
+    assert row.basis == total.basis == "项目自评合计"
+    assert row.figures["年初预算"] == Decimal("80.00")  # 80.00 + 0.00
+    assert row.figures["调整后预算"] == Decimal("125.20")  # 85.20 + 40.00
+    assert row.figures["实际支出"] == Decimal("121.60")  # 81.60 + 40.00
+    assert str(row.figures["执行率"].quantize(Decimal("0.01"))) == "97.12"  # 121.60 / 125.20
+    assert total.figures == row.figures
 
 
 def test_xlsx_has_formats_and_a_chart(units, tmp_path):
@@ -157,11 +180,16 @@ def test_an_unreadable_source_is_a_row_that_says_so(tmp_path):
 
 @pytest.mark.parametrize("source", sorted(SOURCES.rglob("*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_figure_of_a_row_is_the_one_show_lists(source):
-    from perfdoc.ops.summary import BASES, department_row
+    from perfdoc.ops.summary import BASES, PROJECT_FORM, PROJECT_FORM_COLUMNS, department_row
 
     checked = check_file(source)
     shown = {row.path: row.value for row in figure_rows(checked.analysis)}
     row = department_row(checked)
+    if row.basis == PROJECT_FORM:  # each project's 年度资金总额 as show lists it, added up
+        for column, key in PROJECT_FORM_COLUMNS.items():
+            listed = [Decimal(value) for path, value in shown.items() if path.endswith(f"资金.年度资金总额.{key}")]
+            assert listed and row.figures[column] == sum(listed), column
+        return
     for column, path in BASES[row.basis].items():
         value = row.figures[column]
         if path is None or value is None:

@@ -60,6 +60,8 @@ class Prepared:
     context_bytes: bytes = b""  # the template context, pickled: each call of context() makes a fresh copy
     analysis: object = None  # the analysis it was made from, when it was: its context is built from it
     spare: dict | None = None  # a context made (to be stored) and not yet handed out
+    checked: object = None  # the validation it was made from, when it was (pipeline.Checked)
+    pending: dict | None = None  # the cache entry to write once its warnings are counted (SourceCache.store)
     stored: bool = False  # written to the cache by this build
 
     def context(self) -> dict:
@@ -105,7 +107,7 @@ def analysed(checked) -> Prepared:
             return Prepared(checked.path, refused=f"{checked.path}：{exc}", failed=len(ctx.format.documents))
     previous = last_year_path(Path(checked.path), ctx.data)
     return Prepared(
-        checked.path, warnings=len(checked.warnings), format_name=str(ctx.model.get("格式")), format=ctx.format,
+        checked.path, warnings=len(checked.warnings), checked=checked, format_name=str(ctx.model.get("格式")), format=ctx.format,
         documents=tuple(documents), date=source_date(ctx.model),
         source_digest=ctx.source.digest or FileDigests().of_readable(Path(checked.path)),
         previous_digest=previous_digest(checked), previous_path=os.path.abspath(previous) if previous else None,
@@ -178,7 +180,9 @@ class SourceCache:
         return prepared
 
     def put(self, name: str, data: bytes, previous: bytes | None, checked, prepared: Prepared) -> None:
-        """Store ``prepared`` under ``name`` when its analysis read the bytes the name was made of."""
+        """Make ``prepared``'s entry, to be written under ``name`` by :meth:`store` once its documents are
+        rendered (their 【待填写】 markers count among its warnings), when its analysis read the bytes the
+        name was made of. The context is pickled now, before any template could change it."""
         ctx = checked.analysis
         if ctx is None or ctx.format is None or ctx.source.digest != sha256(data):
             return
@@ -195,7 +199,7 @@ class SourceCache:
         names = [ctx.data.get("格式")]
         if last_year is not None:
             names.append(last_year.data.get("格式") if isinstance(last_year.data, dict) else None)
-        fields = {"refused": prepared.refused, "failed": prepared.failed, "warnings": prepared.warnings}
+        fields = {"refused": prepared.refused, "failed": prepared.failed}
         if prepared.refused is None:
             context = prepared.context()
             try:
@@ -206,11 +210,20 @@ class SourceCache:
             fields.update(format_name=prepared.format_name, date=prepared.date, source_digest=prepared.source_digest,
                           previous_digest=prepared.previous_digest, previous_path=prepared.previous_path,
                           context_bytes=context_bytes)
-        entry = {
+        prepared.pending = {
+            "name": name,
             "formats": [(fmt, self._identity(fmt)) for fmt in names],
             "prepared": fields,
             "documents": [(document.name, key) for document, key in prepared.documents],
         }
+
+    def store(self, prepared: Prepared) -> None:
+        """Write the entry :meth:`put` made, with the warnings counted since."""
+        entry, prepared.pending = prepared.pending, None
+        if entry is None:
+            return
+        name = entry.pop("name")
+        entry["prepared"]["warnings"] = prepared.warnings
         try:
             payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
@@ -227,10 +240,12 @@ class SourceCache:
             found = self.get(path, key[0])
             if found is not None:
                 return found
-        checked = check_file(path, analysed=analysed_here)
+        checked = check_file(path, analysed=analysed_here, markers=False)  # looked for in the documents rendered
         prepared = analysed(checked)
         if key is not None:
             self.put(*key, checked, prepared)
+            if prepared.refused:
+                self.store(prepared)
         return prepared
 
 

@@ -97,13 +97,15 @@ class SourceProcessor:
 
     def _processed(self, path: str, recorded: dict, analysed: dict | None = None) -> SourceResult:
         from ..render import templates
+        from ..render.shown import marker_findings
 
         before = file_stat(path)  # taken before reading: a later change shows in the next build's stat
         prepared = self.sources.prepared(path, analysed)
         if prepared.refused:
             return SourceResult(path, refused=prepared.refused, failed=prepared.failed, stored=prepared.stored)
-        result = SourceResult(path, warnings=prepared.warnings, stored=prepared.stored)
+        result = SourceResult(path)
         pristine: list[dict] = []  # a context no template has changed, for the next document
+        rendered: dict = {}  # document name → its parts' rendered Jinja, to look for 【待填写】 markers in
         for document, key in prepared.documents:
             target = self.out / key
             parts = prepared.input_parts(document, self.digests)
@@ -116,8 +118,10 @@ class SourceProcessor:
                 continue
             context = pristine.pop() if pristine else prepared.context()
             try:
+                shown: list = []
                 done.data = templates.render_document(document.template, context, prepared.properties(document),
-                                                      compiled=self.compiled(document.template))
+                                                      compiled=self.compiled(document.template), shown=shown)
+                rendered[document.name] = "".join(shown)
             except Exception as exc:  # noqa: BLE001 - a template perfdoc fails on fails this document alone
                 done.error = failure_message(exc)
                 continue
@@ -135,6 +139,13 @@ class SourceProcessor:
                 done.unknown = templates.undefined_names(document.template, context)
             except UserError:
                 done.unknown = []
+        checked = prepared.checked
+        if checked is not None:  # analysed now: the markers its documents show count as warnings (PD701)
+            said = {d.path for d in checked.diagnostics}
+            markers = marker_findings(checked.analysis, said, rendered, pristine[0] if pristine else None)
+            prepared.warnings = len(checked.warnings) + len(markers)  # as validate counts them
+            self.sources.store(prepared)
+        result.warnings, result.stored = prepared.warnings, prepared.stored
         if before is not None and prepared.source_digest:
             result.entry = (before, prepared.source_digest, prepared.format_name, str(prepared.format.folder),
                             prepared.previous_path)

@@ -50,30 +50,39 @@ def export_command(sources, output):
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.argument("source", required=False, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "format_name", help="Word 文档的格式，如 guangzhou（导入 .docx/.doc 时必需）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的数据文件（导入 Word 文档时；默认在标准输出）")
 @click.option("--force", is_flag=True, help="覆盖已有文件")
-def import_command(file, source, format_name, output, force):
+def import_command(files, format_name, output, force):
     """导入 Word 文档（.docx/.doc）为数据文件，或把 Excel 中改过的数字写回数据文件。
+
+    同一部门同一年度的几个 Word 文档（如自评报告、基础数据表、指标表）可一起导入为一个数据文件：
+    按各文件的表头与标题认出是哪个文档，数字合并；两个文档写得不同的列出两处，保留先写的。
 
     \b
     perfdoc import 2022年自评报告.docx --format hunan-linxiang -o sources/…/2022.yaml
+    perfdoc import 自评报告.docx 基础数据表.docx 指标表.docx --format hunan-department-2019 -o sources/…/2019.yaml
     perfdoc import 数字.xlsx sources/…/2023.yaml
     """
-    suffix = Path(file).suffix.lower()
+    paths = [Path(file) for file in files]
+    suffix = paths[0].suffix.lower()
     if suffix == ".xlsx":
-        if source is None:
+        if len(paths) != 2:
             raise click.UsageError("导入 Excel 须指明要更新的数据文件：perfdoc import FILE.xlsx SOURCE")
-        _import_workbook(Path(file), Path(source))
+        _import_workbook(paths[0], paths[1])
     elif suffix in (".docx", ".doc"):
         if format_name is None:
             raise click.UsageError("导入 Word 文档须指明格式：--format，如 --format guangzhou")
+        # the last argument may name the source to write, as -o does: perfdoc import FILE.docx SOURCE
+        source = paths.pop() if len(paths) > 1 and paths[-1].suffix.lower() not in (".docx", ".doc") else None
+        for path in paths:
+            if path.suffix.lower() not in (".docx", ".doc"):
+                raise click.UsageError(f"不认识的文件类型“{path.suffix or path.name}”：与 Word 文档一起只能导入 .docx、.doc")
         target = output or source
-        _import_document(Path(file), format_name, Path(target) if target else None, force)
+        _import_document(paths, format_name, Path(target) if target else None, force)
     else:
-        raise click.UsageError(f"不认识的文件类型“{suffix or Path(file).name}”：可导入 .docx、.doc（Word）或 .xlsx（Excel）")
+        raise click.UsageError(f"不认识的文件类型“{suffix or paths[0].name}”：可导入 .docx、.doc（Word）或 .xlsx（Excel）")
 
 
 def _import_workbook(file: Path, source: Path) -> None:
@@ -100,15 +109,15 @@ def _import_workbook(file: Path, source: Path) -> None:
         click.echo(f"  {change.describe()}")
 
 
-def _import_document(file: Path, format_name: str, target: Path | None, force: bool) -> None:
+def _import_document(files: list, format_name: str, target: Path | None, force: bool) -> None:
     from ..build.writes import atomic_write_text
-    from ..ops.importdocx import import_document
+    from ..ops.importdocx import import_documents
 
     if target is not None and target.exists() and not force:
         raise UserError(f"{target} 已存在；如需覆盖请加 --force")
-    imported = import_document(file, format_name, beside=target.parent if target is not None else None)
-    for item in imported.unmapped:
-        click.echo(f"{file}: {item.describe()}", err=True)
+    imported = import_documents(files, format_name, beside=target.parent if target is not None else None)
+    for item in imported.unmapped:  # with several files, each place names its file
+        click.echo(f"{files[0]}: {item.describe()}" if len(files) == 1 else item.describe(), err=True)
     if target is None:
         click.echo(imported.text, nl=False)
     else:

@@ -370,14 +370,26 @@ def _project_scores(figures: Figures, model: dict, fmt) -> None:
     for index, result in enumerate(figures.projects):
         base = ("项目自评", index)
         project = model["项目自评"][index]
+        lacking: list = []  # the unwritten inputs that leave the 总分 unknown
         for position, judged in enumerate(result.indicators):
-            if judged.expected is not None and not isinstance(project["指标"][position].get("得分"), Decimal):
-                _assign(figures.values, base + ("指标", position, "得分"), judged.expected)
-                figures.computed.add(base + ("指标", position, "得分"))
+            item, score = project["指标"][position], base + ("指标", position, "得分")
+            if isinstance(item.get("得分"), Decimal):
+                continue
+            if judged.expected is not None:
+                _assign(figures.values, score, judged.expected)
+                figures.computed.add(score)
+                continue
+            if item.get("完成值") in (None, ""):  # a score perfdoc would give once the 完成值 is written
+                figures.unknown[score] = (base + ("指标", position, "完成值"),)
+            lacking.extend(figures.missing_inputs(score))
         for key, value in (("执行率分值", result.rate_points), ("执行率得分", result.rate_score), ("总分", result.total)):
             if value is not None and not (key != "执行率分值" and isinstance(project.get(key), Decimal)):
                 _assign(figures.values, base + (key,), value)
                 figures.computed.add(base + (key,))
+        if result.rate_score is None:
+            lacking.extend(figures.missing_inputs(base + ("执行率",)))
+        if result.total is None and not isinstance(project.get("总分"), Decimal) and lacking:
+            figures.unknown[base + ("总分",)] = figures.unknown[base + ("等次",)] = tuple(dict.fromkeys(lacking))
         if result.grade is not None and not project.get("等次"):
             _assign(figures.values, base + ("等次",), result.grade)
 
@@ -630,7 +642,7 @@ def _indicators_and_score(figures: Figures, model: dict, fmt) -> None:
     elif indicators and all(isinstance(s, Decimal) for s in scores):
         score = sum(scores, Decimal(0))
         for item in fmt.outside_items if fmt is not None else ():
-            rate = lookup(figures.values, SCORABLE_RATES[item.rate])
+            rate = _scored_rate(figures, SCORABLE_RATES[item.rate])
             if isinstance(rate, Decimal):
                 score += round_half_up(item.score(rate), 2)
         figures.score_computed = True
@@ -651,11 +663,25 @@ def _table_rule_scores(figures: Figures, table: list, fmt) -> list:
     out = []
     for index, row in enumerate(table):
         rule = fmt.indicator_rules.get(str(row.get("三级") or ""))
-        rate = lookup(figures.values, SCORABLE_RATES[rule.rate]) if rule is not None else None
+        rate = _scored_rate(figures, SCORABLE_RATES[rule.rate]) if rule is not None else None
         if isinstance(rate, Decimal):
             out.append(RuleScore(index, round_half_up(rule.score(rate), 2), True,
                                  f"{rule.rate} {plain(round_half_up(rate, 2))}%：{rule.describe()}", table="指标表"))
     return out
+
+
+def _scored_rate(figures: Figures, path: tuple):
+    """The rate a rule scores: the computed one where the file states it rounded, to the decimals it
+    is written with (103.33% or 103.3% for 31 / 30), so that stating a rate as a document prints it
+    does not move its score."""
+    rate = lookup(figures.values, path)
+    derivation = figures.derivations.get(path)
+    computed = derivation.computed if derivation is not None else None
+    if isinstance(rate, Decimal) and isinstance(computed, Decimal):
+        decimals = max(0, -rate.as_tuple().exponent) if isinstance(rate.as_tuple().exponent, int) else 2
+        if round_half_up(computed, decimals) == rate:
+            return computed
+    return rate
 
 
 def _table_scores(figures: Figures, table: list) -> list:
@@ -679,7 +705,7 @@ def _rule_scores(figures: Figures, indicators: list, fmt) -> list:
         weight = item.get("权重")
         rule = fmt.indicator_rules.get(str(item.get("名称") or ""))
         if rule is not None:
-            rate = lookup(figures.values, SCORABLE_RATES[rule.rate])
+            rate = _scored_rate(figures, SCORABLE_RATES[rule.rate])
             if isinstance(rate, Decimal):
                 out.append(RuleScore(index, round_half_up(rule.score(rate), 2), True,
                                      f"{rule.rate} {plain(round_half_up(rate, 2))}%：{rule.describe()}"))

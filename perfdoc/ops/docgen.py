@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import LOAD_ERRORS, Diagnostic, LoadError, Severity
+from .ready import DOCUMENT_CHECKS
 from ..load.schema import EACH_ITEM, MISSING, NARRATIVE_SECTIONS, SOURCE_SCHEMA, Field, dotted, field_at, iter_fields, walk
 
 RULES_FILE = "rules.md"
@@ -276,7 +277,24 @@ def errors_markdown() -> str:
             diff = _fix_diff(rule.example("错误示例"), rule.example("正确示例"))
             if diff:
                 sections += ["改法（错误示例 → 正确示例）：", ""] + diff + [""]
-    return _page(ERRORS_FILE, contents=contents, load_errors=load_errors, rules=sections)
+    documents = []
+    for check in DOCUMENT_CHECKS:
+        contents.append(f"| [{check.code}](#{_anchor(check.code)}) | {check.grade} | {check.title} |")
+        documents += [f'<a id="{_anchor(check.code)}"></a>', "", f"### {check.code} {check.title}", ""]
+        documents += [f"- 级别：{check.when}", f"- 原因：{check.causes}", f"- 改法：{check.fix}", ""]
+        text = example_source(check.example)
+        documents += ["示例输入：", ""] + _yaml_block(text) + [""]
+        found = [d for d in document_check_diagnostics(text) if d.code == check.code]
+        documents += ["示例消息（`perfdoc validate --ready`）：", ""] + _message_block(found[0], text) + [""]
+    return _page(ERRORS_FILE, contents=contents, load_errors=load_errors, rules=sections, documents=documents)
+
+
+def document_check_diagnostics(text: str) -> list[Diagnostic]:
+    """What ``perfdoc validate --ready`` reports for a source's text."""
+    from ..pipeline import check_text
+    from .ready import readiness
+
+    return readiness(check_text(text, EXAMPLE_NAME))
 
 
 def family_digit(code: str) -> str:

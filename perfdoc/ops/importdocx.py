@@ -16,9 +16,15 @@ What is where in a format's documents is data, in ``templates/<format>/导入.ya
   sentences made from figures read elsewhere, which are then no narrative);
 * ``表单``: a form printed once per item of a list (one 项目支出绩效自评表 per project): where
   its 开始 label is, a new item starts, and the form's own labels and tables fill that item;
-* ``未写时``: values the documents do not print, taken from another value read.
+* ``未写时``: values the documents do not print, taken from another value read;
+* ``沿用: true``: the file adds to the one of the format this format is based on.
 
 docs/templates.md describes the file.
+
+Several files of one department-year (the 自评报告, 基础数据表 and 指标表) import
+together: each is recognised as one of the format's documents by its template's
+fixed text, and their values merged; a value two of them state differently is
+listed with both places, the first kept as written.
 
 Figures are written as the document states them (stated totals and rates
 included), so that ``perfdoc validate`` catches the document's own mistakes.
@@ -29,10 +35,11 @@ the document that the rendering does not reproduce is listed with its place
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -97,7 +104,8 @@ class TableSpec:
     total_label: str | None = None  # a row with a cell that says this is the total row …
     total_path: tuple = ()  # … read into this map (收支合计) …
     total_columns: dict = field(default_factory=dict)  # … or its cells read as these targets: normal(label) → targets
-    rows: dict = field(default_factory=dict)  # normal(row label) → the name a ``{行}`` step of a target stands for
+    rows: dict = field(default_factory=dict)  # row key (see row_key) → the path a ``{行}`` step of a target stands for
+    other_rows: tuple = ()  # a row not named in ``rows`` stands for this path + its own label (each 专项 by its name)
     key_label: str | None = None  # the column whose cell starts a new item
     numbered: frozenset = frozenset()  # columns whose "指标1：" or "任务1：" numbering is removed
     split_lines: bool = False  # one row holds the whole list: line N of each cell is item N
@@ -135,6 +143,8 @@ class Mapping:
     lists: dict  # heading_key → Sentence: the paragraphs under the heading are the items of a list
     form: FormSpec | None = None
     defaults: dict = field(default_factory=dict)  # path → the path (with item numbers) whose value it takes when unread
+    rule_rates: dict = field(default_factory=dict)  # indicator name → where the rate its scoring rule scores is (RULE_RATE)
+    rule_texts: dict = field(default_factory=dict)  # indicator name → the text of its scoring rule (RULE_TEXT)
 
 
 def parse_path(text: str) -> tuple:
@@ -185,13 +195,34 @@ def _targets(spec) -> tuple:
     return tuple(_target(item) for item in (spec if isinstance(spec, list) else [spec]))
 
 
+# A slot of a table cell's pattern that reads the rate the format's scoring rule for the row scores
+# (评分.指标计分, by the row's 三级 or 名称): written at that rate's place (基础数据.三公经费变动率 …).
+RULE_RATE = ("计分比率",)
+# A slot that matches the text the format prints for the row's rule (its 评分标准): read as nothing,
+# so that the source keeps taking it from the format.
+RULE_TEXT = ("计分规则",)
+
+
 def target_paths(target) -> list:
     """The paths a target may fill."""
     if target is None:
         return []
     if isinstance(target, CellPattern):
-        return [path for _regex, slots, _types in target.alternatives for path in slots.values()]
+        return [path for _regex, slots, _types in target.alternatives for path in slots.values() if path not in (RULE_RATE, RULE_TEXT)]
     return [target]
+
+
+def rule_rate_places(fmt) -> dict:
+    """Indicator name → the place of the rate its scoring rule scores; rates scored per project have none."""
+    from ..load.format_schema import SCORABLE_RATES
+
+    places = {name: SCORABLE_RATES.get(rule.rate) for name, rule in (fmt.indicator_rules or {}).items()}
+    return {name: place for name, place in places.items() if place and None not in place}
+
+
+def rule_texts(fmt) -> dict:
+    """Indicator name → the text the format prints for its scoring rule (as the documents show it)."""
+    return {name: rule.describe() for name, rule in (fmt.indicator_rules or {}).items()}
 
 
 def load_mapping(fmt) -> Mapping:
@@ -201,13 +232,22 @@ def load_mapping(fmt) -> Mapping:
 
     # looked up as templates are: the format's own folder, then each format it is based on
     folders = [config.parent for config in fmt.chain] or [fmt.folder]
-    path = next((folder / MAPPING_FILE for folder in folders if (folder / MAPPING_FILE).is_file()), None)
-    if path is None:
+    found = [folder / MAPPING_FILE for folder in folders if (folder / MAPPING_FILE).is_file()]
+    if not found:
         raise FormatError(f"格式 {fmt.name}（及其所基于的格式）没有 {MAPPING_FILE}，不知道它的 Word 文档中什么在哪里，无法导入")
-    try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
-    except (YAMLError, OSError, UnicodeDecodeError) as exc:
-        raise FormatError(f"{path}: 无法读取：{exc}") from None
+    layers = []
+    for path in found:  # the nearest first; one written ``沿用: true`` adds to the next one's
+        try:
+            data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+        except (YAMLError, OSError, UnicodeDecodeError) as exc:
+            raise FormatError(f"{path}: 无法读取：{exc}") from None
+        if not isinstance(data, dict):
+            raise FormatError(f"{path}: 写法有误：应是“键: 值”的映射")
+        layers.append(data)
+        if data.get("沿用") is not True:
+            break
+    path = "、".join(map(str, found[: len(layers)]))  # named in what is wrong with the mapping
+    data = _layered(layers)
     try:
         labels = {normal(label): parse_path(target) for label, target in (data.get("标签") or {}).items()}
         tables = [_table_spec(item, fmt) for item in data.get("表格") or []]
@@ -227,27 +267,56 @@ def load_mapping(fmt) -> Mapping:
         places.append(form.list_path)
         for target in [*form.labels.values(), *(t for spec in form.tables for t in _table_targets(spec))]:
             places += [inside + path for path in target_paths(target)]
-    for spec in tables:
+    for spec in tables:  # a total row of a list's table fills the source (收支合计, 评分.综合得分)
         base = spec.list_path + ("[]",) if spec.list_path else ()
-        places += [base + path for target in _table_targets(spec) for path in target_paths(target)]
+        places += [base + path for target in _table_targets(spec, [spec.columns]) for path in target_paths(target)]
+        places += [path for target in _table_targets(spec, [spec.total_columns]) for path in target_paths(target)]
     for target in places:
         if field_at(schema_path(target)) is None:
             raise FormatError(f"{path}: “{'.'.join(map(str, target))}”不是数据文件中的位置")
     for section in headings.values():
         if section is not None and section not in SOURCE_SCHEMA.fields["叙述"].fields:
             raise FormatError(f"{path}: “{section}”不是叙述部分的章节")
-    return Mapping(labels, tables, headings, sentences, lists, form, defaults)
+    return Mapping(labels, tables, headings, sentences, lists, form, defaults, rule_rate_places(fmt), rule_texts(fmt))
 
 
-def _table_targets(spec: TableSpec) -> list:
-    """Every target of a table, ``{行}`` standing for each of its row names."""
+def _layered(layers: list) -> dict:
+    """One mapping from a format's own ``导入.yaml`` (first) and those it adds to (``沿用: true``):
+    labels, headings, lists and defaults of the nearer win; tables and sentences add up; a form is replaced."""
+    out: dict = {}
+    for data in reversed(layers):
+        for key, value in data.items():
+            if key in ("标签", "章节", "列表", "未写时") and isinstance(value, dict):
+                out[key] = {**(out.get(key) or {}), **value}
+            elif key in ("表格", "句式") and isinstance(value, list):
+                out[key] = [*(out.get(key) or []), *value]
+            else:
+                out[key] = value
+    return out
+
+
+def _table_targets(spec: TableSpec, columns: list | None = None) -> list:
+    """Every target of a table (or of ``columns``: its columns, or its total row's), ``{行}`` standing for each of its row names."""
     out = []
-    for target in [t for targets in (*spec.columns.values(), *spec.total_columns.values()) for t in targets]:
+    names = [*spec.rows.values(), *([spec.other_rows + ("名称",)] if spec.other_rows else [])]
+    columns = [spec.columns, spec.total_columns] if columns is None else columns
+    for target in [t for part in columns for targets in part.values() for t in targets]:
         if isinstance(target, tuple) and "{行}" in target:
-            out += [tuple(name if step == "{行}" else step for step in target) for name in spec.rows.values()]
+            out += [row_target(target, name) for name in names]
         else:
             out.append(target)
     return out
+
+
+def row_target(target: tuple, name: tuple) -> tuple:
+    """``资金.{行}.年初预算数`` for the row named ``当年财政拨款``: the row's path in place of ``{行}``."""
+    index = target.index("{行}")
+    return target[:index] + name + target[index + 1 :]
+
+
+def row_key(text: str) -> str:
+    """A row label as compared: without ``其中：`` and without its numbering (``其中：（1）公务接待费`` → ``公务接待费``)."""
+    return heading_key(_label_key(text))
 
 
 def _form_spec(item: dict, fmt) -> FormSpec:
@@ -271,7 +340,8 @@ def _table_spec(item: dict, fmt) -> TableSpec:
         total_label=normal(item["合计行"]) if item.get("合计行") else None,
         total_path=parse_path(total) if total and not isinstance(total, dict) else (),
         total_columns={normal(label): _targets(target) for label, target in total.items()} if isinstance(total, dict) else {},
-        rows={normal(label): str(name) for label, name in (item.get("行") or {}).items()},
+        rows={row_key(str(label)): parse_path(name) for label, name in (item.get("行") or {}).items()},
+        other_rows=parse_path(item["其他行"]) if item.get("其他行") else (),
         key_label=normal(item["键列"]) if item.get("键列") else None,
         numbered=frozenset(normal(label) for label in item.get("去编号") or ()),
         split_lines=bool(item.get("逐行")),
@@ -329,6 +399,8 @@ ITEM_NUMBER = r"(?:[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳
 
 def _slot_pattern(path: tuple) -> str:
     """What a slot may hold: a number for figures, so that text and figure side by side part right."""
+    if path == RULE_RATE:
+        return r"\s*-?\d[\d,，.．]*\s*[%％]\s*"
     spec = field_at(schema_path(path))
     kind = spec.kind if spec is not None else "text"
     if kind in ("amount", "score"):  # a blank is allowed: documents print an unknown figure as nothing
@@ -381,12 +453,15 @@ class Imported:
 class _Collector:
     """The values read, by path; lists grow as items are found."""
 
-    def __init__(self):
+    def __init__(self, rule_rates: dict | None = None, rule_texts: dict | None = None):
+        self.rule_rates = rule_rates or {}  # see Mapping.rule_rates
+        self.rule_texts = rule_texts or {}  # see Mapping.rule_texts
         self.data: dict = {}
         self.count = 0
         self.consumed: set[str] = set()  # the texts read as values, as compared (see _comparable)
         self.place = ""  # where the block being read is
         self.first_place: dict = {}  # path → where its value was first read
+        self.places: dict = {}  # (id of a map or list, key or index) → where the value there was read
         self.conflicts: list = []  # Unmapped: a figure stated twice, differently
 
     def put(self, path: tuple, raw: str, current: dict | None = None) -> bool:
@@ -405,6 +480,7 @@ class _Collector:
         for index, step in enumerate(path):
             last = index == len(path) - 1
             if step == "[]" and last:
+                self.places[(id(node), len(node))] = self.place
                 node.append(value)
                 break
             if step == "[]":
@@ -426,6 +502,7 @@ class _Collector:
                         )
                         return True
                     node[step] = value
+                    self.places[(id(node), step)] = self.place
                     self.first_place.setdefault(path, self.place)
                 break
             default = [] if following == "[]" else {}
@@ -450,6 +527,7 @@ class _Collector:
         row = {} if row is None else row
         node = self.node_in(item, target, row, create=True)
         node[target[-1]] = value
+        self.places[(id(node), target[-1])] = self.place
         self.count += 1
         return True
 
@@ -493,7 +571,22 @@ class _Collector:
             if match is None:
                 continue
             captured = {}
+            rate = None
+            indicator = str(item.get("三级") or item.get("名称") or "")
+            if RULE_RATE in slots.values():  # only in a row the format scores by a rule
+                name = next(name for name, path in slots.items() if path == RULE_RATE)
+                rate = self.rule_rates.get(indicator)
+                if rate is None or not (match.group(name) or "").strip():
+                    continue
+                rate = (rate, match.group(name))
+            rule_text = RULE_TEXT in slots.values()
+            if rule_text:  # only the very text the format prints for the row's rule
+                name = next(name for name, path in slots.items() if path == RULE_TEXT)
+                if indicator not in self.rule_texts or normal(match.group(name)) != normal(self.rule_texts[indicator]):
+                    continue
             for name, path in slots.items():
+                if path in (RULE_RATE, RULE_TEXT):
+                    continue
                 piece = match.group(name)
                 value = typed_value(prefix + path, slot_value(types.get(name), piece)) if piece is not None else None
                 if value is not None:
@@ -501,10 +594,14 @@ class _Collector:
             if any(self.held(item, path, row) not in (None, value) for path, value in captured.items()):
                 continue  # it reads otherwise than the item's other cells (1080人 under 度量单位 人次)
             for path, value in captured.items():
-                self.node_in(item, path, row, create=True)[path[-1]] = value
+                node = self.node_in(item, path, row, create=True)
+                node[path[-1]] = value
+                self.places[(id(node), path[-1])] = self.place
                 self.count += 1
+            if rate is not None:
+                self.put(*rate)
             self.consumed.add(_comparable(raw))
-            return bool(captured)
+            return bool(captured) or rate is not None or rule_text
         return False
 
     def held(self, item: dict, path: tuple, row: dict):
@@ -593,7 +690,7 @@ class _Reader:
     def __init__(self, mapping: Mapping, blocks: list[Block]):
         self.mapping = mapping
         self.blocks = blocks
-        self.values = _Collector()
+        self.values = _Collector(mapping.rule_rates, mapping.rule_texts)
         self.narratives: dict[str, list[str]] = {}
         self.cell_narratives: dict[str, list[str]] = {}  # the same sections as a form's cells: used when the text has none
         self.used: set[int] = set()  # blocks read (by index)
@@ -608,7 +705,6 @@ class _Reader:
         for section, lines in self.cell_narratives.items():
             if not any(line.strip() for line in self.narratives.get(section, [])):
                 self.narratives[section] = lines
-        self.defaults()
 
     # -- forms printed once per item: where each starts
 
@@ -631,15 +727,6 @@ class _Reader:
         if index in self.form_items:
             return self.form_items[index], form.list_path + ("[]",), form.labels, form.tables
         return self.values.data, (), self.mapping.labels, self.mapping.tables
-
-    def defaults(self) -> None:
-        """未写时: a value the documents do not print, taken from another value read."""
-        from ..load.schema import at_path
-
-        for target, source in self.mapping.defaults.items():
-            value = at_path(self.values.data, source)
-            if value is not None and at_path(self.values.data, target) is None:
-                self.values.put(target, value)
 
     # -- tables by their header labels
 
@@ -749,7 +836,12 @@ class _Reader:
         columns = columns or spec.columns
         row_name = None
         if spec.rows:
-            row_name = next((spec.rows[_label_key(text)] for _l, _c, text in cells if _label_key(text) in spec.rows), None)
+            label = next((text for _l, _c, text in cells if row_key(text) in spec.rows), None)
+            if label is not None:
+                row_name = spec.rows[row_key(label)]
+                self.values.consumed.add(_comparable(label))  # read as the row's name, however numbered
+        if row_name is None and spec.other_rows and cells and value_text(cells[0][2]).strip():
+            row_name = spec.other_rows + (value_text(cells[0][2]).strip(),)
         seen: dict[str, int] = {}
         row_items: dict = {}
         for label, cell, text in cells:
@@ -764,7 +856,7 @@ class _Reader:
             if isinstance(target, tuple) and "{行}" in target:
                 if row_name is None:
                     continue
-                target = tuple(row_name if step == "{行}" else step for step in target)
+                target = row_target(target, row_name)
             if cell.continued and not new_item:
                 continue
             if total and target[:1] == ("名称",):
@@ -1029,25 +1121,191 @@ def import_document(path: Path, format_name: str, beside: Path | None = None) ->
     ``beside``: the folder the source will be written to; last year's source there (what the
     sentences comparing with last year are made from) is used when the source is rendered again.
     """
+    return import_documents([path], format_name, beside)
+
+
+@dataclass(frozen=True)
+class _ReadFile:
+    path: Path
+    blocks: list
+    reader: "_Reader"
+
+
+def import_documents(paths: list, format_name: str, beside: Path | None = None) -> Imported:
+    """Read ``paths``, the documents of one department-year, into one source (see import_document).
+
+    One file is read as a whole (guangzhou's 自评报告 has the 自评表 appended). Several files are
+    each recognised as one of the format's documents by the fixed text of its template (headers,
+    labels, headings), and their values merged: a value two of them state differently is listed
+    with both places, and the one read first kept as written, for validate to judge.
+    """
     from ..load.formats import load_format
 
     fmt = load_format(format_name)
     mapping = load_mapping(fmt)
-    blocks = read_blocks(Path(path))
-    reader = _Reader(mapping, blocks)
-    reader.read()
-    if reader.values.count == 0 and not reader.narratives:
-        raise UserError(expected_forms_message(path, fmt, blocks))
-    values = reader.values.data
-    first = source_text(fmt.name, values, reader.narratives, Path(path).name, [])
+    files = []
+    for path in map(Path, paths):
+        blocks = read_blocks(path)
+        reader = _Reader(mapping, blocks)
+        reader.read()
+        if reader.values.count == 0 and not reader.narratives or len(paths) > 1 and recognised_document(fmt, blocks) is None:
+            raise UserError(expected_forms_message(path, fmt, blocks))
+        files.append(_ReadFile(path, blocks, reader))
+    values, narratives, conflicts = merged_reading(files)
+    filled = fill_defaults(mapping, values)
+    drop_implied_place(fmt, values)
+    origin = "、".join(file.path.name for file in files)
     previous = _last_year(beside, values.get("年度"))
-    unmapped = not_reproduced(first, fmt, blocks, reader.values.consumed, reader.used, previous)
-    lines = sum(1 for block in blocks for line in (block.text, *(l for c in block.cells for l in c.lines)) if line.strip())
-    if len(unmapped) > lines * MOSTLY_UNREAD:
-        raise UserError(expected_forms_message(path, fmt, blocks))
-    unmapped = sorted(unmapped + reader.values.conflicts, key=lambda item: _document_order(blocks, item.place))
-    text = source_text(fmt.name, values, reader.narratives, Path(path).name, unmapped)
-    return Imported(text, reader.values.count + sum(1 for lines in reader.narratives.values() if lines), unmapped)
+    rendered = rendered_lines(source_text(fmt.name, values, narratives, origin, []), fmt, previous)
+    unmapped = []
+    for index, file in enumerate(files):
+        found = unreproduced(file.blocks, rendered, file.reader.values.consumed, file.reader.used)
+        lines = sum(1 for block in file.blocks for line in _block_lines(block) if line.strip())
+        if len(found) > lines * MOSTLY_UNREAD:
+            raise UserError(expected_forms_message(file.path, fmt, file.blocks))
+        found = sorted(found + file.reader.values.conflicts + conflicts[index], key=lambda item: _document_order(file.blocks, item.place))
+        unmapped += [replace(item, place=f"{file.path.name} {item.place}".rstrip()) for item in found] if len(files) > 1 else found
+    text = source_text(fmt.name, values, narratives, origin, unmapped)
+    mapped = filled + sum(file.reader.values.count for file in files) + sum(1 for lines in narratives.values() if lines)
+    return Imported(text, mapped, unmapped)
+
+
+def fill_defaults(mapping: Mapping, values: dict) -> int:
+    """未写时: values the documents do not print, taken from another value read (in any of the files
+    read). Returns how many were filled."""
+    from ..load.schema import at_path
+
+    collector = _Collector()
+    collector.data = values
+    for target, source in mapping.defaults.items():
+        value = at_path(values, source)
+        if value is not None and at_path(values, target) is None:
+            collector.put(target, value)
+    return collector.count
+
+
+def merged_reading(files: list) -> tuple[dict, dict, list]:
+    """The values and narratives of the files read, merged in their order; and per file, the values
+    it states otherwise than a file before it (Unmapped, at its place in that file)."""
+    values: dict = {}
+    narratives: dict = {}
+    places = {key: (index, place) for index, file in enumerate(files) for key, place in file.reader.values.places.items()}
+    conflicts: list = [[] for _ in files]
+    for index, file in enumerate(files):
+        _merge(values, file.reader.values.data, (), places, files, conflicts[index])
+        for section, lines in file.reader.narratives.items():
+            if not any(line.strip() for line in narratives.get(section, [])):
+                narratives[section] = lines  # a second text of a section is not rendered again: it is listed
+    return values, narratives, conflicts
+
+
+def _merge(into: dict, other: dict, path: tuple, places: dict, files: list, conflicts: list) -> None:
+    for key, value in other.items():
+        if key not in into:
+            into[key] = value
+            continue
+        mine, where = into[key], path + (key,)
+        if isinstance(mine, dict) and isinstance(value, dict):
+            _merge(mine, value, where, places, files, conflicts)
+        elif isinstance(mine, list) and isinstance(value, list) and all(isinstance(item, dict) for item in (*mine, *value)):
+            _merge_items(mine, value, where, places, files, conflicts)
+        elif not _same_value(mine, value):
+            index, place = places.get((id(other), key), (None, ""))
+            first = places.get((id(into), key))
+            before = f"{files[first[0]].path.name} {first[1]}" if first else "前一文件"
+            shown = (lambda v: "、".join(map(str, v)) if isinstance(v, list) else str(v))
+            conflicts.append(Unmapped(place, f"{_dotted(where)} 在此写作 {shown(value)}，{before}写作 {shown(mine)}（保留前者）", "前后不一"))
+
+
+def _merge_items(mine: list, other: list, path: tuple, places: dict, files: list, conflicts: list) -> None:
+    """Items of one list read from two files: the same item by its 名称 (a project in its own form's file
+    and in the report), else by position when both list as many; other named items are added."""
+    if all(item.get("名称") for item in (*mine, *other)):
+        for item in other:
+            same = next((existing for existing in mine if existing["名称"] == item["名称"]), None)
+            if same is None:
+                mine.append(item)
+            else:
+                _merge(same, item, path + (f"[{mine.index(same) + 1}]",), places, files, conflicts)
+    elif len(mine) == len(other):
+        for number, (existing, item) in enumerate(zip(mine, other), start=1):
+            _merge(existing, item, path + (f"[{number}]",), places, files, conflicts)
+    else:
+        conflicts.append(Unmapped("", f"{_dotted(path)} 在此有 {len(other)} 项，前一文件有 {len(mine)} 项（保留前者）", "前后不一"))
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(map(str, path)).replace(".[", "[")
+
+
+def _same_value(first, second) -> bool:
+    """Two readings of one value agree: figures by their amount (28.5 and 28.50), lists item by item."""
+    if isinstance(first, list) and isinstance(second, list):
+        return len(first) == len(second) and all(map(_same_value, first, second))
+    if isinstance(first, _Number) and isinstance(second, _Number):
+        return Decimal(first) == Decimal(second)
+    return first == second
+
+
+def drop_implied_place(fmt, values: dict) -> None:
+    """地区 and 财政部门 read from a cover are written only where the source must name them: not when the
+    format fixes its own (a 临湘市 cover of hunan-linxiang), nor a 财政部门 that is “<地区>财政局”."""
+    from ..load.formats import place_of
+    from .scaffold import PLACE_KEYS
+
+    if not fmt.place_from_source:
+        for key in PLACE_KEYS:
+            values.pop(key, None)
+        return
+    if values.get("地区") == fmt.options.get("地区"):
+        values.pop("地区", None)
+    implied = place_of(fmt, {"地区": values["地区"]} if "地区" in values else {})
+    if values.get("财政部门") == implied.get("财政部门"):
+        values.pop("财政部门", None)
+
+
+RECOGNISED = 0.5  # the share of a document's fixed text a file must hold to be that document
+
+
+def recognised_document(fmt, blocks: list[Block]):
+    """The format's document that ``blocks`` are: the one whose template's fixed text (headers, labels,
+    headings, compared without numbering) the file holds the largest share of, at least RECOGNISED."""
+    held = {heading_key(line) for block in blocks for line in _block_lines(block)}
+    best, best_key = None, (RECOGNISED, 0)
+    for document in fmt.documents:
+        fixed = _fixed_text(document.template)
+        if not fixed:
+            continue
+        found = len(fixed & held)
+        key = (found / len(fixed), found)
+        if key >= best_key:
+            best, best_key = document, key
+    return best
+
+
+def _block_lines(block: Block) -> tuple:
+    """A paragraph's text, or each line of a table row's cells."""
+    return (block.text, *(line for cell in block.cells for line in cell.lines))
+
+
+def _fixed_text(template: Path) -> frozenset:
+    try:
+        stamp = template.stat().st_mtime_ns
+    except OSError:
+        return frozenset()
+    return _fixed_text_of(template, stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _fixed_text_of(template: Path, _stamp: int) -> frozenset:
+    """A template's lines that hold no slot or tag, as compared."""
+    from ..render.extract import document_lines
+
+    try:
+        lines = document_lines(template.read_bytes(), blank=False)
+    except (OSError, UserError):
+        return frozenset()
+    return frozenset(key for line in lines if "{" not in line and (key := heading_key(line)))
 
 
 def _last_year(folder: Path | None, year) -> str | None:
@@ -1101,12 +1359,8 @@ def _document_order(blocks: list[Block], place: str) -> int:
     return next((index for index, block in enumerate(blocks) if block.place == place), len(blocks))
 
 
-def not_reproduced(
-    text: str, fmt, blocks: list[Block], consumed: set = frozenset(), read: set = frozenset(), previous: str | None = None
-) -> list[Unmapped]:
-    """The document's lines that the imported source, rendered again, does not reproduce, except
-    cells read as values (a figure written 655.55 万元, or a rate the document got wrong, which
-    validate reports), and paragraphs read (a heading numbered in another style)."""
+def rendered_lines(text: str, fmt, previous: str | None = None) -> set:
+    """Every line of every document of ``fmt`` rendered from the source ``text``, as compared."""
     from ..build.rendering import render_checked
     from ..pipeline import check_text
     from ..render.extract import document_lines
@@ -1122,6 +1376,13 @@ def not_reproduced(
             except (UserError, FormatError):
                 continue
             rendered.update(_comparable(line) for line in document_lines(data, blank=False))
+    return rendered
+
+
+def unreproduced(blocks: list[Block], rendered: set, consumed: set = frozenset(), read: set = frozenset()) -> list[Unmapped]:
+    """The document's lines not among the ``rendered`` ones, except cells read as values (a figure
+    written 655.55 万元, or a rate the document got wrong, which validate reports), and paragraphs
+    read (a heading numbered in another style)."""
     out = []
     for index, block in enumerate(blocks):
         if block.cells:

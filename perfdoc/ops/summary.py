@@ -2,11 +2,15 @@
 
 Each row's figures are those ``perfdoc show`` lists for the source (the same
 validation pipeline); the row says on which basis they are taken: the
-department's 预算 section, or, for a format without one, the 项目合计. Rows
-are grouped by year, then by 部门.主管部门 (departments without one form one
-group); each group's subtotal and each year's total are computed by the same
+department's 预算 section, or, for a format without one, the 项目合计, or for a
+project form, its projects' 年度资金总额. Rows are grouped by year, then by
+部门.主管部门 (departments without one form one group); each group's subtotal
+and each year's total, one per basis (a department's budget and a sum of
+projects are not added together), are computed by the same
 :func:`~perfdoc.compute.figures.compute` as a source's 项目合计 and 预算 rates,
-fed with the rows as items: this module adds nothing up itself.
+with the rows' formats' formulas (a subtotal's 执行率 is the rows' 预算完成率
+formula, 年初结余 included where the format counts it): this module adds
+nothing up itself.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ BASES = {
         "实际支出": ("预算", "实际支出合计"),
         "执行率": ("预算", "预算完成率"),
         "调整率": ("预算", "预算调整率"),
+        "年初结余": ("预算", "年初结余"),  # not a column: a subtotal's 预算完成率 may count it
     },
     "项目合计": {
         "年初预算": ("项目合计", "年初预算"),
@@ -38,6 +43,9 @@ BASES = {
         "调整率": None,
     },
 }
+# A project form (项目自评) has neither: its projects' 年度资金总额 are added up as a 项目合计 is.
+PROJECT_FORM = "项目自评合计"
+PROJECT_FORM_COLUMNS = {"年初预算": "年初预算数", "调整后预算": "全年预算数", "实际支出": "全年执行数"}
 SCORE, GRADE = ("评分", "综合得分"), ("评分", "评价等次")
 SHOWN_PATHS = frozenset({SCORE, GRADE, *(path for paths in BASES.values() for path in paths.values() if path)})
 HEADERS = (
@@ -46,7 +54,7 @@ HEADERS = (
 )  # fmt: skip
 AMOUNT_COLUMNS = ("年初预算", "调整后预算", "实际支出")
 PERCENT_COLUMNS = ("执行率", "调整率")
-COLUMN_SHARES = {"主管部门": 2.6, "部门": 2.8, "年初预算": 1.4, "调整后预算": 1.4, "实际支出": 1.4, "执行率": 1.5, "调整率": 1.4, "口径": 1.8, "可报送": 1.2, "年度": 0.9}
+COLUMN_SHARES = {"主管部门": 2.2, "部门": 3.0, "年初预算": 1.6, "调整后预算": 1.8, "实际支出": 1.6, "执行率": 1.5, "调整率": 1.4, "口径": 2.3, "可报送": 1.5, "年度": 1.1, "等次": 1.1}
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,8 @@ def department_row(result, ready: bool = True) -> SummaryRow:
     department = ctx.model.get("部门") or {}
     basis = next((name for name, paths in BASES.items() if values.get(paths["调整后预算"]) is not None), "部门预算")
     figures = {column: values.get(path) if path else None for column, path in BASES[basis].items()}
+    if ctx.model.get("项目自评") and basis == "部门预算" and not any(figures.values()):
+        basis, figures = PROJECT_FORM, project_form_figures(ctx)
     grade = values.get(GRADE)
     return SummaryRow(
         kind="部门",
@@ -133,47 +143,79 @@ def unreadable_row(result, ready: bool = True) -> SummaryRow:
     )
 
 
-def total_row(kind: str, label: str, rows: list) -> SummaryRow:
-    """A subtotal or total, computed by :func:`compute` from the rows fed to it as projects and as a budget.
+def project_form_figures(ctx) -> dict:
+    """A project form's row: its projects' 年度资金总额 added up, and the 执行率 of that, as a 项目合计."""
+    projects = [
+        {key: ((project.get("资金") or {}).get("年度资金总额") or {}).get(column) for key, column in PROJECT_FORM_COLUMNS.items()}
+        for project in ctx.figures.values.get("项目自评") or []
+    ]
+    return _added_up(projects, ctx.format)
 
-    Not given is not zero: a figure missing from any row leaves the total of that figure blank,
-    and the rates that need it. The rates follow the 项目执行率 and 预算调整率 formulas of the rows'
-    formats; a rate whose formula differs between them is left blank.
+
+def _added_up(items: list, fmt) -> dict:
+    """Items with 年初预算, 调整数, 调整后预算, 实际支出 added up as projects are into 项目合计, and its 执行率.
+
+    Not given is not zero: a figure missing from any item leaves its total blank, and the rates that need it.
     """
-    fmt = shared_formulas(rows)
-
     def known(*keys):
-        keys = [key for key in keys if all(row.figures.get(key) is not None for row in rows)]
-        return [{key: row.figures[key] for key in keys} for row in rows]
+        keys = [key for key in keys if all(item.get(key) is not None for item in items)]
+        return [{key: item[key] for key in keys} for item in items]
 
-    def project_totals(items):
-        if not items or not items[0]:
+    def project_totals(rows):
+        if not rows or not rows[0]:
             return {}
-        projects = [{"名称": str(index), **item} for index, item in enumerate(items)]
+        projects = [{"名称": str(index), **row} for index, row in enumerate(rows)]
         return compute({"项目": projects}, fmt).values.get("项目合计", {})
 
-    # 调整后预算 is fed as stated, alone, so that no row's figure is derived again.
+    # 调整后预算 is fed as stated, alone, so that no item's figure is derived again.
     spent = project_totals(known("调整后预算", "实际支出"))
     opening = project_totals(known("年初预算", "调整数"))
-    budget = {key: opening[key] for key in ("年初预算", "调整数") if opening.get(key) is not None}
-    rates = compute({"预算": budget}, fmt).values.get("预算", {}) if budget else {}
-    figures = {
+    return {
         "年初预算": opening.get("年初预算"),
         "调整数": opening.get("调整数"),
         "调整后预算": spent.get("调整后预算"),
         "实际支出": spent.get("实际支出"),
         "执行率": spent.get("执行率"),
-        "调整率": rates.get("预算调整率"),
+        "调整率": None,
     }
+
+
+def total_row(kind: str, label: str, rows: list) -> SummaryRow:
+    """A subtotal or total of rows of one basis, computed by :func:`compute` from the rows fed to it as
+    projects, or for the 部门预算 basis as one budget (so that its rates are the rows' 预算完成率 and 预算调整率).
+
+    Not given is not zero: a figure missing from any row leaves the total of that figure blank,
+    and the rates that need it. The rates follow the formulas of the rows' formats; a rate whose
+    formula differs between them is left blank.
+    """
+    fmt = shared_formulas(rows)
+    basis = rows[0].basis if rows else ""
+    figures = _added_up([row.figures for row in rows], fmt)
+    if basis == "部门预算":
+        budget = {key: sum(row.figures[key] for row in rows) for key in ("年初预算", "调整数", "调整后预算", "年初结余")
+                  if all(row.figures.get(key) is not None for row in rows)}
+        if all(row.figures.get("实际支出") is not None for row in rows):
+            budget["实际支出"] = {"合计": sum(row.figures["实际支出"] for row in rows)}
+        rates = compute({"预算": budget}, fmt).values.get("预算", {}) if budget else {}
+        figures.update(执行率=rates.get("预算完成率"), 调整率=rates.get("预算调整率"))
     checked = all(row.ready is not None for row in rows)
     ready = f"{sum(1 for row in rows if row.ready is True)}/{len(rows)}" if checked else None
     return SummaryRow(
-        kind, label, "", None, "", figures, None, None,
+        kind, label, "", None, basis, figures, None, None,
         sum(row.errors for row in rows), sum(row.warnings for row in rows), ready,
     )  # fmt: skip
 
 
-SUBTOTAL_RATES = ("项目执行率", "预算调整率")
+def total_rows(kind: str, label: str, rows: list) -> list[SummaryRow]:
+    """The total of ``rows``: one per basis, in the order they first appear (amounts of a department's
+    budget and of a sum of projects are not added together); each says its basis."""
+    bases: dict = {}
+    for row in rows:
+        bases.setdefault(row.basis, []).append(row)
+    return [total_row(kind, label, members) for members in bases.values()]
+
+
+SUBTOTAL_RATES = ("项目执行率", "预算调整率", "预算完成率")
 
 
 def shared_formulas(rows: list):
@@ -212,9 +254,9 @@ def arrange(rows: list) -> SummaryTable:
             members = sorted(groups[authority], key=lambda row: row.department)
             table.rows.extend(members)
             if len(groups) > 1:  # one group's subtotal would repeat the year's total
-                table.rows.append(total_row("小计", f"{authority or UNASSIGNED} {year}年 小计", members))
+                table.rows.extend(total_rows("小计", f"{authority or UNASSIGNED} {year}年 小计", members))
         everyone = [row for members in groups.values() for row in members]
-        table.rows.append(total_row("合计", f"{year}年 合计", everyone))
+        table.rows.extend(total_rows("合计", f"{year}年 合计", everyone))
     return table
 
 

@@ -402,12 +402,15 @@ def hunan_indicator_rows(rows: list, rules: dict, tree: dict) -> list:
         shaped = []
         for index, row in enumerate(items):
             rule = rules.get(str(row.get("三级") or ""))
-            rate = BLANK
+            rate, score = BLANK, row.get("得分")
             if rule is not None:
                 rate = at_path(tree, SCORABLE_RATES[rule.rate])  # the filled tree: an unknown rate is its marker
                 rate = rate if isinstance(rate, (Decimal, Missing)) else Missing([SCORABLE_RATES[rule.rate]])
+                if isinstance(score, Missing) and isinstance(rate, Missing):
+                    score = rate  # the rule scores an unknown rate: the score lacks what the rate lacks
             shaped.append({
                 **row,
+                "得分": score,
                 "二级首行": not index or items[index - 1].get("二级") != row.get("二级"),
                 "评分标准": row.get("评分标准") or (rule.describe() if rule is not None else BLANK),
                 "比率": rate,

@@ -53,18 +53,16 @@ from jinja2 import TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from lxml import etree
 
-from . import package, problems, safezip, sandbox, shape
+from . import codecache, package, problems, safezip, sandbox, shape
 from .package import CoreProperties
 from .problems import TemplateProblem, TemplateProblemError
-from .sandbox import TooLarge, template_environment
+from .sandbox import TEMPLATE_ERRORS, TooLarge, template_environment
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TAG_RE = re.compile(r"{[{%#].*?[}%#]}", re.S)
 _STRICT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _W_T = f"{{{W}}}t"
 
-# What a template mistake raises while Jinja runs it (e.g. adding text to a number, a macro calling itself).
-TEMPLATE_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError)
 # What a file that is not a usable .docx raises when python-docx opens it.
 PACKAGE_ERRORS = (OpcError, KeyError, ValueError, etree.XMLSyntaxError, *safezip.READ_ERRORS)
 
@@ -81,16 +79,18 @@ def render_document(
     *,
     strict: bool = False,
     compiled: "_Compiled | None" = None,
+    shown: list | None = None,
 ) -> bytes:
     """The rendered document; ``strict`` also refuses names the context lacks.
 
     ``compiled``: :func:`compiled_template` of ``template``, when the caller keeps it (a
     build reads and compiles each of its templates once, not once per document).
+    ``shown``: a list that receives each part's rendered Jinja (see :meth:`_Compiled.render`).
     Raises :class:`TemplateProblemError` (not yet located: see :mod:`.templates`).
     """
     compiled = compiled if compiled is not None else compiled_template(template)
     try:
-        return compiled.render(context, properties or CoreProperties(), strict)
+        return compiled.render(context, properties or CoreProperties(), strict, shown)
     except TemplateProblemError as exc:  # the same bytes may have been compiled under another name
         raise TemplateProblemError(_relabelled(exc.problem, display_path(template))) from None
 
@@ -268,6 +268,7 @@ class _Compiled:
             raise TemplateProblemError(TemplateProblem(problems.NOT_DOCX, label, detail=str(exc))) from None
         env = environment()
         self._sources = [body_source]
+        self.part_sources: list[str] = []  # what each part's Jinja template is compiled from, for shown_xml
 
         # the body: patched and compiled as DocxTemplate.build_xml does
         self._document_name = _entry_name(document.part)
@@ -346,15 +347,28 @@ class _Compiled:
     def _unsupported(self, reason: str) -> TemplateProblemError:
         return TemplateProblemError(TemplateProblem(problems.UNSUPPORTED, self.label, reason=reason))
 
-    def _compile(self, env, source: str, part: str):
-        """``source`` compiled as DocxTemplate.render_xml_part compiles a part (every paragraph on its own line)."""
+    def _compile(self, env, source: str, part: str, again: bool = False):
+        """``source`` compiled as DocxTemplate.render_xml_part compiles a part (every paragraph on its own line).
+
+        ``again``: a part made from a rendered one (footnotes), not one of the template's own.
+        """
         try:
-            return env.from_string(_PARAGRAPH_ON_ITS_LINE.sub(r"\n<w:p\1", source) if part else source)
+            if not part:
+                return codecache.compiled(env, source)
+            lines = _PARAGRAPH_ON_ITS_LINE.sub(r"\n<w:p\1", source)
+            if again:  # differs from document to document: not worth keeping
+                return env.from_string(lines)
+            self.part_sources.append(lines)
+            return codecache.compiled(env, lines)
         except TEMPLATE_ERRORS as exc:
             raise TemplateProblemError(_problem(exc, self.label, part, source if part else None)) from None
 
-    def render(self, context: dict, properties: CoreProperties, strict: bool) -> bytes:
-        """The document's bytes; TemplateProblemError when the template fails with this context."""
+    def render(self, context: dict, properties: CoreProperties, strict: bool, shown: list | None = None) -> bytes:
+        """The document's bytes; TemplateProblemError when the template fails with this context.
+
+        ``shown``: a list that receives each part's rendered Jinja, as :func:`.shown.shown_xml` gives it.
+        """
+        shown = shown if shown is not None else []
         if strict:
             unknown = sorted(self.variables - set(context))
             if unknown:
@@ -362,17 +376,19 @@ class _Compiled:
         printed = sandbox.markup_printed()
         xml = self._jinja_part(self._body, context, self._document_name, 0)
         if self._as_rendered is not None and sandbox.markup_printed() == printed and not _NOT_AS_RENDERED.search(xml):
-            body = self._as_rendered(xml)
+            body = self._as_rendered(xml)  # no listing character: xml is what _render_part gives
         else:
-            body = self._document(_listing_resolved(xml))
+            xml = _listing_resolved(xml)
+            body = self._document(xml)
+        shown.append(xml)
         fresh = {self._document_name: body}
         for index, (name, encoding, template) in enumerate(self._headers_footers, 1):
             if not isinstance(template, package.Deflated):
-                template = self._header_footer(template, context, encoding, name, index)
+                template = self._header_footer(template, context, encoding, name, index, shown)
             fresh[name] = template
         fresh[self._core_name] = self._core(context, properties)
         for name, template, times in self._footnotes:
-            fresh[name] = self._footnote(template, context, times, name)
+            fresh[name] = self._footnote(template, context, times, name, shown)
         return package.zip_parts(self._order, self._ready, fresh)
 
     def _document(self, xml: str) -> bytes:
@@ -399,20 +415,24 @@ class _Compiled:
         except _PartError as exc:
             raise TemplateProblemError(_problem(exc, self.label, part)) from None
 
-    def _header_footer(self, template, context: dict, encoding: str, name: str, index: int = 0) -> bytes:
+    def _header_footer(self, template, context: dict, encoding: str, name: str, index: int = 0,
+                       shown: list | None = None) -> bytes:
         """A header or footer part, as DocxTemplate.map_headers_footers_xml and python-docx make it."""
         xml = self._render_part(template, context, name, index)
+        if shown is not None:
+            shown.append(xml)
         self._checked(xml, name)
         return serialize_part_xml(parse_xml(xml.encode(encoding)))
 
-    def _footnote(self, template, context: dict, times: int, name: str) -> bytes:
+    def _footnote(self, template, context: dict, times: int, name: str, shown: list) -> bytes:
         """A footnotes part: DocxTemplate.render_footnotes renders it once for every section, each time
         rendering what the time before made."""
         xml = self._render_part(template, context, name, None)
+        shown.append(xml)
         self._checked(xml, name)
         for _ in range(times - 1):
             again = DocxTemplate.patch_xml(None, xml)
-            xml = self._render_part(self._compile(environment(), again, name), context, name, None)
+            xml = self._render_part(self._compile(environment(), again, name, again=True), context, name, None)
             self._checked(xml, name)
         return xml.encode("utf-8")
 

@@ -44,7 +44,7 @@ from functools import lru_cache, wraps
 
 from jinja2 import ChainableUndefined, StrictUndefined, Template, Undefined, nodes
 from jinja2.compiler import CodeGenerator
-from jinja2.exceptions import SecurityError, TemplateRuntimeError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError, TemplateError, TemplateRuntimeError, TemplateSyntaxError, UndefinedError
 from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, modifies_known_mutable
 from jinja2.utils import pass_eval_context
@@ -52,6 +52,9 @@ from markupsafe import Markup, escape
 
 from .bounds import NARRATIVE_JINJA_FILTERS, NARRATIVE_LIMITS, TEMPLATE_LIMITS, Limits
 from .present import FILTERS as PRESENT_FILTERS
+
+# What a template mistake raises while Jinja runs it (e.g. adding text to a number, a macro calling itself).
+TEMPLATE_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError)
 
 
 # Digits a number may reach through * and ** (a 2,000-digit number is already absurd in a budget).

@@ -24,10 +24,11 @@ def render_document(
     *,
     strict: bool = False,
     compiled=None,
+    shown: list | None = None,
 ) -> bytes:
     """The rendered document (see :func:`.engine.render_document`); its problems located."""
     try:
-        return engine.render_document(template, context, properties, strict=strict, compiled=compiled)
+        return engine.render_document(template, context, properties, strict=strict, compiled=compiled, shown=shown)
     except TemplateProblemError as exc:
         raise TemplateProblemError(diagnose.located(exc.problem, template)) from None
 

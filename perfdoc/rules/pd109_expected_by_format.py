@@ -37,14 +37,21 @@ from ..errors import Severity
 from . import Finding, rule
 
 
+def missing_data(ctx) -> list[str]:
+    """The blocks of data the format's documents need that the source does not give."""
+    if ctx.format is None or not isinstance(ctx.data, dict):
+        return []
+    return [key for key in ctx.format.required_data if not ctx.model.get(key)]
+
+
 @rule("PD109", "expected-by-format", severity=Severity.WARNING)
 def check(ctx):
     fmt = ctx.format
     if fmt is None or not isinstance(ctx.data, dict):
         return
-    missing_data = [key for key in fmt.required_data if not ctx.model.get(key)]
-    if missing_data:
-        yield Finding((), f"格式“{fmt.name}”的文档需要以下数据，尚未填写，文档中将显示“【待填写】”标记：{'、'.join(missing_data)}")
+    missing_data_ = missing_data(ctx)
+    if missing_data_:
+        yield Finding((), f"格式“{fmt.name}”的文档需要以下数据，尚未填写，文档中将显示“【待填写】”标记：{'、'.join(missing_data_)}")
     sections = ctx.model.get("叙述") or {}
     where = ("叙述",) if "叙述" in ctx.data else ()
     for doc in fmt.documents_for(ctx.data):

@@ -1,0 +1,85 @@
+"""What perfdoc keeps between runs in the user's cache folder: compiled templates and the parts they are cut into."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perfdoc import usercache
+from perfdoc.pipeline import check_file
+from perfdoc.render import codecache, shown
+from perfdoc.render.context import build_context
+from perfdoc.render.sandbox import template_environment
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCE = REPO / "sources/guangzhou/广州市天河区总工会/2023.yaml"
+REPORT = REPO / "templates/guangzhou/自评报告.docx"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFDOC_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_an_entry_reads_back_and_a_damaged_or_linked_one_is_a_miss(cache, tmp_path):
+    usercache.write("kind", "ab12", b"payload")
+    assert usercache.read("kind", "ab12") == b"payload"
+    (entry,) = _entries(cache)
+    entry.write_bytes(entry.read_bytes()[:-1])  # cut short
+    assert usercache.read("kind", "ab12") is None
+    secret = tmp_path / "secret"
+    secret.write_bytes(b"x" * 40)
+    entry.unlink()
+    entry.symlink_to(secret)
+    assert usercache.read("kind", "ab12") is None
+    assert usercache.read("kind", "cd34") is None
+
+
+def test_off_keeps_nothing(monkeypatch, tmp_path):
+    monkeypatch.setenv("PERFDOC_CACHE_DIR", "off")
+    assert usercache.cache_dir() is None
+    usercache.write("kind", "ab12", b"payload")
+    assert usercache.read("kind", "ab12") is None
+    monkeypatch.delenv("PERFDOC_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert usercache.cache_dir() == tmp_path / "perfdoc"
+
+
+def test_compiled_code_is_kept_and_used(cache, monkeypatch):
+    env = template_environment()
+    source = "{{ 部门.名称 }}：{{ 预算.年初预算|万元 }}"
+    context = build_context(check_file(SOURCE).analysis)  # validating has filled the cache with the templates' code
+    before = set(_entries(cache / codecache.KIND))
+    first = codecache.compiled(env, source).render(context)
+    assert first == "广州市天河区总工会：668.20"
+    (entry,) = set(_entries(cache / codecache.KIND)) - before
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(env, "compile", no_compiling)
+        assert codecache.compiled(env, source).render(context) == first
+    entry.write_bytes(b"\0" * 40)  # damaged: compiled again, not loaded
+    assert codecache.compiled(env, source).render(context) == first
+
+
+def test_shown_xml_is_the_same_from_a_cold_and_a_warm_cache(cache):
+    context = build_context(check_file(SOURCE).analysis)
+    cold = shown.shown_xml(REPORT, context)
+    assert "【待填写：部门.职能职责】" in cold
+    assert _entries(cache / shown.PARTS_KIND)
+    assert shown.shown_xml(REPORT, context) == cold
+
+
+def test_shown_xml_of_what_is_not_a_template_is_none(cache, tmp_path):
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip")
+    assert shown.shown_xml(broken, {}) is None
+    assert shown.shown_xml(tmp_path / "missing.docx", {}) is None
