@@ -4,6 +4,7 @@ manifest as a build without it, and a miss whenever anything the analysis read h
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,7 @@ def test_a_change_to_what_the_analysis_read_is_a_miss(cached, monkeypatch, chang
 def test_a_damaged_entry_is_a_miss(cached):
     workspace, cache, analysed = cached
     first = built(workspace, "first")
-    entries = [p for p in cache.rglob("*") if p.is_file()]
+    entries = [p for p in (cache / prepared.KIND).rglob("*") if p.is_file()]
     assert len(entries) == 4
     for entry in entries:
         data = bytearray(entry.read_bytes())
@@ -123,14 +124,31 @@ def test_an_entry_is_not_used_for_another_path(cached):
 def test_the_cache_is_kept_within_its_limit(cached, monkeypatch):
     workspace, cache, _analysed = cached
     built(workspace, "first")
-    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    entries = sorted(p for p in (cache / prepared.KIND).rglob("*") if p.is_file())
     for age, entry in enumerate(entries):  # oldest first
         os.utime(entry, ns=(age * 10**9, age * 10**9))
     limit = sum(p.stat().st_size for p in entries[1:])
     monkeypatch.setattr(prepared, "CACHE_LIMIT", limit)
     write_source(workspace, "乙部门", budget=120)  # a build that adds an entry prunes
     built(workspace, "first")
-    left = {p for p in cache.rglob("*") if p.is_file()}
+    left = {p for p in (cache / prepared.KIND).rglob("*") if p.is_file()}
     assert entries[0] not in left and entries[1] not in left  # the oldest went first
     assert left - set(entries)  # the entry just written stayed
     assert sum(p.stat().st_size for p in left) <= limit
+
+
+def test_the_examples_give_the_same_messages_and_bytes_from_the_cache(tmp_path, monkeypatch):
+    """The repository's examples, whose warnings include the 【待填写】 markers their documents show (PD701),
+    counted when the documents are rendered and kept with the rest."""
+    repo = Path(__file__).resolve().parent.parent
+    shutil.copytree(repo / "sources", tmp_path / "sources")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PERFDOC_TEMPLATES", str(repo / "templates"))
+    monkeypatch.setenv("PERFDOC_CACHE_DIR", "off")
+    plain = built(tmp_path, "plain")
+    assert "个警告" in plain[1]
+    monkeypatch.setenv("PERFDOC_CACHE_DIR", str(tmp_path / "cache"))
+    assert built(tmp_path, "first") == plain
+    assert built(tmp_path, "second") == plain
+    entries = [p for p in (tmp_path / "cache" / prepared.KIND).rglob("*") if p.is_file()]
+    assert len(entries) == len(list((tmp_path / "sources").rglob("*.yaml")))  # every example kept

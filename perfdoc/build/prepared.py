@@ -23,6 +23,9 @@ format is known. A damaged entry is a miss (usercache checks each entry's digest
 
 The cache is kept to :data:`CACHE_LIMIT` bytes: after a build that wrote
 entries, the oldest are removed (:func:`perfdoc.usercache.prune`).
+
+An entry is written once the source's documents are rendered: its warnings
+count the 【待填写】 markers those documents show (PD701), as validate counts them.
 """
 
 from __future__ import annotations
