@@ -176,7 +176,7 @@ class SourceCache:
             if prepared.refused is None:
                 from ..load.formats import load_format
 
-                prepared.format = load_format(prepared.format_name)
+                prepared.format = load_format(entry["formats"][0][0])  # the name the analysis loaded it by
                 prepared.documents = tuple((prepared.format.document(document), key) for document, key in entry["documents"])
         except Exception:  # noqa: BLE001 - an entry perfdoc cannot use is a miss
             return None
