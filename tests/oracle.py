@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import docx
 from docxtpl import DocxTemplate
 
 from perfdoc.render.package import CoreProperties, reproducible
@@ -23,3 +24,19 @@ def render_with_docxtpl(template: Path, context: dict, properties: CorePropertie
     buffer = io.BytesIO()
     document.save(buffer)
     return reproducible(buffer.getvalue(), properties or CoreProperties())
+
+
+def make_template(path: Path, *paragraphs: str, cells: list[list[str]] | None = None, header: str = "") -> Path:
+    """A .docx written with python-docx: a paragraph per text, a table of ``cells``, a header line."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if cells:
+        table = document.add_table(rows=len(cells), cols=len(cells[0]))
+        for row, texts in zip(table.rows, cells):
+            for cell, text in zip(row.cells, texts):
+                cell.text = text
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
+    document.save(path)
+    return path

@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import docx
 import pytest
 from lxml import etree
 
 from perfdoc.errors import RenderError, UserError
-from oracle import render_with_docxtpl
+from oracle import make_template, render_with_docxtpl
 from perfdoc.render.templates import render_document, undefined_names
 from perfdoc.render.extract import document_lines, document_text
 
@@ -26,21 +25,6 @@ CONTEXT = {
     "叙述": {"存在问题": "1. 第一条\n2. **第二条**"},
     "空": None,
 }
-
-
-def make_template(path: Path, *paragraphs: str, cells: list[list[str]] | None = None, header: str = "") -> Path:
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    if cells:
-        table = document.add_table(rows=len(cells), cols=len(cells[0]))
-        for row, texts in zip(table.rows, cells):
-            for cell, text in zip(row.cells, texts):
-                cell.text = text
-    if header:
-        document.sections[0].header.paragraphs[0].text = header
-    document.save(path)
-    return path
 
 
 def body_of(data: bytes) -> etree._Element:
