@@ -22,22 +22,18 @@ def render_output(source: Path, document_name: str) -> bytes:
     return render_checked(checked, checked.analysis.format.document(document_name))
 
 
-def render_checked(checked, document, context: dict | None = None, compiled=None, shown: list | None = None) -> bytes:
+def render_checked(checked, document, context: dict | None = None) -> bytes:
     """The .docx bytes of ``document`` for a source that passed validation.
 
     ``context``: the source's template context, when the caller has built it already.
-    ``compiled``: the template as :func:`prepared_template` gave it, when the caller keeps it.
-    ``shown``: a list that receives each part's rendered Jinja (what the document shows, to look for markers in).
     """
     from ..render.templates import render_document
     from ..render.package import CoreProperties
 
-    if compiled is None:
-        compiled = prepared_template(document.template)
     ctx = checked.analysis
     properties = CoreProperties.for_source(ctx.model, document.title)
     return render_document(document.template, context if context is not None else template_context(ctx), properties,
-                           compiled=compiled, shown=shown)
+                           compiled=prepared_template(document.template))
 
 
 def prepared_template(template: Path):

@@ -23,14 +23,15 @@ KIND = "jinja"
 def compiled(env, source: str):
     """``env.from_string(source)``, with the compiled code kept between runs."""
     name = usercache.key(_shape(env), source)
-    code = _loaded(usercache.read(KIND, name))
+    code = unmarshalled(usercache.read(KIND, name))
     if code is None:
         code = env.compile(source)  # raises what from_string raises for a broken source
         usercache.write(KIND, name, marshal.dumps(code))
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
-def _loaded(payload: bytes | None):
+def unmarshalled(payload: bytes | None):
+    """What ``marshal`` stored in a cache entry; None for no entry or one it cannot read."""
     if payload is None:
         return None
     try:

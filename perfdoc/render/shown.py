@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import usercache
 from ..load.inputs import read_input
+from ..load.schema import at_path, dotted, field_at
 from . import codecache
 from .safezip import MAX_PACKAGE_BYTES
 from .context import MARKER_CLOSE, MARKER_OPEN
@@ -58,10 +59,7 @@ def shown_xml(template: Path, context: dict) -> str | None:
 
 
 def _stored(payload: bytes | None) -> list[str] | None:
-    try:
-        sources = marshal.loads(payload) if payload is not None else None
-    except (EOFError, ValueError, TypeError):
-        return None
+    sources = codecache.unmarshalled(payload)
     return list(sources) if isinstance(sources, tuple) and all(isinstance(s, str) for s in sources) else None
 
 
@@ -92,7 +90,6 @@ def marker_findings(analysis, said=frozenset(), rendered: dict | None = None, co
 
     from ..compute.figures import iter_leaves
     from ..errors import Diagnostic, Severity
-    from ..load.schema import dotted, field_at
     from ..rules.pd109_expected_by_format import missing_data
     from .context import Missing, build_context
 
@@ -137,15 +134,11 @@ def marker_findings(analysis, said=frozenset(), rendered: dict | None = None, co
 
 def _below(holder: tuple, path: tuple) -> str:
     """``path`` written from ``holder`` down: 完成值, 三公经费.公务接待费, [2].名称."""
-    from ..load.schema import dotted
-
     return dotted(path)[len(dotted(holder)):].lstrip(".")
 
 
 def _holder(data, path: tuple) -> tuple:
     """The deepest mapping or list on ``path``'s way that the source writes: where it is to be written."""
-    from ..load.schema import at_path
-
     for end in range(len(path) - 1, 0, -1):
         if isinstance(at_path(data, path[:end]), (dict, list)):
             return path[:end]
