@@ -10,7 +10,7 @@ projects are not added together), are computed by the same
 :func:`~perfdoc.compute.figures.compute` as a source's 项目合计 and 预算 rates,
 with the rows' formats' formulas (a subtotal's 执行率 is the rows' 预算完成率
 formula, 年初结余 included where the format counts it): this module adds
-nothing up itself.
+up nothing else itself.
 """
 
 from __future__ import annotations
@@ -192,10 +192,12 @@ def total_row(kind: str, label: str, rows: list) -> SummaryRow:
     basis = rows[0].basis if rows else ""
     figures = _added_up([row.figures for row in rows], fmt)
     if basis == "部门预算":
-        budget = {key: sum(row.figures[key] for row in rows) for key in ("年初预算", "调整数", "调整后预算", "年初结余")
-                  if all(row.figures.get(key) is not None for row in rows)}
-        if all(row.figures.get("实际支出") is not None for row in rows):
-            budget["实际支出"] = {"合计": sum(row.figures["实际支出"] for row in rows)}
+        # the totals compute just made, as one budget; 年初结余, which no total of compute adds, summed here
+        budget = {key: figures[key] for key in ("年初预算", "调整数", "调整后预算") if figures[key] is not None}
+        if figures["实际支出"] is not None:
+            budget["实际支出"] = {"合计": figures["实际支出"]}
+        if all(row.figures.get("年初结余") is not None for row in rows):
+            budget["年初结余"] = sum(row.figures["年初结余"] for row in rows)
         rates = compute({"预算": budget}, fmt).values.get("预算", {}) if budget else {}
         figures.update(执行率=rates.get("预算完成率"), 调整率=rates.get("预算调整率"))
     checked = all(row.ready is not None for row in rows)
