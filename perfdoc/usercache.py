@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 OFF = ("", "0", "off", "no")
@@ -39,6 +38,24 @@ def key(*parts: bytes | str) -> str:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
+
+
+def module_stamp(module: str, file: str | None = None) -> str | None:
+    """What identifies the installed ``module`` (or the ``file`` in its package folder) without importing it:
+    its path, size and modification time; None when it is not found."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+        origin = spec.origin if spec is not None else None
+        if origin is not None and file is not None:
+            origin = os.path.join(os.path.dirname(origin), file)
+        if origin is None:
+            return None
+        stat = os.stat(origin)
+    except (ImportError, ValueError, OSError):
+        return None
+    return f"{origin}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _entry(kind: str, name: str) -> Path | None:
@@ -72,6 +89,8 @@ def write(kind: str, name: str, payload: bytes) -> None:
     if path is None or len(payload) > LARGEST_ENTRY:
         return
     try:
+        import tempfile  # here: a run that only reads need not import it
+
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:

@@ -107,6 +107,26 @@ def test_no_document_has_an_empty_slot_and_validate_names_every_marker(text, pat
     assert checked.errors or not unsaid, sorted(unsaid)
 
 
+@pytest.mark.parametrize("text, path", list(_cases()))
+def test_validation_finds_in_the_documents_the_markers_a_full_rendering_shows(text, path, monkeypatch):
+    # validation converts a narrative's Markdown only when the narrative holds a marker: the same markers
+    from perfdoc.render import shown
+    from perfdoc.render.context import build_context
+    from perfdoc.render.sandbox import template_environment
+
+    checked = check_text(text, path, markers=False)
+    context = build_context(checked.analysis)
+    differs = False
+    for document in checked.analysis.format.documents_for(checked.analysis.data):
+        probed = shown.shown_xml(document.template, context)
+        with monkeypatch.context() as patched:
+            patched.setattr(shown, "template_environment", lambda **_: template_environment())
+            converted = shown.shown_xml(document.template, context)
+        assert sorted(shown._MARKER.findall(probed)) == sorted(shown._MARKER.findall(converted))
+        differs = differs or probed != converted
+    assert differs or "\n叙述:" not in text  # narratives were printed unconverted: the probe took its short way
+
+
 def _spelled_out(message: str) -> str:
     """A PD701 message's ``部门：人员编制、实有人数`` as ``部门.人员编制、部门.实有人数``."""
     listed = re.search(r"请填写 (\S+)：(\S+)$", message)
@@ -149,3 +169,16 @@ def _said(name: str, said: str) -> bool:
 )
 def test_the_empty_slot_pattern(line, bad):
     assert bool(empty_slots(line)) is bad
+
+
+def test_a_marker_a_narrative_shows_is_found_in_its_converted_paragraph():
+    source = REPO / "sources/hunan-linxiang/临湘市总工会/2023.yaml"
+    text = source.read_text(encoding="utf-8").replace("\n  实有人数: 24\n", "\n", 1)
+    checked = check_text(text, str(source.relative_to(REPO)))
+    assert any(d.code == "PD701" and "部门.实有人数" in d.message for d in checked.diagnostics)
+    from perfdoc.render import shown
+    from perfdoc.render.context import build_context
+
+    (report,) = [d for d in checked.analysis.format.documents_for(checked.analysis.data) if d.name == "自评报告"]
+    probed = shown.shown_xml(report.template, build_context(checked.analysis))
+    assert re.search(r"<w:t[^>]*>[^<]*在职【待填写：部门\.实有人数】人", probed)  # as Markdown makes it: in a run

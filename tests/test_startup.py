@@ -54,6 +54,8 @@ def test_validating_one_file_starts_no_workers_and_loads_no_renderer(tmp_path):
     modules, _ = imported_by("validate", ONE_SOURCE, env=env)
     assert "perfdoc.pipeline" in modules and "perfdoc.render.shown" in modules
     assert loaded(modules, "multiprocessing", "concurrent", "docxtpl", "docx", "lxml", "perfdoc.render.engine") == []
+    # nor the reference YAML reader (the file is plain YAML), nor markdown-it (no narrative shows a marker)
+    assert loaded(modules, "markdown_it") == [] and "ruamel.yaml" not in modules
 
 
 def test_plain_narrative_references_need_no_jinja(monkeypatch):

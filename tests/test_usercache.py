@@ -83,3 +83,38 @@ def test_shown_xml_of_what_is_not_a_template_is_none(cache, tmp_path):
     broken.write_bytes(b"not a zip")
     assert shown.shown_xml(broken, {}) is None
     assert shown.shown_xml(tmp_path / "missing.docx", {}) is None
+
+
+def test_the_sections_a_template_reads_are_the_same_from_a_cold_and_a_warm_cache(cache, monkeypatch):
+    from perfdoc.load import template_sections
+
+    template_sections._sections_read.cache_clear()
+    cold = template_sections.sections_read(REPORT)
+    assert cold and "存在问题" in cold
+    (entry,) = _entries(cache / template_sections.KIND)
+    template_sections._sections_read.cache_clear()
+    with monkeypatch.context() as patched:  # warm: the package is not opened
+        patched.setattr(template_sections, "_sections_in_package", lambda data: pytest.fail("unpacked again"))
+        assert template_sections.sections_read(REPORT) == cold
+    entry.write_bytes(b"\0" * 40)  # damaged: read from the package again
+    template_sections._sections_read.cache_clear()
+    assert template_sections.sections_read(REPORT) == cold
+
+
+def test_the_yaml_tag_table_is_ruamel_yamls_from_a_cold_and_a_warm_cache(cache, monkeypatch):
+    from ruamel.yaml.resolver import VersionedResolver
+
+    from perfdoc.load import loader
+
+    resolvers = VersionedResolver(version=(1, 2)).versioned_resolver
+    expected = {first: [(str(tag), p.pattern, p.flags) for tag, p in entries] for first, entries in resolvers.items()}
+    loader._implicit_table.cache_clear()
+    assert loader._implicit_table() == expected
+    (entry,) = _entries(cache / loader._TAGS_KIND)
+    loader._implicit_table.cache_clear()
+    assert loader._implicit_table() == expected
+    entry.write_bytes(entry.read_bytes()[:32] + b"{")  # damaged: the digest no longer matches
+    loader._implicit_table.cache_clear()
+    assert loader._implicit_table() == expected
+    loader._implicit_table.cache_clear()
+    loader._implicit_tags.cache_clear()

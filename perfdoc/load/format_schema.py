@@ -8,7 +8,6 @@ reference ``docs/formats.md``. Checks that need the whole, merged format
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal
 
 from .schema import FUND_SOURCES, LEVEL1, LEVEL2, Field
@@ -158,6 +157,8 @@ COMPLETION_NAMES = ("完成值", "指标值")
 
 def did_you_mean(word: str, choices) -> str:
     """``；是否应为“模板”？`` for a near miss, else ``""``."""
+    import difflib  # here: only a mistake needs it
+
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.4)
     return f"；是否应为“{close[0]}”？" if close else ""
 
@@ -209,6 +210,8 @@ def _all_keys(field: Field, prefix: str = ""):
 
 def _suggestion(word: str, field: Field) -> str:
     """A sibling key close to ``word``; or a key deeper down that is closer (“模板” belongs in 文档[])."""
+    import difflib  # here: only a mistake needs it
+
     def score(candidate: str) -> float:  # a shared first character breaks ties: 模版 → 模板 before 版式
         return difflib.SequenceMatcher(None, str(word), candidate).ratio() + (0.01 if candidate[:1] == str(word)[:1] else 0)
 

@@ -35,18 +35,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import marshal
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.tokens import KeyToken, ScalarToken
-
+from .. import usercache
 from ..errors import Diagnostic, Location, Severity
 from .inputs import InputRefused, read_input
 
@@ -55,6 +51,19 @@ try:  # libyaml through PyYAML, for the happy path; without it every file takes 
     from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML without libyaml, or no PyYAML
     _pyyaml = _CParser = None
+
+
+
+def _import_reference_reader() -> None:
+    """Import ruamel.yaml, the reference reader, when a text first needs it: the happy path never
+    does, and importing it costs as much as reading a source."""
+    global YAML, MarkedYAMLError, YAMLError, MappingNode, ScalarNode, SequenceNode, ReaderError, KeyToken, ScalarToken
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    from ruamel.yaml.reader import ReaderError
+    from ruamel.yaml.tokens import KeyToken, ScalarToken
+
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -125,13 +134,14 @@ class Source:
         reader's (see _FastBuilder.marks_agree), else the reference reader's for the same text."""
         located = Source(self.path, self.text, None, {}, {})
         nodes, self._nodes = self._nodes, None
-        try:
-            if nodes is not None:
-                _locate_marks(nodes, (), located._positions, located._key_positions)
-            else:
+        if nodes is not None:
+            _locate_marks(nodes, (), located._positions, located._key_positions)
+        else:
+            _import_reference_reader()
+            try:
                 _Builder(located, []).build(_compose(self.text), (), 0)
-        except (_Unreadable, YAMLError, RecursionError):  # pragma: no cover - the fast path accepts neither
-            pass
+            except (_Unreadable, YAMLError, RecursionError):  # pragma: no cover - the fast path accepts neither
+                pass
         self._positions, self._key_positions = located._positions, located._key_positions
 
     def location_of(self, path: tuple) -> Location | None:
@@ -344,6 +354,7 @@ def _read(text: str, path: str, notes: list, fast: bool) -> Source:
 
 
 def _load_reference(text: str, path: str, notes: list) -> Source:
+    _import_reference_reader()
     source = Source(path=path, text=text, data=None, positions={}, key_positions={})
     try:
         node = _compose(text)
@@ -494,13 +505,47 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 @lru_cache(maxsize=None)
 def _implicit_tags(first: str) -> tuple:
     """ruamel.yaml's YAML 1.2 implicit resolvers for a plain scalar starting with ``first``, in its order."""
-    from ruamel.yaml.resolver import VersionedResolver
+    table = _implicit_table()
+    # compiled here, each when first needed: ruamel.yaml's own compile behind a proxy whose every use costs a lookup
+    return tuple((tag, re.compile(pattern, flags)) for tag, pattern, flags in [*table.get(first, []), *table.get(None, [])])
 
-    table = VersionedResolver(version=(1, 2)).versioned_resolver
-    # ruamel.yaml compiles them lazily behind a proxy whose every use costs an attribute lookup: compile them here
-    return tuple(
-        (str(tag), re.compile(pattern.pattern, pattern.flags)) for tag, pattern in [*table.get(first, []), *table.get(None, [])]
-    )
+
+_TAGS_KIND = "yaml-tags"
+
+
+@lru_cache(maxsize=1)
+def _implicit_table() -> dict:
+    """ruamel.yaml's table of YAML 1.2 implicit resolvers: a plain scalar's first character (None: any)
+    → ``(tag, pattern, flags)`` in its order. Kept in the user's cache under the stamp of ruamel.yaml's
+    resolver module, so that the happy path never imports ruamel.yaml."""
+    stamp = usercache.module_stamp("ruamel.yaml", "resolver.py")
+    name = usercache.key(_TAGS_KIND, stamp) if stamp is not None else None
+    table = _stored_table(usercache.read(_TAGS_KIND, name)) if name is not None else None
+    if table is None:
+        from ruamel.yaml.resolver import VersionedResolver
+
+        resolvers = VersionedResolver(version=(1, 2)).versioned_resolver
+        table = {first: [(str(tag), pattern.pattern, pattern.flags) for tag, pattern in entries]
+                 for first, entries in resolvers.items()}
+        if name is not None:
+            usercache.write(_TAGS_KIND, name, marshal.dumps(table))
+    return table
+
+
+def _stored_table(payload: bytes | None) -> dict | None:
+    """The table a cache entry holds, None for no entry or one of another shape."""
+    try:
+        table = marshal.loads(payload) if payload is not None else None
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(table, dict) or not all(
+        (first is None or isinstance(first, str)) and isinstance(entries, list)
+        and all(isinstance(e, tuple) and len(e) == 3 and isinstance(e[0], str) and isinstance(e[1], str) and isinstance(e[2], int)
+                for e in entries)
+        for first, entries in table.items()
+    ):
+        return None
+    return table
 
 
 class _FastBuilder:

@@ -8,10 +8,12 @@ any section, and so may one that cannot be read: for those the answer is
 
 from __future__ import annotations
 
-import html
+import marshal
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from .. import usercache
 
 NARRATIVE = "叙述"
 _PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
@@ -33,10 +35,45 @@ def sections_read(template: Path) -> frozenset | None:
 
 @lru_cache(maxsize=64)
 def _sections_read(template: Path, _mtime: int, _size: int) -> frozenset | None:
+    """Kept in the user's cache under the template's bytes: unpacking it costs more than validating a source."""
+    from .inputs import MAX_INPUT_BYTES, read_input
+
+    try:
+        data = read_input(template, MAX_INPUT_BYTES)
+    except OSError:
+        return None
+    name = usercache.key(KIND, Path(__file__).read_bytes(), data)
+    stored = _stored(usercache.read(KIND, name))
+    if stored is not None:
+        return stored[0]
+    found = _sections_in_package(data)
+    usercache.write(KIND, name, marshal.dumps(None if found is None else sorted(found)))
+    return found
+
+
+KIND = "template-sections"
+
+
+def _stored(payload: bytes | None) -> tuple | None:
+    """``(sections,)`` from a cache entry; None for no entry or one of another shape."""
+    try:
+        value = marshal.loads(payload) if payload is not None else False
+    except (EOFError, ValueError, TypeError):
+        return None
+    if value is None:
+        return (None,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return (frozenset(value),)
+    return None
+
+
+def _sections_in_package(data: bytes) -> frozenset | None:
+    import html
+
     from ..render import safezip
 
     try:
-        with safezip.open_zip(safezip.read_package(template)) as package:
+        with safezip.open_zip(data) as package:
             parts = [package.read(name).decode("utf-8") for name in package.namelist() if _PARTS.match(name)]
     except (OSError, UnicodeDecodeError, *safezip.READ_ERRORS):
         return None

@@ -40,11 +40,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from .present import chinese_number
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 BODY_STYLE = "PDBody"
 HEADING_STYLES = {1: "PDHeading1", 2: "PDHeading2", 3: "PDHeading3"}
@@ -85,6 +88,8 @@ def kept_from_docxtpl(escaped: str) -> str:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # here: importing it costs more than validating a source
+
     # CommonMark without raw HTML (it stays text), without indented code, and without
     # entities: people type text, so "&amp;" means those five characters.
     parser = MarkdownIt("commonmark", {"html": False}).disable(["code", "entity"])

@@ -474,20 +474,29 @@ _PRECHECKS = {
 # ---------------------------------------------------------------- the two environments
 
 
-@lru_cache(maxsize=1)
-def template_environment() -> BoundedSandbox:
+@lru_cache(maxsize=2)
+def template_environment(markdown_holding: str | None = None) -> BoundedSandbox:
     """Where .docx templates render: autoescaped, missing data blank, perfdoc's filters.
 
     Undefined values are :class:`jinja2.ChainableUndefined` (``a.b.c`` of
     absent data is empty), ``None`` prints as nothing, and perfdoc's filters
     give blank for a missing value. The Markdown filters make a paragraph
     even of nothing: a table cell needs one.
+
+    ``markdown_holding``: for looking for that text in what templates print
+    (:mod:`.shown`). The Markdown filters then convert only text that holds
+    it and give any other text escaped as it is: Markdown cannot make the
+    text looked for, and converting is most of the cost (markdown-it is not
+    even imported).
     """
     from . import markdown, titles
 
     env = BoundedSandbox(autoescape=True, undefined=ChainableUndefined, finalize=_printable, limits=TEMPLATE_LIMITS)
     env.filters.update({name: _blank_when_missing(f) for name, f in PRESENT_FILTERS.items()})
-    env.filters.update({name: _remembering(f) for name, f in markdown.FILTERS.items()})
+    if markdown_holding is None:
+        env.filters.update({name: _remembering(f) for name, f in markdown.FILTERS.items()})
+    else:
+        env.filters.update({name: _converting_when_holding(f, markdown_holding) for name, f in markdown.FILTERS.items()})
     env.filters.update({name: _remembering(f) for name, f in titles.FILTERS.items()})
     return env
 
@@ -577,6 +586,18 @@ def _blank_when_missing(function):
         return function(value, *args, **kwargs)
 
     return blank_or_formatted
+
+
+def _converting_when_holding(function, wanted: str):
+    """``function`` (a Markdown filter) for text holding ``wanted``; other text escaped as it is."""
+    remembering = _remembering(function)
+
+    @wraps(function)
+    def filter_(value, *args, **kwargs):
+        text = _markdown().xml_text(value)
+        return remembering(value, *args, **kwargs) if wanted in text else escape(text)
+
+    return filter_
 
 
 def _remembering(function):

@@ -12,9 +12,7 @@ the rendering; only a template never seen before is opened with docxtpl
 
 from __future__ import annotations
 
-import importlib.util
 import marshal
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -51,7 +49,7 @@ def shown_xml(template: Path, context: dict) -> str | None:
         except TemplateProblemError:
             return None
         usercache.write(PARTS_KIND, name, marshal.dumps(tuple(sources)))
-    env = template_environment()
+    env = template_environment(markdown_holding=MARKER_OPEN)
     try:
         return "".join(codecache.compiled(env, source).render(context) for source in sources)
     except TEMPLATE_ERRORS:
@@ -67,12 +65,8 @@ def _stored(payload: bytes | None) -> list[str] | None:
 def _parts_shape() -> str:
     """What shapes the parts' sources besides the template: the engine that cuts them, and the
     docxtpl and python-docx installed (found, not imported)."""
-    stamps = [Path(__file__).with_name("engine.py").read_bytes()]
-    for module in ("docxtpl", "docx"):
-        origin = importlib.util.find_spec(module).origin
-        stat = os.stat(origin)
-        stamps.append(f"{origin}:{stat.st_size}:{stat.st_mtime_ns}")
-    return usercache.key(*stamps)
+    stamps = [usercache.module_stamp(module) for module in ("docxtpl", "docx")]
+    return usercache.key(Path(__file__).with_name("engine.py").read_bytes(), *map(str, stamps))
 
 
 def marker_findings(analysis, said=frozenset(), rendered: dict | None = None, context: dict | None = None) -> list:
