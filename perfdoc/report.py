@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 
 from .errors import Diagnostic
@@ -61,6 +60,8 @@ def _clipped(line: str, loc) -> tuple[str, int, int]:
 
 
 def as_json(diagnostics: list[Diagnostic]) -> str:
+    import json  # here: text output, the usual case, does not need it
+
     return json.dumps(
         [
             {

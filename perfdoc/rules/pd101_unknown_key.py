@@ -17,8 +17,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from ..load.schema import field_at
 from . import Finding, rule
 from ._text import fullwidth_colon_hint
@@ -36,6 +34,8 @@ def check(analysis):
 
 def _message(key, field, path) -> str:
     known = list(field.fields)
+    import difflib  # here: only a mistake needs it
+
     guess = difflib.get_close_matches(str(key), known, n=1, cutoff=0.4)
     where = "顶层" if not path else f"“{path[-1] if not isinstance(path[-1], int) else path[-2]}”下"
     text = f"{where}没有“{key}”这一项"

@@ -13,8 +13,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from ..errors import FormatError
 from ..load.formats import available_formats, load_format
 from . import Finding, rule
@@ -35,6 +33,8 @@ def check(ctx):
         except FormatError as exc:
             yield Finding(("格式",), f"格式“{name}”的 format.yaml 有错误：{exc}")
             return
+    import difflib  # here: only a mistake needs it
+
     guess = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     hint = f"是否应为“{guess[0]}”？" if guess else f"已有格式：{'、'.join(known) or '（无）'}"
     yield Finding(("格式",), f"没有名为“{name}”的文档格式；{hint}")
