@@ -20,6 +20,7 @@ REPORT = REPO / "templates/guangzhou/自评报告.docx"
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("PERFDOC_CACHE_DIR", str(tmp_path / "cache"))
+    shown._part_templates.cache_clear()  # as a new process finds it
     return tmp_path / "cache"
 
 
@@ -118,3 +119,14 @@ def test_the_yaml_tag_table_is_ruamel_yamls_from_a_cold_and_a_warm_cache(cache, 
     assert loader._implicit_table() == expected
     loader._implicit_table.cache_clear()
     loader._implicit_tags.cache_clear()
+
+
+def test_shown_xml_follows_a_template_changed_in_place(cache, tmp_path):
+    # the compiled parts are kept for the process under the template's bytes, never under its path alone
+    context = build_context(check_file(SOURCE).analysis)
+    template = tmp_path / "自评报告.docx"
+    template.write_bytes(REPORT.read_bytes())
+    report = shown.shown_xml(template, context)
+    template.write_bytes((REPO / "templates/guangzhou/自评表.docx").read_bytes())
+    table = shown.shown_xml(template, context)
+    assert table != report and table == shown.shown_xml(REPO / "templates/guangzhou/自评表.docx", context)

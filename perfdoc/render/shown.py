@@ -38,7 +38,19 @@ def shown_xml(template: Path, context: dict) -> str | None:
         data = read_input(template, MAX_PACKAGE_BYTES)
     except OSError:
         return None
-    name = usercache.key(_parts_shape(), data)
+    templates = _part_templates(template, usercache.key(_parts_shape(), data))
+    if templates is None:
+        return None
+    try:
+        return "".join(part.render(context) for part in templates)
+    except TEMPLATE_ERRORS:
+        return None
+
+
+@lru_cache(maxsize=32)
+def _part_templates(template: Path, name: str) -> tuple | None:
+    """The compiled parts of the template whose bytes and shape ``name`` digests: made once a process
+    (validating many sources renders the same few templates), their sources and code kept between runs."""
     sources = _stored(usercache.read(PARTS_KIND, name))
     if sources is None:
         from .engine import compiled_template
@@ -51,7 +63,7 @@ def shown_xml(template: Path, context: dict) -> str | None:
         usercache.write(PARTS_KIND, name, marshal.dumps(tuple(sources)))
     env = template_environment(markdown_holding=MARKER_OPEN)
     try:
-        return "".join(codecache.compiled(env, source).render(context) for source in sources)
+        return tuple(codecache.compiled(env, source) for source in sources)
     except TEMPLATE_ERRORS:
         return None
 
