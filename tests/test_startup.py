@@ -42,7 +42,7 @@ def test_help_lists_every_command_without_importing_them():
         assert f"  {command} " in out
     assert "校验数据文件并生成全部文档" in out  # build's help, read from its module's source
     assert loaded(modules, "multiprocessing", "concurrent", "ruamel", "jinja2", "docxtpl", "docx", "lxml",
-                  "markdown_it", "perfdoc.compute", "perfdoc.build.orchestrate", "perfdoc.ops.diff") == []
+                  "markdown_it", "perfdoc.compute", "perfdoc.errors", "perfdoc.build.orchestrate", "perfdoc.ops.diff") == []
 
 
 def test_validating_one_file_starts_no_workers_and_loads_no_renderer(tmp_path):

@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..errors import UserError, failure_message
 from .chinese import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, translate
 from .chinese import install as _chinese_click
 
@@ -72,17 +71,19 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except UserError as exc:
-            click.echo(f"perfdoc: {exc}", err=True)
-            sys.exit(exc.exit_code)
         except BrokenPipeError:  # output piped into head or less, which closed early
             sys.stderr.close()
             sys.exit(0)
         except KeyboardInterrupt:
             click.echo("perfdoc: 已中断", err=True)
             sys.exit(2)
-        except Exception as exc:  # a bug in perfdoc, never the user's fault
-            click.echo(f"perfdoc: {failure_message(exc)}", err=True)
+        except Exception as exc:
+            from ..errors import UserError, failure_message  # here: --help, which never fails so, need not import them
+
+            if isinstance(exc, UserError):
+                click.echo(f"perfdoc: {exc}", err=True)
+                sys.exit(exc.exit_code)
+            click.echo(f"perfdoc: {failure_message(exc)}", err=True)  # a bug in perfdoc, never the user's fault
             sys.exit(2)
 
 
@@ -191,6 +192,8 @@ def new(format_name, department, year, output, force, region):
     load_format(format_name)
     path = Path(output) if output else default_path("sources", format_name, department_folder(department), f"{year}.yaml")
     if path.exists() and not force:
+        from ..errors import UserError
+
         raise UserError(f"{path} 已存在；如需覆盖请加 --force")
     atomic_write_text(path, scaffold_yaml(format_name, department, year, region))
     click.echo(f"已生成 {path}")
