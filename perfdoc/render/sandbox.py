@@ -474,7 +474,7 @@ _PRECHECKS = {
 # ---------------------------------------------------------------- the two environments
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=None)  # one environment per setting: templates compiled in one keep it
 def template_environment(markdown_holding: str | None = None) -> BoundedSandbox:
     """Where .docx templates render: autoescaped, missing data blank, perfdoc's filters.
 
