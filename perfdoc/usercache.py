@@ -14,6 +14,7 @@ best effort (atomic, errors ignored): a cache that cannot be written is no cache
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 from pathlib import Path
 
@@ -81,6 +82,23 @@ def read(kind: str, name: str) -> bytes | None:
     if len(data) > LARGEST_ENTRY + _HEADER or hashlib.sha256(payload).digest() != data[:_HEADER]:
         return None
     return payload
+
+
+def read_value(kind: str, name: str):
+    """The value :func:`write_value` stored under ``kind``/``name``; None when there is none or it cannot be read."""
+    payload = read(kind, name)
+    if payload is None:
+        return None
+    try:
+        return marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def write_value(kind: str, name: str, value) -> None:
+    """Store ``value`` (code, text, numbers and their lists, tuples and dicts) with ``marshal``, as Python keeps
+    its ``.pyc`` files; see :func:`write`."""
+    write(kind, name, marshal.dumps(value))
 
 
 def write(kind: str, name: str, payload: bytes) -> None:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import marshal
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -51,7 +50,6 @@ try:  # libyaml through PyYAML, for the happy path; without it every file takes 
     from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML without libyaml, or no PyYAML
     _pyyaml = _CParser = None
-
 
 
 def _import_reference_reader() -> None:
@@ -520,7 +518,7 @@ def _implicit_table() -> dict:
     resolver module, so that the happy path never imports ruamel.yaml."""
     stamp = usercache.module_stamp("ruamel.yaml", "resolver.py")
     name = usercache.key(_TAGS_KIND, stamp) if stamp is not None else None
-    table = _stored_table(usercache.read(_TAGS_KIND, name)) if name is not None else None
+    table = _stored_table(usercache.read_value(_TAGS_KIND, name)) if name is not None else None
     if table is None:
         from ruamel.yaml.resolver import VersionedResolver
 
@@ -528,16 +526,12 @@ def _implicit_table() -> dict:
         table = {first: [(str(tag), pattern.pattern, pattern.flags) for tag, pattern in entries]
                  for first, entries in resolvers.items()}
         if name is not None:
-            usercache.write(_TAGS_KIND, name, marshal.dumps(table))
+            usercache.write_value(_TAGS_KIND, name, table)
     return table
 
 
-def _stored_table(payload: bytes | None) -> dict | None:
+def _stored_table(table) -> dict | None:
     """The table a cache entry holds, None for no entry or one of another shape."""
-    try:
-        table = marshal.loads(payload) if payload is not None else None
-    except (EOFError, ValueError, TypeError):
-        return None
     if not isinstance(table, dict) or not all(
         (first is None or isinstance(first, str)) and isinstance(entries, list)
         and all(isinstance(e, tuple) and len(e) == 3 and isinstance(e[0], str) and isinstance(e[1], str) and isinstance(e[2], int)

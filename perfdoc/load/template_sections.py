@@ -8,7 +8,6 @@ any section, and so may one that cannot be read: for those the answer is
 
 from __future__ import annotations
 
-import marshal
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -43,23 +42,23 @@ def _sections_read(template: Path, _mtime: int, _size: int) -> frozenset | None:
     except OSError:
         return None
     name = usercache.key(KIND, Path(__file__).read_bytes(), data)
-    stored = _stored(usercache.read(KIND, name))
+    stored = _stored(usercache.read_value(KIND, name))
     if stored is not None:
         return stored[0]
     found = _sections_in_package(data)
-    usercache.write(KIND, name, marshal.dumps(None if found is None else sorted(found)))
+    usercache.write_value(KIND, name, (None if found is None else sorted(found),))
     return found
 
 
 KIND = "template-sections"
 
 
-def _stored(payload: bytes | None) -> tuple | None:
-    """``(sections,)`` from a cache entry; None for no entry or one of another shape."""
-    try:
-        value = marshal.loads(payload) if payload is not None else False
-    except (EOFError, ValueError, TypeError):
+def _stored(entry) -> tuple | None:
+    """``(sections,)`` from a cache entry (sections None: the template may print any); None for no entry
+    or one of another shape."""
+    if not isinstance(entry, tuple) or len(entry) != 1:
         return None
+    (value,) = entry
     if value is None:
         return (None,)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):

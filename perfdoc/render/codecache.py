@@ -11,7 +11,6 @@ and loaded back with ``marshal``, as Python keeps its own ``.pyc`` files.
 from __future__ import annotations
 
 import importlib.util
-import marshal
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,21 +22,11 @@ KIND = "jinja"
 def compiled(env, source: str):
     """``env.from_string(source)``, with the compiled code kept between runs."""
     name = usercache.key(_shape(env), source)
-    code = unmarshalled(usercache.read(KIND, name))
+    code = usercache.read_value(KIND, name)
     if code is None:
         code = env.compile(source)  # raises what from_string raises for a broken source
-        usercache.write(KIND, name, marshal.dumps(code))
+        usercache.write_value(KIND, name, code)
     return env.template_class.from_code(env, code, env.make_globals(None))
-
-
-def unmarshalled(payload: bytes | None):
-    """What ``marshal`` stored in a cache entry; None for no entry or one it cannot read."""
-    if payload is None:
-        return None
-    try:
-        return marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return None
 
 
 def _shape(env) -> str:

@@ -12,7 +12,6 @@ the rendering; only a template never seen before is opened with docxtpl
 
 from __future__ import annotations
 
-import marshal
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -51,7 +50,7 @@ def shown_xml(template: Path, context: dict) -> str | None:
 def _part_templates(template: Path, name: str) -> tuple | None:
     """The compiled parts of the template whose bytes and shape ``name`` digests: made once a process
     (validating many sources renders the same few templates), their sources and code kept between runs."""
-    sources = _stored(usercache.read(PARTS_KIND, name))
+    sources = _stored(usercache.read_value(PARTS_KIND, name))
     if sources is None:
         from .engine import compiled_template
         from .problems import TemplateProblemError
@@ -60,7 +59,7 @@ def _part_templates(template: Path, name: str) -> tuple | None:
             sources = compiled_template(template).part_sources
         except TemplateProblemError:
             return None
-        usercache.write(PARTS_KIND, name, marshal.dumps(tuple(sources)))
+        usercache.write_value(PARTS_KIND, name, tuple(sources))
     env = template_environment(markdown_holding=MARKER_OPEN)
     try:
         return tuple(codecache.compiled(env, source) for source in sources)
@@ -68,8 +67,7 @@ def _part_templates(template: Path, name: str) -> tuple | None:
         return None
 
 
-def _stored(payload: bytes | None) -> list[str] | None:
-    sources = codecache.unmarshalled(payload)
+def _stored(sources) -> list[str] | None:
     return list(sources) if isinstance(sources, tuple) and all(isinstance(s, str) for s in sources) else None
 
 
